@@ -1,0 +1,352 @@
+"""The backend-independent part of the event store: migrations, idempotent writes, queries.
+
+A backend (DuckDB, PostgreSQL) supplies a DB-API-like connection plus three dialect hooks
+(bulk insert of rows, the actors rebuild statement, placeholder style); everything else (the
+SQL text, the replace-by-``doc_id`` rule, the record shapes) lives here so the backends
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from itertools import islice
+from typing import Any
+
+from flashpoint.errors import MigrationError, StoreError
+from flashpoint.models import CodingResult
+from flashpoint.store.filters import EventFilter
+from flashpoint.store.schema import TABLE_COLUMNS, event_record, result_rows
+
+log = logging.getLogger(__name__)
+
+BATCH_ARTICLES = 500
+"""Articles per write transaction: big enough for bulk inserts, small enough to stream."""
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+ARTICLE_JOIN = (
+    "a.url AS article_url, a.title AS article_title, a.source AS article_source, "
+    "a.published AS article_published"
+)
+ORDER = "date NULLS LAST, doc_id, sentence_index, event_id"
+ORDER_F = "f.date NULLS LAST, f.doc_id, f.sentence_index, f.event_id"
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """What one ``write``/``load_parquet`` call did (counts of rows written and replaced)."""
+
+    articles: int = 0
+    events: int = 0
+    sentences: int = 0
+    errors: int = 0
+    replaced_events: int = 0
+
+    def __add__(self, other: WriteSummary) -> WriteSummary:
+        return WriteSummary(
+            self.articles + other.articles,
+            self.events + other.events,
+            self.sentences + other.sentences,
+            self.errors + other.errors,
+            self.replaced_events + other.replaced_events,
+        )
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the package: ``(version, name, sql)`` in order."""
+    found = []
+    for entry in resources.files("flashpoint.store").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise MigrationError(f"migrations must be numbered 0001.. without gaps, found {versions}")
+    return found
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into statements (our scripts hold no ';' inside literals)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class Store:
+    """An event store over one database; use ``open_store`` to get one.
+
+    Writes replace everything previously stored for the written ``doc_id``s, in one
+    transaction per batch of whole articles, so re-coding never duplicates events and a
+    crash never leaves half an article.
+    """
+
+    placeholder = "?"
+    backend = "abstract"
+
+    def __init__(self, conn: Any, read_only: bool = False, location: str = "") -> None:
+        self._conn = conn
+        self.read_only = read_only
+        self.location = location
+        self._closed = False
+        self._migrate()
+
+    # -- dialect hooks -----------------------------------------------------------------
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _actors_sql(self) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        self._conn.execute("BEGIN TRANSACTION")
+
+    def _commit(self) -> None:
+        self._conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self._conn.execute("ROLLBACK")
+
+    # -- plumbing ------------------------------------------------------------------------
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run one parameterised statement and return its rows as dicts (the analytics hook)."""
+        cur = self._conn.execute(self._sql(sql), list(params))
+        names = [d[0] for d in cur.description] if cur.description else []
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._conn.execute(self._sql(sql), list(params)).fetchone()
+        return row[0] if row else None
+
+    def _applied(self) -> list[int]:
+        exists = self._scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        )
+        if not exists:
+            return []
+        return [
+            int(r["version"]) for r in self.query("SELECT version FROM schema_migrations ORDER BY version")
+        ]
+
+    def _rollback_quietly(self) -> None:
+        try:
+            self._rollback()
+        except Exception:  # noqa: BLE001 - nothing to roll back is fine
+            log.debug("no transaction to roll back")
+
+    def _migrate(self) -> None:
+        """Apply the shipped migrations this database has not seen, each in a transaction."""
+        applied = set(self._applied())
+        pending = [m for m in migrations() if m[0] not in applied]
+        if not pending:
+            return
+        if self.read_only:
+            raise MigrationError(
+                f"{self.location}: store is at migration {max(applied, default=0)} and needs "
+                f"{pending[-1][0]}; open it once read-write to migrate"
+            )
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+        )
+        for version, name, sql in pending:
+            self._begin()
+            try:
+                for statement in _statements(sql):
+                    self._conn.execute(statement)
+                self._conn.execute(
+                    self._sql("INSERT INTO schema_migrations VALUES (?, ?, ?)"),
+                    [version, name, datetime.now(UTC).replace(tzinfo=None)],
+                )
+                self._commit()
+            except Exception as exc:
+                self._rollback_quietly()
+                raise MigrationError(
+                    f"{self.location}: migration {version:04d}_{name} failed: {exc}"
+                ) from exc
+            log.info("applied migration %04d_%s to %s", version, name, self.location)
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this database."""
+        return max(self._applied(), default=0)
+
+    def _check_writable(self) -> None:
+        if self._closed:
+            raise StoreError(f"{self.location}: store is closed")
+        if self.read_only:
+            raise StoreError(f"{self.location}: store was opened read-only")
+
+    # -- writes ----------------------------------------------------------------------------
+    def write(self, results: Iterable[CodingResult]) -> WriteSummary:
+        """Store coding results, replacing whatever was stored for the same articles."""
+        self._check_writable()
+        total = WriteSummary()
+        for batch in _chunks(results, BATCH_ARTICLES):
+            rows = result_rows(batch, datetime.now(UTC).replace(tzinfo=None))
+            total += self._replace(rows)
+        return total
+
+    def _replace(self, rows: dict[str, list[dict[str, Any]]]) -> WriteSummary:
+        """One transaction: delete the batch's articles' rows, insert the new ones."""
+        doc_ids = sorted({r["doc_id"] for r in rows["articles"]})
+        error_ids = sorted({r["doc_id"] for r in rows["errors"] if r["doc_id"] is not None})
+        self._begin()
+        try:
+            replaced = 0
+            for chunk in _chunks(doc_ids, 1000):
+                marks = ", ".join(["?"] * len(chunk))
+                replaced += int(self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({marks})", chunk))
+                for table in ("events", "sentences", "articles"):
+                    self._conn.execute(self._sql(f"DELETE FROM {table} WHERE doc_id IN ({marks})"), chunk)
+            for chunk in _chunks(sorted(set(doc_ids) | set(error_ids)), 1000):
+                marks = ", ".join(["?"] * len(chunk))
+                self._conn.execute(self._sql(f"DELETE FROM errors WHERE doc_id IN ({marks})"), chunk)
+            for table in ("articles", "sentences", "events", "errors"):
+                if rows[table]:
+                    self._insert(table, rows[table])
+            self._conn.execute("DELETE FROM actors")
+            self._conn.execute(self._actors_sql())
+            self._commit()
+        except Exception as exc:
+            self._rollback_quietly()
+            raise StoreError(f"{self.location}: write failed and was rolled back: {exc}") from exc
+        summary = WriteSummary(
+            len(rows["articles"]), len(rows["events"]), len(rows["sentences"]), len(rows["errors"]), replaced
+        )
+        log.debug("stored %s", summary)
+        return summary
+
+    def load_parquet(self, paths: str | Iterable[str]) -> WriteSummary:
+        """Load Parquet bundles written by ``results_to_parquet`` (replace-by-``doc_id``)."""
+        from flashpoint.store.parquet import read_bundle
+
+        self._check_writable()
+        if isinstance(paths, str) or hasattr(paths, "__fspath__"):
+            paths = [paths]  # type: ignore[list-item]
+        total = WriteSummary()
+        for path in paths:
+            total += self._replace(read_bundle(path))
+        return total
+
+    def write_events_parquet(self, path: str, filters: EventFilter | None = None) -> int:
+        """Write the (filtered) ``events`` table as one flat Parquet file; returns the row count."""
+        from flashpoint.store.parquet import write_rows
+
+        return write_rows(self.event_rows(filters), "events", path)
+
+    # -- reads -----------------------------------------------------------------------------
+    def event_rows(self, filters: EventFilter | None = None) -> list[dict[str, Any]]:
+        """Flat ``events`` rows matching ``filters``, in the standard order."""
+        where, params = (filters or EventFilter()).where()
+        return self.query(f"SELECT * FROM events WHERE {where} ORDER BY {ORDER}", params)
+
+    def events(
+        self, filters: EventFilter | None = None, limit: int | None = 100, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Public event records matching ``filters`` (plus an ``article`` sub-dict)."""
+        where, params = (filters or EventFilter()).where()
+        page = ""
+        if limit is not None:
+            page = " LIMIT ? OFFSET ?"
+            params = [*params, int(limit), int(offset)]
+        elif offset:
+            page = " OFFSET ?"
+            params = [*params, int(offset)]
+        sql = (
+            f"SELECT f.*, {ARTICLE_JOIN} FROM "
+            f"(SELECT * FROM events WHERE {where} ORDER BY {ORDER}{page}) f "
+            f"LEFT JOIN articles a ON a.doc_id = f.doc_id ORDER BY {ORDER_F}"
+        )
+        return [event_record(r) for r in self.query(sql, params)]
+
+    def iter_events(self, filters: EventFilter | None = None, batch: int = 10000) -> Iterator[dict[str, Any]]:
+        """All matching event records, fetched a page at a time (for exports)."""
+        offset = 0
+        while True:
+            page = self.events(filters, limit=batch, offset=offset)
+            yield from page
+            if len(page) < batch:
+                return
+            offset += batch
+
+    def count(self, filters: EventFilter | None = None) -> int:
+        """How many events match ``filters``."""
+        where, params = (filters or EventFilter()).where()
+        return int(self._scalar(f"SELECT count(*) FROM events WHERE {where}", params))
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One event record by id, or None."""
+        rows = self.query(
+            f"SELECT f.*, {ARTICLE_JOIN} FROM events f LEFT JOIN articles a ON a.doc_id = f.doc_id "
+            "WHERE f.event_id = ?",
+            [event_id],
+        )
+        return event_record(rows[0]) if rows else None
+
+    def article(self, doc_id: str) -> dict[str, Any] | None:
+        """One stored story: its fields, sentences (in order) and event ids; None if absent."""
+        rows = self.query("SELECT * FROM articles WHERE doc_id = ?", [doc_id])
+        if not rows:
+            return None
+        article = rows[0]
+        for key in ("meta", "unknown_actors"):
+            article[key] = json.loads(article[key]) if article[key] else ({} if key == "meta" else [])
+        if article.get("published") is not None:
+            article["published"] = article["published"].isoformat()
+        article["sentences"] = self.query(
+            'SELECT sentence_index AS "index", text, start_offset AS start, end_offset AS "end", paragraph '
+            "FROM sentences WHERE doc_id = ? ORDER BY sentence_index",
+            [doc_id],
+        )
+        article["event_ids"] = [
+            r["event_id"]
+            for r in self.query(
+                "SELECT event_id FROM events WHERE doc_id = ? ORDER BY sentence_index, event_id", [doc_id]
+            )
+        ]
+        return article
+
+    def actors(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Distinct actors seen, most frequent first."""
+        sql = "SELECT code, name, country, agent, count FROM actors ORDER BY count DESC, code"
+        if limit is not None:
+            return self.query(sql + " LIMIT ?", [int(limit)])
+        return self.query(sql)
+
+    def errors(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Recorded coding errors, newest first."""
+        sql = "SELECT doc_id, stage, reason, origin, time FROM errors ORDER BY time DESC, doc_id"
+        if limit is not None:
+            return self.query(sql + " LIMIT ?", [int(limit)])
+        return self.query(sql)
+
+    def stats(self) -> dict[str, int]:
+        """Row counts of the main tables (for ``flashpoint`` status lines and the web footer)."""
+        return {t: int(self._scalar(f"SELECT count(*) FROM {t}")) for t in (*TABLE_COLUMNS, "actors")}
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        if not self._closed:
+            self._conn.close()
+            self._closed = True
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,64 @@
+"""The DuckDB backend: the default store, one file, bulk inserts through Arrow."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flashpoint.errors import StoreError
+from flashpoint.store.base import Store
+from flashpoint.store.parquet import rows_to_arrow
+
+log = logging.getLogger(__name__)
+
+ACTORS_SQL = """
+INSERT INTO actors (code, name, country, agent, count)
+SELECT code, mode(name), mode(country), mode(agent), count(*)::INTEGER
+FROM (
+    SELECT source_code AS code, source_name AS name, source_country AS country, source_agent AS agent
+    FROM events
+    UNION ALL
+    SELECT target_code, target_name, target_country, target_agent FROM events
+) sides
+WHERE code IS NOT NULL
+GROUP BY code
+"""
+
+
+class DuckDBStore(Store):
+    """Store in a DuckDB file (or ``:memory:``)."""
+
+    backend = "duckdb"
+
+    @classmethod
+    def open(cls, path: str, read_only: bool = False) -> DuckDBStore:
+        import duckdb
+
+        if path != ":memory:":
+            file = Path(path)
+            if read_only and not file.exists():
+                raise StoreError(f"{path}: no such store")
+            if not read_only and file.parent and not file.parent.exists():
+                raise StoreError(f"{path}: directory {file.parent} does not exist")
+        try:
+            conn = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: cannot open DuckDB store: {exc}") from exc
+        return cls(conn, read_only=read_only, location=path)
+
+    @property
+    def duckdb(self) -> Any:
+        """The DuckDB connection, for analytics that run as SQL."""
+        return self._conn
+
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        data = rows_to_arrow(rows, table)
+        self._conn.register("_fp_rows", data)
+        try:
+            self._conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _fp_rows")
+        finally:
+            self._conn.unregister("_fp_rows")
+
+    def _actors_sql(self) -> str:
+        return ACTORS_SQL

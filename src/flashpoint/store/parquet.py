@@ -1,0 +1,84 @@
+"""Parquet bundles: how distributed workers hand coded articles to the single store writer.
+
+A bundle is a directory holding ``articles.parquet``, ``sentences.parquet``,
+``events.parquet`` and ``errors.parquet`` with exactly the store's flat row shapes
+(``flashpoint.store.schema``).  Workers write bundles without touching the database;
+``Store.load_parquet`` then applies them with the same replace-by-``doc_id`` rule as
+``Store.write``, so a laptop run and a cluster run give the same store.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flashpoint.errors import StoreError
+from flashpoint.models import CodingResult
+from flashpoint.store.schema import TABLE_COLUMNS, result_rows
+
+
+def arrow_schema(table: str) -> Any:
+    """The Arrow schema of one store table (column order as in the database)."""
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(),
+        "int32": pa.int32(),
+        "float64": pa.float64(),
+        "bool": pa.bool_(),
+        "date32": pa.date32(),
+        "timestamp": pa.timestamp("us"),
+    }
+    return pa.schema([(name, types[kind]) for name, kind in TABLE_COLUMNS[table]])
+
+
+def rows_to_arrow(rows: list[dict[str, Any]], table: str) -> Any:
+    """Rows (dicts) -> an Arrow table with the store's schema, column by column."""
+    import pyarrow as pa
+
+    schema = arrow_schema(table)
+    columns = {name: [row.get(name) for row in rows] for name in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def write_rows(rows: list[dict[str, Any]], table: str, path: str | os.PathLike[str]) -> int:
+    """Write rows of one table as a Parquet file; returns how many."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(rows_to_arrow(rows, table), str(path))
+    return len(rows)
+
+
+def results_to_parquet(results: Iterable[CodingResult], path: str | os.PathLike[str]) -> dict[str, int]:
+    """Write coding results as a bundle directory at ``path``; returns rows per table."""
+    out = Path(path)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = result_rows(results, datetime.now(UTC).replace(tzinfo=None))
+    return {table: write_rows(rows[table], table, out / f"{table}.parquet") for table in TABLE_COLUMNS}
+
+
+def read_bundle(path: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]:
+    """Read a bundle back into rows per table (missing tables read as empty)."""
+    import pyarrow.parquet as pq
+
+    folder = Path(path)
+    if not folder.is_dir():
+        raise StoreError(
+            f"{folder}: not a Parquet bundle directory (expected articles.parquet, events.parquet...)"
+        )
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for table in TABLE_COLUMNS:
+        file = folder / f"{table}.parquet"
+        if not file.exists():
+            rows[table] = []
+            continue
+        try:
+            data = pq.read_table(str(file))
+        except Exception as exc:
+            raise StoreError(f"{file}: cannot read Parquet: {exc}") from exc
+        names = [n for n, _ in TABLE_COLUMNS[table] if n in data.column_names]
+        rows[table] = data.select(names).to_pylist()
+    return rows
