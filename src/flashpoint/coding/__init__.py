@@ -1,0 +1,1 @@
+"""Event coders: sentence parse + actor mentions -> Events."""
