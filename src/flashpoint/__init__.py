@@ -24,19 +24,33 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
-    "Actor", "ActorRef", "Article", "CodingError", "CodingResult", "Event", "FlashpointError",
-    "Mention", "Sentence", "__version__", "code_articles", "code_text",
+    "Actor",
+    "ActorRef",
+    "Article",
+    "CodingError",
+    "CodingResult",
+    "Event",
+    "FlashpointError",
+    "Mention",
+    "Sentence",
+    "__version__",
+    "code_articles",
+    "code_text",
 ]
 
 
-def code_text(text: str, published: date | str | None = None, settings: Settings | None = None) -> list[Event]:
+def code_text(
+    text: str, published: date | str | None = None, settings: Settings | None = None
+) -> list[Event]:
     """Code one text and return its events (raises on unreadable input)."""
     from flashpoint.pipeline import Pipeline
 
     return Pipeline(settings).code_text(text, published=published)
 
 
-def code_articles(items: Iterable[Article | str | dict[str, Any]], settings: Settings | None = None) -> Iterator[CodingResult]:
+def code_articles(
+    items: Iterable[Article | str | dict[str, Any]], settings: Settings | None = None
+) -> Iterator[CodingResult]:
     """Code many articles lazily; one bad article yields an error result, never stops the run."""
     from flashpoint.pipeline import Pipeline
 

@@ -154,10 +154,29 @@ class DateInfo:
 
 
 EVENT_KEYS = (
-    "event_id", "doc_id", "sentence_index", "sentence", "source", "target", "cameo",
-    "cameo_root", "cameo_name", "goldstein", "quad_class", "plover", "modality", "date",
-    "date_precision", "date_phrase", "date_inferred", "location", "quote", "evidence",
-    "confidence", "coder", "ontology",
+    "event_id",
+    "doc_id",
+    "sentence_index",
+    "sentence",
+    "source",
+    "target",
+    "cameo",
+    "cameo_root",
+    "cameo_name",
+    "goldstein",
+    "quad_class",
+    "plover",
+    "modality",
+    "date",
+    "date_precision",
+    "date_phrase",
+    "date_inferred",
+    "location",
+    "quote",
+    "evidence",
+    "confidence",
+    "coder",
+    "ontology",
 )
 
 
@@ -198,8 +217,13 @@ class Event:
         """Stable content hash: same article, sentence, dyad, code and trigger -> same id."""
         key = json.dumps(
             [
-                self.doc_id, self.sentence_index, self.source.code, self.target.code,
-                self.cameo, list(self.evidence.trigger or ()), list(self.evidence.source or ()),
+                self.doc_id,
+                self.sentence_index,
+                self.source.code,
+                self.target.code,
+                self.cameo,
+                list(self.evidence.trigger or ()),
+                list(self.evidence.source or ()),
                 list(self.evidence.target or ()),
             ]
         )
@@ -218,6 +242,11 @@ class Event:
         if d["quote"] is None:
             d["quote"] = {"text": None, "speaker": None}
         return {k: d[k] for k in EVENT_KEYS}
+
+    def to_row(self) -> dict[str, Any]:
+        """The record flattened to scalar columns (``source_code``, ``plover_type``...) for
+        CSV, DuckDB and Parquet."""
+        return flatten_record(self.to_dict())
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Event:
@@ -253,6 +282,24 @@ class Event:
             coder=d.get("coder") or "flashpoint.rules.v1",
             ontology=d.get("ontology") or "cameo-1.1b3+plover-2021",
         )
+
+
+def flatten_record(record: dict[str, Any]) -> dict[str, Any]:
+    """Flatten an event record: nested dicts become ``parent_child`` columns and evidence
+    spans become ``evidence_<part>_start``/``_end`` integers."""
+    row: dict[str, Any] = {}
+    for key, value in record.items():
+        if key == "evidence":
+            for part in ("source", "trigger", "target"):
+                span = (value or {}).get(part)
+                row[f"evidence_{part}_start"] = span[0] if span else None
+                row[f"evidence_{part}_end"] = span[1] if span else None
+        elif isinstance(value, dict):
+            for sub, sub_value in value.items():
+                row[f"{key}_{sub}"] = sub_value
+        else:
+            row[key] = value
+    return row
 
 
 @dataclass(frozen=True)

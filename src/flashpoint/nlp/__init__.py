@@ -157,15 +157,26 @@ def _segment_doc(text: str, pstart: int, doc: Any, p_index: int, first_index: in
 
 def segment_and_parse(text: str, nlp: Any | None = None, batch_size: int = 64) -> list[ParsedSentence]:
     """Split ``text`` into paragraphs, parse each once, and return repaired sentences."""
+    return segment_and_parse_many([text], nlp, batch_size)[0]
+
+
+def segment_and_parse_many(
+    texts: list[str], nlp: Any | None = None, batch_size: int = 64
+) -> list[list[ParsedSentence]]:
+    """Parse many texts in one ``nlp.pipe`` stream (faster than one call per text)."""
     nlp = nlp or load()
-    paras = paragraphs(text)
-    pieces: list[tuple[int, int]] = []
-    for s, e in paras:
-        pieces.extend(_cut_long(s, e, text) if e - s > 20 * MAX_SENTENCE_CHARS else [(s, e)])
-    out: list[ParsedSentence] = []
-    docs = nlp.pipe((text[s:e] for s, e in pieces), batch_size=batch_size)
-    for p_index, ((pstart, _pend), doc) in enumerate(zip(pieces, docs, strict=True)):
-        out.extend(_segment_doc(text, pstart, doc, p_index, len(out)))
+    plan: list[tuple[int, int, int]] = []  # (text index, start, end)
+    for t_index, text in enumerate(texts):
+        for s, e in paragraphs(text):
+            for a, b in _cut_long(s, e, text) if e - s > 20 * MAX_SENTENCE_CHARS else [(s, e)]:
+                plan.append((t_index, a, b))
+    out: list[list[ParsedSentence]] = [[] for _ in texts]
+    p_counts = [0] * len(texts)
+    docs = nlp.pipe((texts[t][a:b] for t, a, b in plan), batch_size=batch_size)
+    for (t_index, pstart, _pend), doc in zip(plan, docs, strict=True):
+        sents = out[t_index]
+        sents.extend(_segment_doc(texts[t_index], pstart, doc, p_counts[t_index], len(sents)))
+        p_counts[t_index] += 1
     return out
 
 

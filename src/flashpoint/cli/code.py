@@ -1,0 +1,273 @@
+"""``flashpoint code`` and ``flashpoint evaluate``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from flashpoint.config import SETTINGS_HELP, Settings, parse_date
+from flashpoint.errors import FlashpointError
+from flashpoint.models import CodingError, CodingResult, Event
+
+TABLE_COLUMNS = ("doc", "sent", "date", "source", "event", "plover", "target", "modality", "conf")
+
+
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    try:
+        return parse_date(value, param.name or "date")
+    except FlashpointError as exc:
+        raise click.BadParameter(exc.message) from exc
+
+
+def actor_label(actor: dict[str, Any]) -> str:
+    code = actor.get("code")
+    if not code:
+        return "-"
+    return f"{code}" + (f" ({actor['text']})" if actor.get("text") else "")
+
+
+def table_row(record: dict[str, Any]) -> tuple[str, ...]:
+    plover = record.get("plover") or {}
+    return (
+        str(record["doc_id"])[:18],
+        str(record["sentence_index"]),
+        (record.get("date") or "-")
+        + (f"/{record['date_precision'][0]}" if record.get("date_precision") else ""),
+        actor_label(record["source"])[:32],
+        f"{record['cameo']} {record['cameo_name'] or ''}"[:44],
+        plover.get("type") or "-",
+        actor_label(record["target"])[:32],
+        record.get("modality") or "",
+        f"{record['confidence']:.2f}",
+    )
+
+
+def format_table(records: list[dict[str, Any]]) -> str:
+    """A fixed-width table for people (no color, safe to pipe)."""
+    rows = [TABLE_COLUMNS] + [table_row(r) for r in records]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class EventWriter:
+    """Writes event records as JSONL, CSV (flattened) or a table (buffered to the end)."""
+
+    def __init__(self, out: IO[str], fmt: str) -> None:
+        self.out, self.fmt = out, fmt
+        self._csv: csv.DictWriter[str] | None = None
+        self._table: list[dict[str, Any]] = []
+        self.count = 0
+
+    def write(self, event: Event) -> None:
+        self.count += 1
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+        elif self.fmt == "csv":
+            row = event.to_row()
+            if self._csv is None:
+                self._csv = csv.DictWriter(self.out, fieldnames=list(row))
+                self._csv.writeheader()
+            self._csv.writerow(row)
+        else:
+            self._table.append(event.to_dict())
+
+    def close(self) -> None:
+        if self.fmt == "table":
+            self.out.write(format_table(self._table) + "\n")
+        self.out.flush()
+
+
+def _inputs_to_items(inputs: tuple[str, ...], published: Any) -> Iterator[Any]:
+    from flashpoint.ingest import read_inputs
+
+    yield from read_inputs(list(inputs), published=published)
+
+
+def report_error(error: CodingError) -> None:
+    where = error.origin or error.doc_id or "input"
+    click.echo(f"error: {where}: [{error.stage}] {error.reason}", err=True)
+
+
+def run_coding(
+    items: Iterable[Any],
+    settings: Settings,
+    writer: EventWriter,
+    store: Any = None,
+    unknown: Counter[str] | None = None,
+) -> dict[str, int]:
+    """Code items, write events, store results; returns the run summary counts."""
+    from flashpoint.pipeline import Pipeline
+
+    summary = {"articles": 0, "sentences": 0, "events": 0, "errors": 0}
+    pending: list[CodingResult] = []
+    for result in Pipeline(settings).code_articles(items):
+        if result.error is not None:
+            summary["errors"] += 1
+            report_error(result.error)
+        else:
+            summary["articles"] += 1
+            summary["sentences"] += len(result.sentences)
+            summary["events"] += len(result.events)
+            for event in result.events:
+                writer.write(event)
+            if unknown is not None:
+                unknown.update(result.unknown_actors)
+        if store is not None:
+            pending.append(result)
+            if len(pending) >= 64:
+                store.write(pending)
+                pending = []
+    if store is not None and pending:
+        store.write(pending)
+    writer.close()
+    return summary
+
+
+@click.command("code")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--published", callback=_date_option, help=SETTINGS_HELP["published"])
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write events here (default stdout).",
+)
+@click.option("--db", help="Also store results in this DuckDB file (or postgresql:// URL).")
+@click.option(
+    "--coder",
+    type=click.Choice(["rules", "dictionary"]),
+    default="rules",
+    show_default=True,
+    help=SETTINGS_HELP["coder"],
+)
+@click.option(
+    "--actors",
+    "actor_dicts",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help=SETTINGS_HELP["actor_dictionaries"],
+)
+@click.option(
+    "--agents",
+    "agent_dicts",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help=SETTINGS_HELP["agent_dictionaries"],
+)
+@click.option("--verbs", type=click.Path(exists=True, dir_okay=False), help=SETTINGS_HELP["verb_dictionary"])
+@click.option(
+    "--unknown-actors",
+    "unknown_file",
+    type=click.Path(dir_okay=False),
+    help="Write the most frequent unresolved actor-like phrases to FILE.",
+)
+@click.option(
+    "--min-confidence", type=click.FloatRange(0, 1), default=0.0, help=SETTINGS_HELP["min_confidence"]
+)
+@click.option("--prefilter/--no-prefilter", default=False, help=SETTINGS_HELP["prefilter"])
+@click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
+def code_cmd(
+    inputs: tuple[str, ...],
+    published: Any,
+    fmt: str,
+    output: str | None,
+    db: str | None,
+    coder: str,
+    actor_dicts: tuple[str, ...],
+    agent_dicts: tuple[str, ...],
+    verbs: str | None,
+    unknown_file: str | None,
+    min_confidence: float,
+    prefilter: bool,
+    quiet: bool,
+) -> None:
+    """Code INPUT... (.txt, .html, .jsonl[.gz], .csv, .warc[.gz], RSS/Atom, directories, or - for stdin)
+    into event records."""
+    try:
+        settings = Settings(
+            published=published,
+            coder=coder,
+            actor_dictionaries=actor_dicts,
+            agent_dictionaries=agent_dicts,
+            verb_dictionary=verbs,
+            unknown_actors=bool(unknown_file),
+            min_confidence=min_confidence,
+            prefilter=prefilter,
+        )
+    except FlashpointError as exc:
+        raise click.UsageError(exc.message) from exc
+    started = time.perf_counter()
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
+    store = None
+    try:
+        if db:
+            from flashpoint.store import open_store
+
+            store = open_store(db)
+        unknown: Counter[str] | None = Counter() if unknown_file else None
+        summary = run_coding(
+            _inputs_to_items(inputs, published), settings, EventWriter(out, fmt), store, unknown
+        )
+    except FlashpointError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    finally:
+        if output:
+            out.close()
+        if store is not None:
+            store.close()
+    if unknown_file and unknown is not None:
+        with open(unknown_file, "w", encoding="utf-8") as fh:
+            for phrase, count in unknown.most_common():
+                fh.write(f"{count}\t{phrase}\n")
+    if not quiet:
+        secs = time.perf_counter() - started
+        click.echo(
+            f"coded {summary['articles']} articles, {summary['sentences']} sentences, "
+            f"{summary['events']} events, {summary['errors']} errors in {secs:.1f}s",
+            err=True,
+        )
+    if summary["articles"] == 0:
+        sys.exit(1)
+
+
+@click.command("evaluate")
+@click.argument("dataset", type=click.Choice(["plover-gsr", "petrarch", "jsonl"]))
+@click.argument("path", required=False, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--prefilter/--no-prefilter", default=False, help=SETTINGS_HELP["prefilter"])
+def evaluate_cmd(dataset: str, path: str | None, fmt: str, prefilter: bool) -> None:
+    """Score coded events against gold records (PLOVER GSR, PETRARCH unit tests, or our JSONL gold)."""
+    from flashpoint import evaluate as ev
+
+    try:
+        report = ev.evaluate(dataset, path, settings=Settings(prefilter=prefilter))
+    except FlashpointError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(report.format_text())
+
+
+def write_jsonl(path: Path, events: Iterable[Event]) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for event in events:
+            fh.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+            n += 1
+    return n

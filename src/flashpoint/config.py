@@ -1,0 +1,75 @@
+"""Settings: declared once as (name, default, help), used by the API, the CLI and the docs.
+
+One options object instead of functions with dozens of keyword arguments: ``Settings`` is a
+frozen dataclass, so a run's configuration cannot change mid-run (PETRARCH's module-global
+config did).  ``SETTINGS_HELP`` is the single source for ``--help`` texts and the docs; a
+test checks that every field has help.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from typing import Any
+
+from flashpoint.errors import ConfigError
+
+SETTINGS_HELP: dict[str, str] = {
+    "published": "Publication date used when an input has none (YYYY-MM-DD); overrides input dates.",
+    "coder": "Event coder: 'rules' (flashpoint.rules.v1) or 'dictionary' (TABARI/PETRARCH verb dictionaries).",
+    "actor_dictionaries": "Extra actor dictionaries (flashpoint CSV or TABARI/PETRARCH .actors files) merged over the built-in tables.",
+    "agent_dictionaries": "Extra TABARI/PETRARCH .agents files.",
+    "verb_dictionary": "A TABARI/PETRARCH verbs file (used by the 'dictionary' coder).",
+    "batch_articles": "Articles coded per batch (spaCy pipes all their paragraphs together).",
+    "prefilter": "Cheap first pass: parse only sentences that may hold an event (actors + trigger words).",
+    "dates": "Resolve event dates from the text.",
+    "places": "Resolve event locations with the offline gazetteer.",
+    "unknown_actors": "Collect unresolved actor-like noun phrases (for dictionary building).",
+    "min_confidence": "Drop events below this confidence (0 keeps all).",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options for one coding run (see ``SETTINGS_HELP``)."""
+
+    published: date | None = None
+    coder: str = "rules"
+    actor_dictionaries: tuple[str, ...] = ()
+    agent_dictionaries: tuple[str, ...] = ()
+    verb_dictionary: str | None = None
+    batch_articles: int = 16
+    prefilter: bool = False
+    dates: bool = True
+    places: bool = True
+    unknown_actors: bool = False
+    min_confidence: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.coder not in ("rules", "dictionary"):
+            raise ConfigError(f"coder must be 'rules' or 'dictionary', not {self.coder!r}")
+        if self.batch_articles < 1:
+            raise ConfigError("batch_articles must be at least 1")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ConfigError("min_confidence must be within [0, 1]")
+        if self.coder == "dictionary" and not self.verb_dictionary:
+            raise ConfigError("the 'dictionary' coder needs a verb_dictionary")
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some settings changed (settings never change in place)."""
+        return replace(self, **changes)
+
+
+def setting_names() -> list[str]:
+    return [f.name for f in fields(Settings) if f.name != "extra"]
+
+
+def parse_date(value: str | date | None, what: str = "date") -> date | None:
+    """Parse a YYYY-MM-DD string (or pass a date through), with a clear error."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError as exc:
+        raise ConfigError(f"{what} must be YYYY-MM-DD, got {value!r}") from exc

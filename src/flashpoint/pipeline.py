@@ -1,0 +1,277 @@
+"""Wires the stages for a batch: clean -> parse -> actors + coder -> dates and places.
+
+No I/O to the store happens here: the pipeline turns articles into ``CodingResult``s and the
+caller (CLI, web, distributed engine) decides where they go.  One article that fails at any
+stage yields a result carrying a ``CodingError`` (doc id, stage, reason); the batch goes on.
+Articles are processed in small batches so that spaCy pipes all their paragraphs together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from flashpoint.config import Settings, parse_date
+from flashpoint.errors import FlashpointError, InputError
+from flashpoint.models import Article, CleanText, CodingError, CodingResult, Event
+
+log = logging.getLogger(__name__)
+
+Item = Article | CodingError | str | dict[str, Any]
+
+
+def _hash_id(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:12]
+
+
+def to_article(item: Item, index: int = 0) -> Article | CodingError:
+    """Accept an Article, a CodingError (passed through), a plain text or a dict record."""
+    if isinstance(item, Article | CodingError):
+        return item
+    if isinstance(item, str):
+        return Article(doc_id=_hash_id(item), text=item, origin=f"text[{index}]")
+    if isinstance(item, dict):
+        text = item.get("text")
+        if not isinstance(text, str):
+            return CodingError(
+                str(item.get("id")) if item.get("id") else None,
+                "read",
+                "record has no 'text' string",
+                f"item[{index}]",
+            )
+        try:
+            published = parse_date(item.get("published"), "published") if item.get("published") else None
+        except FlashpointError as exc:
+            return CodingError(str(item.get("id") or ""), "read", exc.message, f"item[{index}]")
+        return Article(
+            doc_id=str(item.get("id") or item.get("doc_id") or _hash_id(text)),
+            text=text,
+            title=item.get("title"),
+            url=item.get("url"),
+            source=item.get("source"),
+            published=published,
+            published_source="field" if published else None,
+            origin=f"item[{index}]",
+        )
+    return CodingError(None, "read", f"cannot code an item of type {type(item).__name__}", f"item[{index}]")
+
+
+class Pipeline:
+    """Codes articles with one set of ``Settings``; expensive parts are built on first use."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._nlp: Any = None
+        self._coder: Any = None
+        self._gazetteer: Any = None
+        self._actors: Any = None
+
+    # -- lazily built components -------------------------------------------------------
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            from flashpoint import nlp
+
+            self._nlp = nlp.load()
+        return self._nlp
+
+    @property
+    def actors(self) -> Any:
+        if self._actors is None:
+            from flashpoint.actors import ActorDictionary
+
+            base = ActorDictionary.default()
+            s = self.settings
+            if s.actor_dictionaries or s.agent_dictionaries:
+                base = base.copy() if hasattr(base, "copy") else base
+                for path in s.actor_dictionaries:
+                    if path.lower().endswith(".csv"):
+                        extra = ActorDictionary.from_csv(path)
+                    else:
+                        extra = ActorDictionary.from_tabari(path, None)
+                    for conflict in base.merge(extra):
+                        log.warning("actor dictionary conflict: %s", conflict)
+                for path in s.agent_dictionaries:
+                    for conflict in base.merge(ActorDictionary.from_tabari(None, path)):
+                        log.warning("agent dictionary conflict: %s", conflict)
+            self._actors = base
+        return self._actors
+
+    @property
+    def coder(self) -> Any:
+        if self._coder is None:
+            if self.settings.coder == "dictionary":
+                from flashpoint.coding.dictionary_coder import DictionaryCoder
+                from flashpoint.coding.tabari import read_verb_dictionary
+
+                verbs = read_verb_dictionary(self.settings.verb_dictionary)
+                self._coder = DictionaryCoder(self.actors, verbs, None)
+            else:
+                from flashpoint.coding import RulesCoder
+
+                self._coder = RulesCoder(self.actors)
+        return self._coder
+
+    @property
+    def gazetteer(self) -> Any:
+        if self._gazetteer is None:
+            from flashpoint.geo import Gazetteer
+
+            self._gazetteer = Gazetteer.default()
+        return self._gazetteer
+
+    # -- public entry points -----------------------------------------------------------
+    def code_text(self, text: str, published: date | str | None = None) -> list[Event]:
+        """Code one text; raises ``InputError`` when it holds no text."""
+        if not text or not text.strip():
+            raise InputError("text", "empty text")
+        article = Article(doc_id=_hash_id(text), text=text, published=parse_date(published, "published"))
+        result = next(self.code_articles([article]))
+        if result.error is not None:
+            raise FlashpointError(f"{result.error.stage}: {result.error.reason}")
+        return list(result.events)
+
+    def code_articles(self, items: Iterable[Item]) -> Iterator[CodingResult]:
+        """Code items lazily in batches; never raises for one bad article."""
+        batch: list[Article] = []
+        for index, item in enumerate(items):
+            article = to_article(item, index)
+            if isinstance(article, CodingError):
+                yield CodingResult(
+                    article=Article(doc_id=article.doc_id or "?", text="", origin=article.origin),
+                    error=article,
+                )
+                continue
+            batch.append(article)
+            if len(batch) >= self.settings.batch_articles:
+                yield from self._code_batch(batch)
+                batch = []
+        if batch:
+            yield from self._code_batch(batch)
+
+    # -- stages ------------------------------------------------------------------------
+    def _publication(self, article: Article, clean: CleanText) -> tuple[Article, bool]:
+        """The date to resolve against: --published, the input's, or an inferred one."""
+        if self.settings.published is not None:
+            return replace(article, published=self.settings.published, published_source="cli"), False
+        if article.published is not None:
+            return article, False
+        if self.settings.dates:
+            from flashpoint.dates import infer_publication_date
+
+            found, how = infer_publication_date(clean.text, article.title)
+            if found is not None:
+                return replace(article, published=found, published_source=f"inferred:{how}"), True
+        return article, False
+
+    def _code_batch(self, articles: Sequence[Article]) -> Iterator[CodingResult]:
+        from flashpoint import nlp
+        from flashpoint.ingest import clean as clean_text
+
+        prepared: list[tuple[Article, CleanText, bool]] = []
+        results: dict[int, CodingResult] = {}
+        for i, article in enumerate(articles):
+            try:
+                if not article.text or not article.text.strip():
+                    raise InputError(article.origin or article.doc_id, "empty text")
+                cleaned = clean_text(article.text)
+                if not cleaned.text.strip():
+                    raise InputError(article.origin or article.doc_id, "no text left after cleaning")
+                art, inferred = self._publication(article, cleaned)
+                prepared.append((art, cleaned, inferred))
+            except Exception as exc:  # one article never stops the batch
+                results[i] = self._failed(article, "clean", exc)
+                prepared.append((article, CleanText(""), False))
+        texts = [c.text if i not in results else "" for i, (_a, c, _f) in enumerate(prepared)]
+        try:
+            parsed_all = nlp.segment_and_parse_many(texts, self.nlp)
+        except Exception:
+            # fall back to one article at a time so one bad text cannot sink the batch
+            parsed_all = []
+            for i, text in enumerate(texts):
+                try:
+                    parsed_all.append(nlp.segment_and_parse(text, self.nlp) if text else [])
+                except Exception as exc:
+                    results[i] = self._failed(articles[i], "parse", exc)
+                    parsed_all.append([])
+        for i, ((article, cleaned, inferred), parsed) in enumerate(zip(prepared, parsed_all, strict=True)):
+            if i in results:
+                yield results[i]
+                continue
+            try:
+                events = self.coder.code(article, cleaned, parsed, when=article.published)
+            except Exception as exc:
+                yield self._failed(article, "code", exc, cleaned)
+                continue
+            events = [self._place_and_date(e, article, cleaned, parsed, inferred) for e in events]
+            if self.settings.min_confidence:
+                events = [e for e in events if e.confidence >= self.settings.min_confidence]
+            unknown: tuple[str, ...] = ()
+            if self.settings.unknown_actors:
+                unknown = self._unknown(parsed)
+            yield CodingResult(
+                article=article,
+                clean=cleaned,
+                sentences=tuple(p.sentence for p in parsed),
+                events=tuple(events),
+                unknown_actors=unknown,
+            )
+
+    def _failed(
+        self, article: Article, stage: str, exc: Exception, cleaned: CleanText | None = None
+    ) -> CodingResult:
+        reason = exc.message if isinstance(exc, FlashpointError) else f"{type(exc).__name__}: {exc}"
+        if not isinstance(exc, FlashpointError):
+            log.exception("stage %s failed on %s", stage, article.doc_id)
+        return CodingResult(
+            article=article, clean=cleaned, error=CodingError(article.doc_id, stage, reason, article.origin)
+        )
+
+    def _place_and_date(
+        self, event: Event, article: Article, cleaned: CleanText, parsed: Sequence[Any], inferred: bool
+    ) -> Event:
+        """Date and locate one event; a failure here never drops the event."""
+        sent = parsed[event.sentence_index].sentence if event.sentence_index < len(parsed) else None
+        changes: dict[str, Any] = {}
+        if self.settings.dates and sent is not None:
+            try:
+                from flashpoint.dates import resolve_event_date
+
+                context = [
+                    p.sentence.text
+                    for p in parsed[: event.sentence_index]
+                    if p.sentence.paragraph == sent.paragraph
+                ]
+                trigger = event.evidence.trigger[0] - sent.start if event.evidence.trigger else None
+                info = resolve_event_date(
+                    sent.text, article.published, context=context, trigger=trigger, inferred=inferred
+                )
+                changes.update(
+                    date=info.date,
+                    date_precision=info.precision,
+                    date_phrase=info.phrase,
+                    date_inferred=info.inferred,
+                )
+            except Exception:
+                log.exception("date resolution failed for %s", event.event_id)
+        if self.settings.places and sent is not None:
+            try:
+                countries = [c for c in (event.source.country, event.target.country) if c]
+                loc = self.gazetteer.locate(sent.text, cleaned.text, countries)
+                if loc is not None:
+                    changes["location"] = loc
+            except Exception:
+                log.exception("place resolution failed for %s", event.event_id)
+        return replace(event, **changes) if changes else event
+
+    def _unknown(self, parsed: Sequence[Any]) -> tuple[str, ...]:
+        try:
+            from flashpoint.actors import unknown_noun_phrases
+        except ImportError:
+            return ()
+        counts = unknown_noun_phrases(parsed, self.actors)
+        return tuple(phrase for phrase, _n in counts.most_common())
