@@ -87,6 +87,61 @@ class EventWriter:
         self.out.flush()
 
 
+class Progress:
+    """A one-line progress display (articles/s, ETA) on stderr, only when it is a TTY."""
+
+    def __init__(self, total: int | None, enabled: bool | None = None) -> None:
+        self.total = total
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.perf_counter()
+        self._last = 0.0
+
+    def update(self, done: int, errors: int = 0, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if not force and now - self._last < 0.5:
+            return
+        self._last = now
+        elapsed = max(now - self.started, 1e-9)
+        rate = done / elapsed
+        text = f"\r{done}" + (f"/{self.total}" if self.total else "") + f" articles  {rate:.1f}/s"
+        if self.total and rate > 0 and done <= self.total:
+            text += f"  ETA {int((self.total - done) / rate)}s"
+        if errors:
+            text += f"  {errors} errors"
+        sys.stderr.write(text.ljust(60))
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def estimate_total(inputs: Iterable[str]) -> int | None:
+    """A cheap article count for the ETA: lines of plain JSONL, rows of CSV, files of a
+    directory; None when it cannot be known without reading everything (gz, WARC, stdin)."""
+    total = 0
+    for raw in inputs:
+        path = Path(raw)
+        if raw == "-" or not path.exists():
+            return None
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        for f in files:
+            name = f.name.lower()
+            if name.endswith((".gz", ".warc", ".rss", ".atom", ".xml")):
+                return None
+            if name.endswith(".jsonl"):
+                with f.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            elif name.endswith(".csv"):
+                with f.open("rb") as fh:
+                    total += max(0, sum(1 for _ in fh) - 1)
+            elif name.endswith((".txt", ".html", ".htm")):
+                total += 1
+    return total
+
+
 def _inputs_to_items(inputs: tuple[str, ...], published: Any) -> Iterator[Any]:
     from flashpoint.ingest import read_inputs
 
@@ -104,6 +159,7 @@ def run_coding(
     writer: EventWriter,
     store: Any = None,
     unknown: Counter[str] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Code items, write events, store results; returns the run summary counts."""
     from flashpoint.pipeline import Pipeline
@@ -111,6 +167,8 @@ def run_coding(
     summary = {"articles": 0, "sentences": 0, "events": 0, "errors": 0}
     pending: list[CodingResult] = []
     for result in Pipeline(settings).code_articles(items):
+        if progress is not None:
+            progress.update(summary["articles"] + summary["errors"] + 1, summary["errors"])
         if result.error is not None:
             summary["errors"] += 1
             report_error(result.error)
@@ -129,6 +187,8 @@ def run_coding(
                 pending = []
     if store is not None and pending:
         store.write(pending)
+    if progress is not None:
+        progress.close()
     writer.close()
     return summary
 
@@ -178,7 +238,34 @@ def run_coding(
     "--min-confidence", type=click.FloatRange(0, 1), default=0.0, help=SETTINGS_HELP["min_confidence"]
 )
 @click.option("--prefilter/--no-prefilter", default=False, help=SETTINGS_HELP["prefilter"])
-@click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where to code: this process, or a Dask cluster (needs --db).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=2,
+    show_default=True,
+    help="Dask LocalCluster worker processes.",
+)
+@click.option("--scheduler", help="Address of an existing Dask scheduler (tcp://host:8786).")
+@click.option(
+    "--partition-size",
+    type=click.IntRange(1, 100000),
+    default=100,
+    show_default=True,
+    help="Articles per Dask partition.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted run into --db without losing or duplicating events.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 def code_cmd(
     inputs: tuple[str, ...],
     published: Any,
@@ -192,6 +279,11 @@ def code_cmd(
     unknown_file: str | None,
     min_confidence: float,
     prefilter: bool,
+    engine: str,
+    workers: int,
+    scheduler: str | None,
+    partition_size: int,
+    resume: bool,
     quiet: bool,
 ) -> None:
     """Code INPUT... (.txt, .html, .jsonl[.gz], .csv, .warc[.gz], RSS/Atom, directories, or - for stdin)
@@ -209,6 +301,13 @@ def code_cmd(
         )
     except FlashpointError as exc:
         raise click.UsageError(exc.message) from exc
+    if (engine == "dask" or resume) and not db:
+        raise click.UsageError(
+            "--engine dask and --resume need --db (the store that partitions are loaded into)"
+        )
+    if engine == "dask":
+        _code_dask(inputs, published, settings, db or "", workers, scheduler, partition_size, resume, quiet)
+        return
     started = time.perf_counter()
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
     store = None
@@ -241,6 +340,46 @@ def code_cmd(
             err=True,
         )
     if summary["articles"] == 0:
+        sys.exit(1)
+
+
+def _code_dask(
+    inputs: tuple[str, ...],
+    published: Any,
+    settings: Settings,
+    db: str,
+    workers: int,
+    scheduler: str | None,
+    partition_size: int,
+    resume: bool,
+    quiet: bool,
+) -> None:
+    from flashpoint.distributed import run_dask
+
+    progress = None if quiet else Progress(estimate_total(inputs))
+    try:
+        summary = run_dask(
+            _inputs_to_items(inputs, published),
+            settings,
+            db,
+            workers=workers,
+            scheduler=scheduler,
+            partition_size=partition_size,
+            resume=resume,
+            on_progress=(lambda s: progress.update(s.articles + s.errors, s.errors, force=True))
+            if progress
+            else None,
+        )
+    except FlashpointError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    if progress is not None:
+        progress.close()
+    for err in summary.error_records:
+        report_error(CodingError(**err))
+    if not quiet:
+        click.echo(summary.line(), err=True)
+    if summary.articles == 0 and summary.skipped_partitions == 0:
         sys.exit(1)
 
 

@@ -1,0 +1,200 @@
+"""Run coding on Dask: partitions of articles are coded by workers that write Parquet, and one
+writer (this process) loads each finished partition into the store.
+
+The engine adds no coding logic: a worker runs the same ``Pipeline`` as a laptop run, so the
+events are identical (a test checks it).  Partitions are checkpointed in a manifest beside
+the store: after a crash, ``resume=True`` skips partitions already loaded and redoes the rest;
+loads replace by ``doc_id``, so a partition redone after a crash never duplicates events.
+Inputs are streamed and at most ``2 * workers`` partitions are in flight, so memory stays
+bounded however large the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flashpoint.config import Settings
+from flashpoint.models import Article, CodingError
+
+log = logging.getLogger(__name__)
+
+_WORKER_PIPELINES: dict[Settings, Any] = {}
+
+
+@dataclass
+class RunSummary:
+    """What a run did: the final summary line of the CLI."""
+
+    articles: int = 0
+    sentences: int = 0
+    events: int = 0
+    errors: int = 0
+    partitions: int = 0
+    skipped_partitions: int = 0
+    seconds: float = 0.0
+    error_records: list[dict[str, Any]] = field(default_factory=list)
+
+    def line(self) -> str:
+        rate = self.articles / self.seconds if self.seconds else 0.0
+        return (
+            f"coded {self.articles} articles, {self.sentences} sentences, {self.events} events, "
+            f"{self.errors} errors in {self.seconds:.1f}s ({rate:.1f} articles/s; "
+            f"{self.partitions} partitions, {self.skipped_partitions} resumed)"
+        )
+
+
+def partition(
+    items: Iterable[Article | CodingError], size: int
+) -> Iterator[tuple[str, list[Article | CodingError]]]:
+    """Group items into partitions with stable ids (index + hash of their doc ids)."""
+    chunk: list[Article | CodingError] = []
+    index = 0
+
+    def pid(chunk: list[Article | CodingError]) -> str:
+        h = hashlib.sha1("\n".join(f"{getattr(a, 'doc_id', '')}" for a in chunk).encode()).hexdigest()[:10]
+        return f"{index:06d}-{h}"
+
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield pid(chunk), chunk
+            index += 1
+            chunk = []
+    if chunk:
+        yield pid(chunk), chunk
+
+
+def code_partition(
+    part_id: str, items: list[Article | CodingError], settings: Settings, out_dir: str
+) -> dict[str, Any]:
+    """Worker task: code one partition and write its results as Parquet; return counts."""
+    from flashpoint.pipeline import Pipeline
+    from flashpoint.store import results_to_parquet
+
+    pipeline = _WORKER_PIPELINES.get(settings)
+    if pipeline is None:
+        pipeline = _WORKER_PIPELINES[settings] = Pipeline(settings)
+    results = list(pipeline.code_articles(items))
+    path = Path(out_dir) / f"part-{part_id}.parquet"
+    tmp = path.with_suffix(".tmp")
+    results_to_parquet(results, str(tmp))
+    os.replace(tmp, path)
+    return {
+        "part": part_id,
+        "path": str(path),
+        "articles": sum(1 for r in results if r.error is None),
+        "sentences": sum(len(r.sentences) for r in results),
+        "events": sum(len(r.events) for r in results),
+        "errors": [r.error.to_dict() for r in results if r.error is not None],
+    }
+
+
+class Manifest:
+    """Checkpoint of loaded partitions: one JSON line per partition, fsynced."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.done: set[str] = set()
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    self.done.add(json.loads(line)["part"])
+                except (ValueError, KeyError):
+                    continue  # a torn last line after a crash: that partition is redone
+
+    def mark(self, info: dict[str, Any]) -> None:
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(
+                json.dumps({"part": info["part"], "articles": info["articles"], "events": info["events"]})
+                + "\n"
+            )
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.done.add(info["part"])
+
+
+def run_dask(
+    items: Iterable[Article | CodingError],
+    settings: Settings,
+    db: str,
+    *,
+    workers: int = 2,
+    scheduler: str | None = None,
+    partition_size: int = 100,
+    resume: bool = False,
+    work_dir: str | None = None,
+    on_progress: Callable[[RunSummary], None] | None = None,
+) -> RunSummary:
+    """Code ``items`` on a Dask cluster (an existing one at ``scheduler``, else a LocalCluster
+    with ``workers`` single-threaded processes) and load the results into the store ``db``."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    from flashpoint.store import open_store
+
+    started = time.perf_counter()
+    parts_dir = Path(work_dir or f"{db}.parts")
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(parts_dir / "manifest.jsonl")
+    if not resume and manifest.done:
+        manifest.path.unlink()
+        manifest = Manifest(parts_dir / "manifest.jsonl")
+    summary = RunSummary()
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    store = open_store(db)
+    try:
+        max_in_flight = 2 * max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        pending = as_completed()
+        in_flight = 0
+
+        def drain(block_until: int) -> None:
+            nonlocal in_flight
+            while in_flight > block_until:
+                future = next(pending)
+                info = future.result()
+                in_flight -= 1
+                store.load_parquet([info["path"]])
+                manifest.mark(info)
+                Path(info["path"]).unlink(missing_ok=True)
+                summary.partitions += 1
+                summary.articles += info["articles"]
+                summary.sentences += info["sentences"]
+                summary.events += info["events"]
+                summary.errors += len(info["errors"])
+                summary.error_records.extend(info["errors"])
+                summary.seconds = time.perf_counter() - started
+                if on_progress:
+                    on_progress(summary)
+
+        for part_id, chunk in partition(items, partition_size):
+            if part_id in manifest.done:
+                summary.skipped_partitions += 1
+                continue
+            future = client.submit(
+                code_partition, part_id, chunk, settings, str(parts_dir), pure=False, retries=2
+            )
+            pending.add(future)
+            in_flight += 1
+            drain(max_in_flight - 1)
+        drain(0)
+    finally:
+        store.close()
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
