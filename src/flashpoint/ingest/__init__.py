@@ -1,0 +1,41 @@
+"""Ingest: inputs of every kind -> ``Article`` records; cleaning -> ``CleanText``.
+
+The public surface is small on purpose (private modules behind this ``__init__``):
+
+- ``read_inputs(inputs, published=None, stdin=None)`` streams Articles and CodingErrors
+  from files, directories and stdin; ``read_path(path, published=None)`` reads one path.
+- ``clean(text)`` drops page furniture while keeping offsets back to the raw text.
+- ``article_from_text(text, doc_id=None, published=None, **meta)`` builds one Article.
+- ``dateline_date(text, reference_year=None)`` reads a wire dateline's date.
+- ``sample_paths()`` lists the bundled demo articles.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from flashpoint.ingest.clean import clean
+from flashpoint.ingest.fingerprint import content_id, hamming, simhash
+from flashpoint.ingest.published import dateline_date, parse_published
+from flashpoint.ingest.readers import read_inputs, read_path
+from flashpoint.ingest.records import article_from_text
+
+__all__ = [
+    "article_from_text",
+    "clean",
+    "content_id",
+    "dateline_date",
+    "hamming",
+    "parse_published",
+    "read_inputs",
+    "read_path",
+    "sample_paths",
+    "simhash",
+]
+
+
+def sample_paths() -> list[Path]:
+    """The bundled demo articles (``flashpoint/samples``), sorted, for ``flashpoint demo``."""
+    folder = Path(str(resources.files("flashpoint") / "samples"))
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".jsonl", ".html", ".txt"))

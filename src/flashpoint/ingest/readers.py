@@ -1,0 +1,341 @@
+"""Reading inputs into Articles: files, directories, stdin, in many formats, streamed.
+
+Inputs can be large (a year of JSONL, a crawl's WARC), so every reader is a generator that
+holds one record at a time.  Inputs are also messy, so a bad file or a bad record never
+stops a run: it becomes a ``CodingError`` naming the input (``path:line`` for rows) and the
+reader moves on.  Library errors (``flashpoint.errors``) are raised inside and turned into
+CodingErrors only at this boundary.
+
+Formats by extension: ``.txt`` (one story; id = file stem), ``.html``/``.htm``,
+``.jsonl``/``.jsonl.gz`` and ``.csv`` (rows with ``id``, ``text`` or ``html``,
+``published``, ``url``, ``title``, ``source``), ``.json`` (a list of such rows),
+``.rss``/``.atom``/``.xml`` feeds, ``.warc``/``.warc.gz`` archives.  ``-`` reads stdin:
+JSONL when its first non-blank line opens a JSON object, otherwise one story.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import logging
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import date
+from itertools import chain
+from pathlib import Path
+from typing import TextIO
+
+from flashpoint.errors import BinaryInputError, EmptyInputError, InputError, RecordError
+from flashpoint.ingest.html import extract_html, with_title
+from flashpoint.ingest.records import article_from_row, article_from_text
+from flashpoint.models import Article, CodingError
+
+logger = logging.getLogger(__name__)
+
+Item = Article | CodingError
+
+EXTENSIONS = (
+    ".txt",
+    ".html",
+    ".htm",
+    ".jsonl",
+    ".jsonl.gz",
+    ".json",
+    ".csv",
+    ".warc",
+    ".warc.gz",
+    ".rss",
+    ".atom",
+    ".xml",
+)
+"""What a directory scan picks up; a file named explicitly is read whatever its name."""
+
+_SNIFF_BYTES = 8192
+_MAX_CONTROL_RATIO = 0.1
+"""More control characters than this in a text file's first bytes means it is binary."""
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
+_CSV_FIELD_LIMIT = 2**31 - 1
+STDIN_ORIGIN = "<stdin>"
+
+
+def _kind(path: Path) -> str:
+    """The reader for a path, from its (possibly compound) extension; ``txt`` by default."""
+    name = path.name.lower()
+    for suffix in (".jsonl.gz", ".warc.gz"):
+        if name.endswith(suffix):
+            return suffix[1:]
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix in (".rss", ".atom"):
+        return "feed"
+    if suffix in (".jsonl", ".json", ".csv", ".warc", ".xml"):
+        return suffix[1:]
+    return "txt"
+
+
+def _is_known(path: Path) -> bool:
+    name = path.name.lower()
+    return not name.startswith(".") and name.endswith(EXTENSIONS)
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are not text: NUL bytes or many control characters."""
+    sample = data[:_SNIFF_BYTES]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if (byte < 32 and byte not in _TEXT_CONTROLS) or byte == 127)
+    return controls / len(sample) > _MAX_CONTROL_RATIO
+
+
+def decode_text(data: bytes, origin: str) -> str:
+    """Decode a text file: UTF-8 (BOM allowed) or UTF-16 with BOM, else cp1252/latin-1.
+
+    Raises ``BinaryInputError`` when the bytes are not text at all, rather than producing
+    mojibake that would be coded as if it were news.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise BinaryInputError(origin, "binary file") from exc
+    if looks_binary(data):
+        raise BinaryInputError(origin, "binary file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    logger.info("%s: not UTF-8, decoding as cp1252/latin-1", origin)
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _read_txt(path: Path) -> Iterator[Item]:
+    text = decode_text(path.read_bytes(), str(path))
+    if not text.strip():
+        raise EmptyInputError(str(path), "empty")
+    yield article_from_text(text, doc_id=path.stem, origin=str(path))
+
+
+def _read_html(path: Path) -> Iterator[Item]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise EmptyInputError(str(path), "empty")
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise BinaryInputError(str(path), "binary file")
+    page = extract_html(data, str(path))
+    yield article_from_text(
+        with_title(page.text, page.title),
+        doc_id=path.stem,
+        published=page.date_text,
+        published_source="html-meta" if page.date_text else None,
+        title=page.title,
+        url=page.url,
+        source=page.sitename,
+        origin=str(path),
+    )
+
+
+def _json_lines(lines: Iterable[bytes | str], name: str) -> Iterator[Item]:
+    """Rows of a JSONL stream; a bad line yields a CodingError naming ``name:line``."""
+    for number, line in enumerate(lines, start=1):
+        origin = f"{name}:{number}"
+        try:
+            if isinstance(line, bytes):
+                try:
+                    line = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise RecordError(name, f"not UTF-8: {exc.reason}", number) from exc
+            line = line.lstrip("\ufeff").strip()
+            if not line:
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RecordError(name, f"not JSON: {exc.msg}", number) from exc
+            yield article_from_row(row, origin)
+        except InputError as exc:
+            yield CodingError(_row_id(line), "read", str(exc), origin)
+
+
+def _row_id(line: object) -> str | None:
+    """The id of a row that failed, when it can still be read, for the error record."""
+    try:
+        row = json.loads(line) if isinstance(line, str) else None
+    except json.JSONDecodeError:
+        return None
+    value = row.get("id") if isinstance(row, dict) else None
+    return str(value) if value is not None else None
+
+
+def _read_jsonl(path: Path) -> Iterator[Item]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            yield from _json_lines(handle, str(path))
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(str(path), f"cannot read: {exc}") from exc
+
+
+def _read_json(path: Path) -> Iterator[Item]:
+    """A JSON file: a list of rows, ``{"articles": [...]}``, or one row (read whole)."""
+    try:
+        data = json.loads(decode_text(path.read_bytes(), str(path)) or "null")
+    except json.JSONDecodeError as exc:
+        raise RecordError(str(path), f"not JSON: {exc.msg}", exc.lineno) from exc
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        data = data["articles"]
+    rows = data if isinstance(data, list) else [data]
+    if not rows or data is None:
+        raise EmptyInputError(str(path), "empty")
+    for number, row in enumerate(rows, start=1):
+        origin = f"{path}#{number}"
+        try:
+            yield article_from_row(row, origin)
+        except InputError as exc:
+            yield CodingError(None, "read", str(exc), origin)
+
+
+def _read_csv(path: Path) -> Iterator[Item]:
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        try:
+            header = reader.fieldnames
+            if not header:
+                raise EmptyInputError(str(path), "empty")
+            if "text" not in header and "html" not in header:
+                raise RecordError(str(path), "CSV header has no 'text' or 'html' column", 1)
+            for row in reader:
+                origin = f"{path}:{reader.line_num}"
+                try:
+                    yield article_from_row({k: v for k, v in row.items() if k is not None}, origin)
+                except InputError as exc:
+                    yield CodingError(row.get("id") or None, "read", str(exc), origin)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise RecordError(str(path), f"bad CSV: {exc}", reader.line_num or None) from exc
+
+
+def _read_xml(path: Path) -> Iterator[Item]:
+    from flashpoint.ingest.feeds import looks_like_feed, read_feed
+
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+    if not head.strip():
+        raise EmptyInputError(str(path), "empty")
+    if not looks_like_feed(head):
+        raise InputError(str(path), "XML that is not an RSS/Atom feed")
+    yield from read_feed(path)
+
+
+def _read_feed(path: Path) -> Iterator[Item]:
+    from flashpoint.ingest.feeds import read_feed
+
+    yield from read_feed(path)
+
+
+def _read_warc(path: Path) -> Iterator[Item]:
+    from flashpoint.ingest.warc import read_warc
+
+    yield from read_warc(path)
+
+
+_READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
+    "txt": _read_txt,
+    "html": _read_html,
+    "jsonl": _read_jsonl,
+    "jsonl.gz": _read_jsonl,
+    "json": _read_json,
+    "csv": _read_csv,
+    "xml": _read_xml,
+    "feed": _read_feed,
+    "warc": _read_warc,
+    "warc.gz": _read_warc,
+}
+
+
+def _read_file(path: Path) -> Iterator[Item]:
+    """One file, errors turned into CodingErrors (a reader may already have yielded items)."""
+    kind = _kind(path)
+    doc_id = path.stem if kind in ("txt", "html") else None
+    try:
+        yield from _READERS[kind](path)
+    except InputError as exc:
+        where = exc.origin if exc.line is None else f"{exc.origin}:{exc.line}"
+        yield CodingError(doc_id, "read", str(exc), where)
+    except OSError as exc:
+        error = InputError(str(path), f"cannot read: {exc.strerror or exc}")
+        yield CodingError(doc_id, "read", str(error), str(path))
+
+
+def read_path(path: str | Path, published: date | None = None) -> Iterator[Item]:
+    """Read one file or directory (recursively, sorted, known extensions only).
+
+    ``published`` overrides every article's publication date (``published_source="cli"``).
+    Never raises for bad input: a missing path or unreadable file yields a CodingError.
+    """
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_known(p))
+        if not files:
+            logger.warning("%s: no readable files (%s)", path, ", ".join(EXTENSIONS))
+        items: Iterator[Item] = chain.from_iterable(_read_file(p) for p in files)
+    elif path.exists():
+        items = _read_file(path)
+    else:
+        error = InputError(str(path), "no such file or directory")
+        items = iter([CodingError(None, "read", str(error), str(path))])
+    return _override_date(items, published)
+
+
+def _read_stdin(stdin: TextIO) -> Iterator[Item]:
+    """stdin as JSONL (first non-blank line opens an object) or as one pasted story."""
+    lines = iter(stdin)
+    head: list[str] = []
+    for line in lines:
+        head.append(line)
+        if line.strip():
+            break
+    if head and head[-1].lstrip("\ufeff").lstrip().startswith("{"):
+        yield from _json_lines(chain(head, lines), STDIN_ORIGIN)
+        return
+    text = "".join(chain(head, lines))
+    try:
+        if not text.strip():
+            raise EmptyInputError(STDIN_ORIGIN, "empty")
+        yield article_from_text(text, origin=STDIN_ORIGIN)
+    except InputError as exc:
+        yield CodingError(None, "read", str(exc), STDIN_ORIGIN)
+
+
+def _override_date(items: Iterator[Item], published: date | None) -> Iterator[Item]:
+    if published is None:
+        yield from items
+        return
+    for item in items:
+        if isinstance(item, Article):
+            item = replace(item, published=published, published_source="cli")
+        yield item
+
+
+def read_inputs(
+    inputs: Iterable[str | Path], published: date | None = None, stdin: TextIO | None = None
+) -> Iterator[Item]:
+    """Stream Articles (and CodingErrors for what cannot be read) from files, dirs and stdin.
+
+    ``"-"`` reads ``stdin`` (default ``sys.stdin``).  Memory stays bounded by one record:
+    JSONL, CSV, feeds and WARC are read record by record.  ``published`` (the CLI's
+    ``--published``) overrides the date every input states, recorded as ``"cli"``.
+    """
+    for item in inputs:
+        if str(item) == "-":
+            yield from _override_date(_read_stdin(stdin if stdin is not None else sys.stdin), published)
+        else:
+            yield from read_path(item, published)

@@ -1,0 +1,76 @@
+"""Web archives (WARC, WARC.gz): each HTML ``response`` record becomes an article (warcio).
+
+Crawls are large, so records are streamed one at a time.  The record's target URI is the
+article URL and, hashed, its id (the same page crawled twice keeps its id); the capture
+date stands in for the publication date only when the page states none.  Records that are
+not HTML responses (requests, metadata, images) are skipped silently; a record whose page
+has no text yields a CodingError; a broken archive yields a CodingError and ends the file,
+because a WARC cannot be resynchronised after a damaged record.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from flashpoint.errors import InputError, RecordError
+from flashpoint.ingest.fingerprint import key_id
+from flashpoint.ingest.html import extract_html, with_title
+from flashpoint.ingest.published import parse_published
+from flashpoint.ingest.records import article_from_text
+from flashpoint.models import Article, CodingError
+
+logger = logging.getLogger(__name__)
+
+
+def _is_html_response(record) -> bool:
+    if record.rec_type != "response" or record.http_headers is None:
+        return False
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    return "html" in content_type.lower()
+
+
+def read_warc(path: Path) -> Iterator[Article | CodingError]:
+    """Yield an Article per HTML response record of a WARC file (plain or gzipped)."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    with path.open("rb") as stream:
+        records = iter(ArchiveIterator(stream))
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+            except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
+                error = RecordError(str(path), f"broken WARC record: {exc}")
+                yield CodingError(None, "read", str(error), str(path))
+                return
+            if not _is_html_response(record):
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            origin = f"{path}#{uri}"
+            try:
+                payload = record.content_stream().read()
+                page = extract_html(payload, origin, url=uri)
+                published, published_source = page.date_text, "html-meta"
+                if parse_published(published) is None:
+                    published = record.rec_headers.get_header("WARC-Date")
+                    published_source = "warc"
+                yield article_from_text(
+                    with_title(page.text, page.title),
+                    doc_id=key_id(uri) if uri else None,
+                    published=published,
+                    published_source=published_source if published else None,
+                    title=page.title,
+                    url=page.url or uri,
+                    source=page.sitename,
+                    origin=origin,
+                )
+            except InputError as exc:
+                yield CodingError(key_id(uri) if uri else None, "read", str(exc), origin)
+            except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
+                error = RecordError(origin, f"broken WARC record: {exc}")
+                yield CodingError(None, "read", str(error), origin)
+                return
