@@ -1,0 +1,198 @@
+"""Event deduplication: one-a-story, one-a-day, and cross-article clustering.
+
+- ``story``: within one article, one event per (source code, target code, CAMEO code);
+  the same event repeated in a story's lede and body counts once.
+- ``day``: one event per (date, source code, target code, CAMEO code) across all
+  articles, as the Phoenix pipeline did; undated events are never merged.
+- ``cluster``: GDELT's events/mentions idea.  Events with the same dyad (source and target
+  code, directed), the same CAMEO root, dates within ``max_days`` of each other and similar
+  sentences (Jaccard of word sets over normalised text >= ``min_similarity``) are linked;
+  each connected group becomes one event.
+
+Every output event is the group's representative record (highest confidence, then earliest
+date, then smallest ``event_id``) plus ``mentions`` (each merged event's ``doc_id``,
+``event_id``, date, sentence and evidence, so nothing is lost), ``num_mentions``,
+``num_articles`` (distinct ``doc_id``) and ``num_sources`` (distinct outlets, from the
+record's ``article.source`` when the store supplied it, else distinct articles).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flashpoint.analytics.common import event_day
+from flashpoint.errors import ConfigError
+
+METHODS = ("none", "story", "day", "cluster")
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "and",
+        "or",
+        "but",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "its",
+        "it",
+        "this",
+        "that",
+        "said",
+        "says",
+        "on",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """Thresholds of the ``cluster`` method."""
+
+    max_days: int = 1
+    min_similarity: float = 0.3
+
+
+def normalise_tokens(text: str | None) -> frozenset[str]:
+    """Lower-cased, accent-stripped content words of a sentence (the similarity unit)."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii").lower()
+    return frozenset(w for w in _WORD.findall(folded) if w not in _STOP)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """|a & b| / |a | b| (1.0 for two empty sets: nothing tells them apart)."""
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def _mention(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "doc_id": record.get("doc_id"),
+        "event_id": record.get("event_id"),
+        "date": record.get("date"),
+        "sentence": record.get("sentence"),
+        "evidence": record.get("evidence"),
+        "source_outlet": (record.get("article") or {}).get("source"),
+        "url": (record.get("article") or {}).get("url"),
+    }
+
+
+def _rank(record: dict[str, Any]) -> tuple[float, str, str]:
+    return (-(record.get("confidence") or 0.0), record.get("date") or "9999", record.get("event_id") or "")
+
+
+def _merge(group: list[dict[str, Any]]) -> dict[str, Any]:
+    best = min(group, key=_rank)
+    members = sorted(
+        group, key=lambda r: (r.get("date") or "9999", r.get("doc_id") or "", r.get("event_id") or "")
+    )
+    out = dict(best)
+    out["mentions"] = [_mention(r) for r in members]
+    out["num_mentions"] = len(members)
+    out["num_articles"] = len({r.get("doc_id") for r in members})
+    outlets = {(r.get("article") or {}).get("source") for r in members}
+    out["num_sources"] = len(outlets - {None}) if None not in outlets else out["num_articles"]
+    return out
+
+
+def _code(record: dict[str, Any], side: str) -> str | None:
+    return (record.get(side) or {}).get("code")
+
+
+def _group_by(events: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for record in events:
+        groups.setdefault(key(record), []).append(record)
+    return [_merge(group) for group in groups.values()]
+
+
+def _find(parent: list[int], i: int) -> int:
+    """Union-find root with path halving."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _clusters(events: list[dict[str, Any]], opts: ClusterOptions) -> list[dict[str, Any]]:
+    buckets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    out: list[dict[str, Any]] = []
+    for record in events:
+        if event_day(record) is None:
+            out.append(_merge([record]))
+            continue
+        key = (_code(record, "source"), _code(record, "target"), record.get("cameo_root"))
+        buckets.setdefault(key, []).append(record)
+    for bucket in buckets.values():
+        bucket.sort(key=lambda r: (r["date"], r.get("event_id") or ""))
+        days = [event_day(r) for r in bucket]
+        tokens = [normalise_tokens(r.get("sentence")) for r in bucket]
+        parent = list(range(len(bucket)))
+
+        for i in range(len(bucket)):
+            j = i + 1
+            while j < len(bucket) and (days[j] - days[i]).days <= opts.max_days:  # type: ignore[operator]
+                if jaccard(tokens[i], tokens[j]) >= opts.min_similarity:
+                    parent[_find(parent, j)] = _find(parent, i)
+                j += 1
+        groups: dict[int, list[dict[str, Any]]] = {}
+        for i, record in enumerate(bucket):
+            groups.setdefault(_find(parent, i), []).append(record)
+        out.extend(_merge(g) for g in groups.values())
+    return out
+
+
+def dedup(
+    events: Iterable[dict[str, Any]], method: str, options: ClusterOptions | None = None
+) -> list[dict[str, Any]]:
+    """Deduplicate event records by ``method`` (``none``, ``story``, ``day``, ``cluster``).
+
+    The result is sorted by date (undated last), then ``event_id``, so it is deterministic
+    whatever the input order.
+    """
+    if method not in METHODS:
+        raise ConfigError(f"dedup method must be one of {', '.join(METHODS)}, got {method!r}")
+    records = list(events)
+    if method == "none":
+        out = [_merge([r]) for r in records]
+    elif method == "story":
+        out = _group_by(
+            records, lambda r: (r.get("doc_id"), _code(r, "source"), _code(r, "target"), r.get("cameo"))
+        )
+    elif method == "day":
+        out = _group_by(
+            records,
+            lambda r: (
+                (r.get("date"), _code(r, "source"), _code(r, "target"), r.get("cameo"))
+                if r.get("date")
+                else ("undated", r.get("event_id"))
+            ),
+        )
+    else:
+        out = _clusters(records, options or ClusterOptions())
+    out.sort(key=lambda r: (r.get("date") or "9999", r.get("event_id") or ""))
+    return out
