@@ -38,7 +38,7 @@ def demo_articles() -> Iterator[Article]:
 
 def main(out_dir: Path = Path(".")) -> int:
     from flashpoint import code_articles
-    from flashpoint.analytics import dyad_series
+    from flashpoint.analytics import dyad_series_sql
     from flashpoint.cli.code import format_table
     from flashpoint.store import open_store
 
@@ -52,7 +52,7 @@ def main(out_dir: Path = Path(".")) -> int:
     db_path = out_dir / "demo.duckdb"
     with open_store(str(db_path)) as store:
         store.write(results)
-        series = dyad_series(store, "PRK", "USA", by="day")
+        series = dyad_series_sql(store.duckdb, "PRK", "USA", by="day")
     errors = [r.error for r in results if r.error is not None]
     print(
         f"\n{len(results) - len(errors)} articles, {len(records)} events -> {jsonl} and {db_path}"
@@ -60,9 +60,12 @@ def main(out_dir: Path = Path(".")) -> int:
     )
     print("\nPRK-USA dyad (by day):")
     for row in series:
+        score = row["conflict_score"]
         print(
-            f"  {row['period']}  events={row['events']:<3} conflict={row['conflict']:<3} "
-            f"cooperation={row['cooperation']:<3} goldstein_sum={row['goldstein_sum']:+.1f}"
+            f"  {row['period']}  events={row['events']:<3} verbal-coop={row['quad1']} material-coop={row['quad2']} "
+            f"verbal-conflict={row['quad3']} material-conflict={row['quad4']} "
+            f"goldstein_sum={row['goldstein_sum']:+.1f} conflict_score="
+            + (f"{score:+.2f}" if score is not None else "-")
         )
     return 0
 

@@ -1,0 +1,136 @@
+"""The `flashpoint code` command end to end: the reference article, formats, and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from flashpoint.cli import cli
+
+SCHEMA = json.loads((Path(__file__).parent / "event.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def seed_events(shared: Path) -> list[dict]:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["code", str(shared / "seed" / "article.txt"), "--published", "2025-04-17", "-q"])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def _has(events: list[dict], src: str, tgt: str, root: set[str]) -> bool:
+    return any(
+        e["source"]["country"] == src and e["target"]["country"] == tgt and e["cameo_root"] in root for e in events
+    )
+
+
+def test_every_record_matches_the_schema(seed_events: list[dict]) -> None:
+    assert seed_events, "the reference article yields events"
+    for record in seed_events:
+        jsonschema.validate(record, SCHEMA)
+
+
+def test_reference_article_core_events(seed_events: list[dict]) -> None:
+    assert _has(seed_events, "PRK", "USA", {"13"}), "North Korea threatens the US"
+    assert _has(seed_events, "PRK", "USA", {"11"}), "North Korea accuses/condemns the US"
+    assert _has(seed_events, "PRK", "KOR", {"11"}), "North Korea accuses/condemns South Korea"
+    assert _has(seed_events, "USA", "PRK", {"05"}), "the US praises North Korea's leader"
+
+
+def test_no_invented_dyads(seed_events: list[dict]) -> None:
+    for e in seed_events:
+        src, tgt = e["source"]["country"], e["target"]["country"]
+        if src in ("USA", "KOR"):
+            assert e["cameo_root"] not in {"13", "18", "19", "20"}, e
+        if src == "PRK":
+            assert e["quad_class"] not in (1, 2), e
+
+
+def test_each_caption_coded_at_most_once(seed_events: list[dict], shared: Path) -> None:
+    captions = [s for s in {e["sentence"] for e in seed_events} if "Getty Images" in s or "smart guy" in s]
+    normalised = [c.replace("’", "'").replace("‘", "'") for c in captions]
+    assert len(normalised) == len(set(normalised))
+
+
+def test_evidence_spans_point_into_the_sentence(seed_events: list[dict]) -> None:
+    for e in seed_events:
+        for part in ("source", "trigger", "target"):
+            span = e["evidence"][part]
+            if span:
+                assert 0 <= span[0] < span[1]
+
+
+def test_table_and_csv_formats(shared: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    seed = str(shared / "seed" / "article.txt")
+    table = runner.invoke(cli, ["code", seed, "--published", "2025-04-17", "--format", "table", "-q"])
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[0].split()[:3] == ["doc", "sent", "date"]
+    out = tmp_path / "ev.csv"
+    res = runner.invoke(cli, ["code", seed, "--published", "2025-04-17", "--format", "csv", "-o", str(out), "-q"])
+    assert res.exit_code == 0
+    header = out.read_text().splitlines()[0].split(",")
+    assert {"event_id", "source_code", "target_code", "cameo", "plover_type"} <= set(header)
+
+
+def test_bad_inputs_are_reported_and_others_coded(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Russian forces shelled the Ukrainian city of Kharkiv on Monday, Ukraine's military said.\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    bad_jsonl = tmp_path / "rows.jsonl"
+    bad_jsonl.write_text(
+        json.dumps({"id": "ok1", "text": "Iran condemned the Israeli strikes on Damascus.", "published": "2024-04-02"})
+        + "\n{not json\n"
+    )
+    no_text = tmp_path / "page.html"
+    no_text.write_text("<html><head><title>x</title></head><body><script>var a=1;</script></body></html>")
+    missing = tmp_path / "nope.txt"
+    runner = CliRunner()
+    res = runner.invoke(
+        cli, ["code", str(good), str(empty), str(binary), str(bad_jsonl), str(no_text), str(missing), "--published", "2024-04-03"]
+    )
+    assert res.exit_code == 0, res.output
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    joined = "\n".join(errors)
+    for name in ("empty.txt", "blob.txt", "rows.jsonl:2", "page.html", "nope.txt"):
+        assert name in joined, (name, joined)
+    assert all("\n" not in e for e in errors)
+    docs = {json.loads(line)["doc_id"] for line in res.stdout.splitlines() if line.strip()}
+    assert "good" in docs
+
+
+def test_exit_status_nonzero_when_nothing_read(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    res = CliRunner().invoke(cli, ["code", str(empty), str(tmp_path / "missing.txt")])
+    assert res.exit_code != 0
+    assert "empty.txt" in res.stderr
+
+
+def test_bad_published_date_is_a_usage_error(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["code", "-", "--published", "17/04/2025"], input="text")
+    assert res.exit_code == 2
+    assert "YYYY-MM-DD" in res.output
+
+
+def test_stdin_and_real_entry_point(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "flashpoint"
+    proc = subprocess.run(
+        [str(exe), "code", "-", "--published", "2024-05-01", "-q"],
+        input="Japan's foreign ministry condemned North Korea's missile launch on Tuesday.",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    assert any(r["source"]["country"] == "JPN" and r["target"]["country"] == "PRK" for r in records)
