@@ -17,7 +17,7 @@ from typing import Any
 
 from flashpoint.config import Settings, parse_date
 from flashpoint.errors import FlashpointError, InputError
-from flashpoint.models import Article, CleanText, CodingError, CodingResult, Event
+from flashpoint.models import Article, CleanText, CodingError, CodingResult, Event, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,8 @@ class Pipeline:
         self._coder: Any = None
         self._gazetteer: Any = None
         self._actors: Any = None
+        self._keep: Any = None
+        self.stats: dict[str, int] = {"sentences_seen": 0, "sentences_parsed": 0}
 
     # -- lazily built components -------------------------------------------------------
     @property
@@ -115,6 +117,14 @@ class Pipeline:
 
                 self._coder = RulesCoder(self.actors)
         return self._coder
+
+    def keep_sentence(self, text: str) -> bool:
+        """The first-pass test: may this sentence hold an event (actor + trigger words)?"""
+        if self._keep is None:
+            from flashpoint.coding import Prefilter
+
+            self._keep = Prefilter(self.actors).needs_parse
+        return bool(self._keep(text))
 
     @property
     def gazetteer(self) -> Any:
@@ -188,7 +198,15 @@ class Pipeline:
                 prepared.append((article, CleanText(""), False))
         texts = [c.text if i not in results else "" for i, (_a, c, _f) in enumerate(prepared)]
         try:
-            parsed_all = nlp.segment_and_parse_many(texts, self.nlp)
+            if self.settings.prefilter:
+                parsed_all, seen, kept = nlp.segment_and_parse_filtered(texts, self.keep_sentence, self.nlp)
+                self.stats["sentences_seen"] += seen
+                self.stats["sentences_parsed"] += kept
+            else:
+                parsed_all = nlp.segment_and_parse_many(texts, self.nlp)
+                n = sum(len(p) for p in parsed_all)
+                self.stats["sentences_seen"] += n
+                self.stats["sentences_parsed"] += n
         except Exception:
             # fall back to one article at a time so one bad text cannot sink the batch
             parsed_all = []
@@ -207,7 +225,8 @@ class Pipeline:
             except Exception as exc:
                 yield self._failed(article, "code", exc, cleaned)
                 continue
-            events = [self._place_and_date(e, article, cleaned, parsed, inferred) for e in events]
+            sents = [p.sentence for p in parsed]
+            events = [self._place_and_date(e, article, cleaned, sents, inferred) for e in events]
             if self.settings.min_confidence:
                 events = [e for e in events if e.confidence >= self.settings.min_confidence]
             unknown: tuple[str, ...] = ()
@@ -232,20 +251,16 @@ class Pipeline:
         )
 
     def _place_and_date(
-        self, event: Event, article: Article, cleaned: CleanText, parsed: Sequence[Any], inferred: bool
+        self, event: Event, article: Article, cleaned: CleanText, sents: Sequence[Sentence], inferred: bool
     ) -> Event:
         """Date and locate one event; a failure here never drops the event."""
-        sent = parsed[event.sentence_index].sentence if event.sentence_index < len(parsed) else None
+        sent = next((s for s in sents if s.index == event.sentence_index), None)
         changes: dict[str, Any] = {}
         if self.settings.dates and sent is not None:
             try:
                 from flashpoint.dates import resolve_event_date
 
-                context = [
-                    p.sentence.text
-                    for p in parsed[: event.sentence_index]
-                    if p.sentence.paragraph == sent.paragraph
-                ]
+                context = [s.text for s in sents if s.index < sent.index and s.paragraph == sent.paragraph]
                 trigger = event.evidence.trigger[0] - sent.start if event.evidence.trigger else None
                 info = resolve_event_date(
                     sent.text, article.published, context=context, trigger=trigger, inferred=inferred

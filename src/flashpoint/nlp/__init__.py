@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +179,54 @@ def segment_and_parse_many(
         sents.extend(_segment_doc(texts[t_index], pstart, doc, p_counts[t_index], len(sents)))
         p_counts[t_index] += 1
     return out
+
+
+_splitter: Any = None
+
+
+def rule_splitter() -> Any:
+    """A parser-free sentence splitter (tokenizer + rule-based sentencizer) for the first pass."""
+    global _splitter
+    with _lock:
+        if _splitter is None:
+            import spacy
+
+            nlp = spacy.blank("en")
+            nlp.add_pipe("sentencizer")
+            nlp.max_length = 2_000_000
+            _splitter = nlp
+        return _splitter
+
+
+def segment_and_parse_filtered(
+    texts: list[str], keep: Callable[[str], bool], nlp: Any | None = None, batch_size: int = 128
+) -> tuple[list[list[ParsedSentence]], int, int]:
+    """The cheap first pass: split sentences by rule, and parse only those ``keep`` accepts.
+
+    Returns the parsed sentences per text (indexes count all sentences, parsed or not, so
+    they stay stable) and the numbers of sentences seen and parsed.
+    """
+    nlp = nlp or load()
+    splitter = rule_splitter()
+    plan: list[tuple[int, Sentence]] = []
+    seen = 0
+    for t_index, text in enumerate(texts):
+        index = 0
+        for p_index, (s, e) in enumerate(paragraphs(text)):
+            doc = splitter(text[s:e]) if e - s <= 20 * MAX_SENTENCE_CHARS else None
+            spans = [(s + x.start_char, s + x.end_char) for x in doc.sents] if doc is not None else [(s, e)]
+            for a, b in spans:
+                for c, d in (cut for rep in _repair(a, b, text) for cut in _cut_long(*rep, text)):
+                    seen += 1
+                    sent = Sentence(index, text[c:d], c, d, p_index)
+                    index += 1
+                    if keep(sent.text):
+                        plan.append((t_index, sent))
+    out: list[list[ParsedSentence]] = [[] for _ in texts]
+    docs = nlp.pipe((sent.text for _t, sent in plan), batch_size=batch_size)
+    for (t_index, sent), doc in zip(plan, docs, strict=True):
+        out[t_index].append(ParsedSentence(sent, doc[:], sent.start))
+    return out, seen, len(plan)
 
 
 def split_sentences(text: str, nlp: Any | None = None) -> list[Sentence]:
