@@ -40,6 +40,7 @@ class RunSummary:
     partitions: int = 0
     skipped_partitions: int = 0
     seconds: float = 0.0
+    peak_worker_rss_mb: float = 0.0
     error_records: list[dict[str, Any]] = field(default_factory=list)
 
     def line(self) -> str:
@@ -72,6 +73,13 @@ def partition(
         yield pid(chunk), chunk
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports ru_maxrss in KB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def code_partition(
     part_id: str, items: list[Article | CodingError], settings: Settings, out_dir: str
 ) -> dict[str, Any]:
@@ -88,6 +96,7 @@ def code_partition(
     results_to_parquet(results, str(tmp))
     os.replace(tmp, path)
     return {
+        "peak_rss_mb": _peak_rss_mb(),
         "part": part_id,
         "path": str(path),
         "articles": sum(1 for r in results if r.error is None),
@@ -175,6 +184,7 @@ def run_dask(
                 summary.sentences += info["sentences"]
                 summary.events += info["events"]
                 summary.errors += len(info["errors"])
+                summary.peak_worker_rss_mb = max(summary.peak_worker_rss_mb, info["peak_rss_mb"])
                 summary.error_records.extend(info["errors"])
                 summary.seconds = time.perf_counter() - started
                 if on_progress:
