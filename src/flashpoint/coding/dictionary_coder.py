@@ -1,0 +1,771 @@
+"""A coder driven by imported TABARI/PETRARCH dictionaries (``flashpoint.dict.v1``).
+
+PETRARCH matched verb patterns against a CoreNLP constituency tree; we use the spaCy
+dependency parse from :mod:`flashpoint.nlp` instead.  For every verb of a sentence that the
+verbs dictionary knows:
+
+1. the verb's patterns are matched against the words around it (``_`` = adjacent words, a
+   blank = words may intervene, synsets, ``$``/``+``/``%``/``^`` actor slots); the most
+   specific matching pattern (most elements, then file order) gives the code, otherwise the
+   verb's own code;
+2. the source is the actor phrase in the verb's subject (inherited through ``xcomp``/``conj``
+   chains), the target the first actor phrase after the verb inside the verb's phrase; in the
+   passive with a ``by`` agent the two swap; pattern slots override both;
+3. coordinated actors give one event per (source, target) pair; agents in the actor's noun
+   phrase (``Gondor's government``, ``soldiers from Gondor``) are appended (``~GOV``) or
+   prefixed (``NGO~``) to the actor code; agents with no actor give ``---GOV``-style codes;
+4. ``a:b`` codes give the reciprocal pair; ``---`` codes give no event; codes that are not in
+   the CAMEO table (legacy WEIS codes) are passed through with no name/Goldstein/QuadClass.
+
+A sentence containing a discard phrase yields no events; a story-level discard phrase drops
+the whole article.
+"""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from flashpoint import __version__
+from flashpoint.coding.tabari import (
+    DiscardList,
+    PatternElement,
+    VerbDictionary,
+    VerbMatch,
+    VerbPattern,
+    read_discards,
+    read_verb_dictionary,
+)
+from flashpoint.errors import EvaluationError
+from flashpoint.models import ActorRef, Article, CleanText, Event, Evidence, Mention, Plover
+
+logger = logging.getLogger(__name__)
+
+CODER_NAME = "flashpoint.dict.v1"
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+_INHERIT = ("xcomp", "conj", "acomp", "aux", "auxpass", "pcomp")
+_NESTED = ("relcl", "acl", "ccomp", "advcl", "parataxis")
+_MODIFIER = ("compound", "poss", "amod", "nmod", "nn", "npadvmod")
+_OWNER_PREPS = ("of", "in", "from", "at", "for")
+
+
+class MentionFinder(Protocol):
+    """What the coder needs from an actor dictionary (``flashpoint.actors.ActorDictionary``)."""
+
+    def find_mentions(self, text: str, when: date | None = None) -> list[Mention]: ...
+
+
+@dataclass
+class _Unit:
+    """An actor or agent mention mapped onto the sentence's tokens."""
+
+    first: int  # token index (local to the span)
+    last: int  # inclusive
+    mentions: list[Mention]
+    agent: bool
+    head: int = -1  # token index of the mention's syntactic head
+    phrase: int = -1  # token index of the noun phrase the mention belongs to
+
+    @property
+    def text(self) -> str:
+        return self.mentions[0].text
+
+
+@dataclass(frozen=True)
+class _Party:
+    """A resolved event participant: its final code and where it came from."""
+
+    code: str
+    unit: _Unit = field(compare=False)
+    mention: Mention = field(compare=False)
+    agent: str | None = None
+
+
+def _agent_code(mention: Mention) -> str | None:
+    """The agent code of an agent mention (``~GOV`` -> ``GOV``); None for actors."""
+    actor = mention.actor
+    code = actor.code or ""
+    if "~" in code:
+        return code.replace("~", "").strip()
+    if actor.kind == "sector":
+        return (actor.agent or code).strip() or None
+    return None
+
+
+def _agent_is_prefix(mention: Mention) -> bool:
+    code = (mention.actor.code or "").strip()
+    return code.endswith("~") and not code.startswith("~")
+
+
+class DictionaryCoder:
+    """Codes parsed sentences with TABARI/PETRARCH verb dictionaries and an actor dictionary."""
+
+    name = CODER_NAME
+
+    def __init__(
+        self, actors: MentionFinder, verbs: VerbDictionary, discards: DiscardList | None = None
+    ) -> None:
+        self.actors = actors
+        self.verbs = verbs
+        self.discards = discards
+
+    @property
+    def coder_id(self) -> str:
+        return f"{CODER_NAME}/{__version__}"
+
+    # ------------------------------------------------------------------ public
+
+    def code(
+        self, article: Article, clean: CleanText, parsed: Sequence[Any], when: date | None = None
+    ) -> list[Event]:
+        """Events for one article's parsed sentences (``flashpoint.nlp.ParsedSentence``)."""
+        when = when or article.published
+        if self.discards is not None:
+            hit = self.discards.find(clean.text, story=True)
+            if hit is not None:
+                logger.debug("%s: story discard %s", article.doc_id, " ".join(hit.words))
+                return []
+        events: list[Event] = []
+        for ps in parsed:
+            if self.discards is not None and self.discards.find(ps.sentence.text, story=False):
+                continue
+            events.extend(self._code_sentence(article, ps, when))
+        return events
+
+    # ------------------------------------------------------------------ sentence
+
+    def _code_sentence(self, article: Article, ps: Any, when: date | None) -> list[Event]:
+        tokens = list(ps.span)
+        if not tokens:
+            return []
+        offset0 = tokens[0].i
+        words = [t.text.upper() for t in tokens]
+        units = self._units(ps, tokens, when)
+        ctx = _Sentence(ps, tokens, offset0, words, units)
+        events: list[Event] = []
+        seen: set[tuple[str, str, str]] = set()
+        used: set[int] = set()
+        for i, tok in enumerate(tokens):
+            if i in used or not _is_verb(tok):
+                continue
+            found = self._verb_at(ctx, i)
+            if found is None:
+                continue
+            match, vs, ve = found
+            used.update(range(vs, ve + 1))
+            for ev in self._code_verb(article, ctx, match, vs, ve):
+                key = (ev.source.code or "", ev.target.code or "", ev.cameo)
+                if key not in seen:
+                    seen.add(key)
+                    events.append(ev)
+        return events
+
+    def _verb_at(self, ctx: _Sentence, i: int) -> tuple[VerbMatch, int, int] | None:
+        """The longest dictionary verb form whose inflecting word is token ``i``."""
+        for match in self.verbs.lookup(ctx.words[i]):
+            form, head = match.form, match.entry.head
+            vs, ve = i - head, i - head + len(form) - 1
+            if vs < 0 or ve >= len(ctx.words):
+                continue
+            if all(ctx.words[vs + k] == form[k] for k in range(len(form))):
+                return match, vs, ve
+        return None
+
+    def _units(self, ps: Any, tokens: list[Any], when: date | None) -> list[_Unit]:
+        sent = ps.sentence
+        rel = [ps.base + t.idx - sent.start for t in tokens]
+        ends = [r + len(t.text) for r, t in zip(rel, tokens, strict=True)]
+        by_span: dict[tuple[int, int], _Unit] = {}
+        for m in self.actors.find_mentions(sent.text, when):
+            covered = [k for k in range(len(tokens)) if rel[k] < m.end and ends[k] > m.start]
+            if not covered:
+                continue
+            key = (covered[0], covered[-1])
+            agent = _agent_code(m) is not None
+            if key in by_span and by_span[key].agent == agent:
+                by_span[key].mentions.append(m)
+            else:
+                by_span[key] = _Unit(covered[0], covered[-1], [m], agent)
+        units = sorted(by_span.values(), key=lambda u: u.first)
+        for u in units:
+            u.head = _span_head(tokens, u.first, u.last)
+        for u in units:
+            u.phrase = _phrase_head(tokens, u.head, units)
+        return units
+
+    # ------------------------------------------------------------------ verb
+
+    def _code_verb(self, article: Article, ctx: _Sentence, match: VerbMatch, vs: int, ve: int) -> list[Event]:
+        tokens = ctx.tokens
+        head = vs + match.entry.head
+        region_end = _region_end(tokens, head, ctx.offset0)
+        best: tuple[VerbPattern, dict[str, list[_Unit]]] | None = None
+        for pattern in match.block.patterns:
+            slots = _match_pattern(self.verbs, ctx, pattern, vs, ve, region_end)
+            if slots is not None and (best is None or pattern.size > best[0].size):
+                best = (pattern, slots)
+        code = best[0].code if best else match.entry.code
+        if code is None:
+            return []
+        slots = best[1] if best else {}
+
+        compound_pairs = False
+        if "compound" in slots:
+            group = slots["compound"]
+            if slots.get("compound_side") == ["pre"]:  # type: ignore[comparison-overlap]
+                sources_u, targets_u = group, group
+                compound_pairs = True
+            else:
+                sources_u = slots.get("source") or self._source_units(ctx, head)
+                targets_u = group
+        else:
+            sources_u = slots.get("source") or []
+            targets_u = slots.get("target") or []
+            if not sources_u or not targets_u:
+                subj, obj = self._roles(ctx, head, ve, region_end)
+                sources_u = sources_u or subj
+                targets_u = targets_u or [u for u in obj if u not in sources_u]
+        sources = self._parties(ctx, sources_u)
+        targets = self._parties(ctx, targets_u)
+        if not sources or not targets:
+            return []
+        forward, _, backward = code.partition(":")
+        events: list[Event] = []
+        for s in sources:
+            for t in targets:
+                if s.code == t.code or (compound_pairs and s.unit is t.unit):
+                    continue
+                events.append(self._event(article, ctx, s, t, forward, vs, ve, best is not None))
+                if backward:
+                    events.append(self._event(article, ctx, t, s, backward, vs, ve, best is not None))
+        return events
+
+    def _roles(self, ctx: _Sentence, head: int, ve: int, region_end: int) -> tuple[list[_Unit], list[_Unit]]:
+        """Source and target actor units from the dependency parse."""
+        tokens = ctx.tokens
+        subj_tok, passive_agent = _subject(tokens, head, ctx.offset0)
+        subj = self._units_under(ctx, subj_tok) if subj_tok is not None else []
+        if passive_agent is not None and subj:
+            agent_units = self._units_under(ctx, passive_agent)
+            if agent_units:
+                return agent_units, subj
+        after = [u for u in ctx.actors if ve < u.first <= region_end and u not in subj]
+        if not after:
+            return subj, []
+        first = after[0]
+        group = [u for u in after if u.phrase == first.phrase or _coordinated(tokens, first, u, ctx.offset0)]
+        return subj, group
+
+    def _source_units(self, ctx: _Sentence, head: int) -> list[_Unit]:
+        subj_tok, _ = _subject(ctx.tokens, head, ctx.offset0)
+        return self._units_under(ctx, subj_tok) if subj_tok is not None else []
+
+    def _units_under(self, ctx: _Sentence, tok_index: int) -> list[_Unit]:
+        """Actor units inside a phrase's subtree, leaving out nested clauses."""
+        tokens = ctx.tokens
+        inside = _subtree_indices(tokens, tok_index, ctx.offset0, skip=_NESTED)
+        actors = [u for u in ctx.actors if u.head in inside]
+        if actors:
+            return actors
+        return [u for u in ctx.agents_alone if u.head in inside]
+
+    def _parties(self, ctx: _Sentence, units: Iterable[_Unit]) -> list[_Party]:
+        out: list[_Party] = []
+        for u in units:
+            if u.agent:
+                for m in u.mentions:
+                    code = _agent_code(m) or ""
+                    out.append(_Party("---" + code, u, m, code))
+                continue
+            stacked, alternatives = _agents_for(ctx, u)
+            for m in u.mentions:
+                base = (m.actor.code or "").strip()
+                if not base:
+                    continue
+                for alt in alternatives or [None]:
+                    chain = stacked + ([alt] if alt is not None else [])
+                    code = base
+                    agent = None
+                    for am in chain:
+                        ac = _agent_code(am) or ""
+                        if not ac:
+                            continue
+                        if _agent_is_prefix(am):
+                            if not code.startswith(ac):
+                                code = ac + code
+                        elif not code.endswith(ac):
+                            code = code + ac
+                            agent = ac
+                    out.append(_Party(code, u, m, agent or m.actor.agent))
+        return out
+
+    def _event(
+        self,
+        article: Article,
+        ctx: _Sentence,
+        s: _Party,
+        t: _Party,
+        code: str,
+        vs: int,
+        ve: int,
+        by_pattern: bool,
+    ) -> Event:
+        name, goldstein, quad, plover, root = _cameo_info(code)
+        ps = ctx.ps
+        return Event(
+            doc_id=article.doc_id,
+            sentence_index=ps.sentence.index,
+            sentence=ps.sentence.text,
+            source=_ref(s),
+            target=_ref(t),
+            cameo=code,
+            cameo_root=root,
+            cameo_name=name,  # type: ignore[arg-type]  # None for non-CAMEO legacy codes
+            goldstein=goldstein,
+            quad_class=quad,
+            plover=plover,
+            evidence=Evidence(
+                source=_span(ctx, s.unit.first, s.unit.last),
+                trigger=_span(ctx, vs, ve),
+                target=_span(ctx, t.unit.first, t.unit.last),
+            ),
+            confidence=0.6 if by_pattern else 0.5,
+            coder=self.coder_id,
+        )
+
+
+# ---------------------------------------------------------------------- sentence helpers
+
+
+@dataclass
+class _Sentence:
+    ps: Any
+    tokens: list[Any]
+    offset0: int
+    words: list[str]
+    units: list[_Unit]
+
+    @property
+    def actors(self) -> list[_Unit]:
+        return [u for u in self.units if not u.agent]
+
+    @property
+    def agents_alone(self) -> list[_Unit]:
+        """Agent mentions not attached to any actor's phrase (``officials said``)."""
+        attached = {u.phrase for u in self.actors}
+        return [u for u in self.units if u.agent and u.phrase not in attached and u.head not in attached]
+
+
+def _is_verb(tok: Any) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or tok.tag_ == "MD"
+
+
+def _local(tok: Any, offset0: int) -> int:
+    return tok.i - offset0
+
+
+def _in_span(tokens: list[Any], tok: Any, offset0: int) -> bool:
+    return 0 <= tok.i - offset0 < len(tokens) and tokens[tok.i - offset0] is not None
+
+
+def _span_head(tokens: list[Any], first: int, last: int) -> int:
+    """The token of ``[first, last]`` whose syntactic head lies outside the range."""
+    offset0 = tokens[0].i
+    for k in range(first, last + 1):
+        h = tokens[k].head.i - offset0
+        if h < first or h > last or tokens[k].head.i == tokens[k].i:
+            return k
+    return last
+
+
+def _phrase_head(tokens: list[Any], k: int, units: list[_Unit]) -> int:
+    """Climb from a mention to the head of its noun phrase: through compounds, possessives,
+    the first conjunct, and ``of/in/from`` when the governing noun is an agent
+    (``ambassadors of Arnor``, ``soldiers from Gondor``)."""
+    offset0 = tokens[0].i
+    agent_heads = {u.head for u in units if u.agent} | {
+        j for u in units if u.agent for j in range(u.first, u.last + 1)
+    }
+    seen = set()
+    while k not in seen:
+        seen.add(k)
+        tok = tokens[k]
+        head = tok.head
+        hk = head.i - offset0
+        if head.i == tok.i or not 0 <= hk < len(tokens):
+            break
+        if tok.dep_ == "conj" and head.pos_ in ("NOUN", "PROPN"):
+            k = hk
+            continue
+        if tok.dep_ in _MODIFIER and head.pos_ in ("NOUN", "PROPN"):
+            k = hk
+            continue
+        if (
+            tok.dep_ == "pobj"
+            and head.dep_ == "prep"
+            and head.lower_ in _OWNER_PREPS
+            and 0 <= head.head.i - offset0 < len(tokens)
+            and head.head.i - offset0 in agent_heads
+        ):
+            k = head.head.i - offset0
+            continue
+        break
+    return k
+
+
+def _agents_for(ctx: _Sentence, unit: _Unit) -> tuple[list[Mention], list[Mention]]:
+    """Agent mentions attached to an actor: ``stacked`` ones all apply (``Danish Islamist
+    media``: MUS then MED); ``alternatives`` each make a separate actor (``lawmakers and
+    officials in Gondor``)."""
+    tokens = ctx.tokens
+    offset0 = ctx.offset0
+    ph = unit.phrase
+    chain = {ph}
+    for k, tok in enumerate(tokens):
+        if tok.dep_ == "conj" and tok.head.i - offset0 in chain:
+            chain.add(k)
+    stacked: list[Mention] = []
+    alternatives: list[Mention] = []
+    for u in ctx.units:
+        if not u.agent or u is unit:
+            continue
+        if u.first <= ph <= u.last or (u.head in chain and u.head != ph and tokens[u.head].dep_ == "conj") or u.head == ph:
+            alternatives.extend(u.mentions)
+        elif tokens[u.head].head.i - offset0 in chain and tokens[u.head].dep_ in _MODIFIER or unit.first <= u.head <= unit.last:
+            stacked.extend(u.mentions)
+    return stacked, alternatives
+
+
+def _coordinated(tokens: list[Any], a: _Unit, b: _Unit, offset0: int) -> bool:
+    """True when ``b``'s phrase is reached from ``a``'s through ``conj`` links."""
+    ka, kb = a.phrase, b.phrase
+    members = {ka}
+    changed = True
+    while changed:
+        changed = False
+        for k, tok in enumerate(tokens):
+            if k in members:
+                continue
+            h = tok.head.i - offset0
+            if tok.dep_ == "conj" and h in members or k in {tokens[m].head.i - offset0 for m in members if tokens[m].dep_ == "conj"}:
+                members.add(k)
+                changed = True
+    return kb in members
+
+
+def _subtree_indices(tokens: list[Any], k: int, offset0: int, skip: tuple[str, ...] = ()) -> set[int]:
+    out: set[int] = set()
+    stack = [tokens[k]]
+    while stack:
+        tok = stack.pop()
+        j = tok.i - offset0
+        if not 0 <= j < len(tokens) or j in out:
+            continue
+        out.add(j)
+        for child in tok.children:
+            if child.dep_ in skip:
+                continue
+            stack.append(child)
+    return out
+
+
+def _subject(tokens: list[Any], k: int, offset0: int) -> tuple[int | None, int | None]:
+    """The verb's subject token (inherited through xcomp/conj/acomp chains) and, in the
+    passive, the ``by`` agent's object."""
+    seen = set()
+    while k not in seen:
+        seen.add(k)
+        tok = tokens[k]
+        subj = None
+        agent = None
+        for child in tok.children:
+            if child.dep_ in _SUBJ and subj is None:
+                subj = child.i - offset0
+            if child.dep_ == "agent":
+                for gc in child.children:
+                    if gc.dep_ == "pobj":
+                        agent = gc.i - offset0
+        if subj is not None and 0 <= subj < len(tokens):
+            passive = tokens[subj].dep_ in ("nsubjpass", "csubjpass")
+            return subj, agent if passive else None
+        if tok.dep_ == "relcl" and 0 <= tok.head.i - offset0 < len(tokens):
+            return tok.head.i - offset0, None
+        head = tok.head
+        if head.i == tok.i or not 0 <= head.i - offset0 < len(tokens):
+            break
+        if tok.dep_ in _INHERIT or tok.dep_ in ("prep", "advcl"):
+            k = head.i - offset0
+            continue
+        break
+    return None, None
+
+
+def _region_end(tokens: list[Any], k: int, offset0: int) -> int:
+    """Last token of the verb's phrase to the right, stopping before a coordinated verb."""
+    tok = tokens[k]
+    end = min(tok.right_edge.i - offset0, len(tokens) - 1)
+    for child in tok.children:
+        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and child.i > tok.i:
+            end = min(end, child.left_edge.i - offset0 - 1)
+            # drop the coordinating word before the next verb
+            while end > k and tokens[end].dep_ in ("cc", "punct"):
+                end -= 1
+    return end
+
+
+# ---------------------------------------------------------------------- pattern matching
+
+
+def _match_pattern(
+    verbs: VerbDictionary,
+    ctx: _Sentence,
+    pattern: VerbPattern,
+    vs: int,
+    ve: int,
+    region_end: int,
+) -> dict[str, list[_Unit]] | None:
+    slots: dict[str, list[_Unit]] = {}
+    if not _match_side(verbs, ctx, pattern.post, 0, ve + 1, region_end, +1, slots, True):
+        return None
+    if not _match_side(verbs, ctx, pattern.pre, 0, vs - 1, 0, -1, slots, True):
+        return None
+    return slots
+
+
+def _match_side(
+    verbs: VerbDictionary,
+    ctx: _Sentence,
+    elements: tuple[PatternElement, ...],
+    idx: int,
+    pos: int,
+    limit: int,
+    step: int,
+    slots: dict[str, list[_Unit]],
+    first: bool,
+) -> bool:
+    """Match ``elements[idx:]`` starting at token ``pos`` going in direction ``step``."""
+    if idx == len(elements):
+        return True
+    el = elements[idx]
+
+    def in_range(p: int) -> bool:
+        return limit <= p <= len(ctx.words) - 1 if step < 0 else 0 <= p <= limit
+
+    candidates = [pos] if el.adjacent else []
+    if not el.adjacent:
+        p = pos
+        while in_range(p):
+            candidates.append(p)
+            p += step
+    for p in candidates:
+        if not in_range(p):
+            continue
+        for nxt, filled in _element_at(verbs, ctx, el, p, step, limit):
+            saved = dict(slots)
+            slots.update(filled)
+            if _match_side(verbs, ctx, elements, idx + 1, nxt, limit, step, slots, False):
+                return True
+            slots.clear()
+            slots.update(saved)
+    return False
+
+
+def _element_at(
+    verbs: VerbDictionary, ctx: _Sentence, el: PatternElement, p: int, step: int, limit: int
+) -> list[tuple[int, dict[str, list[_Unit]]]]:
+    """Ways element ``el`` can match at token ``p``: (next position, slots filled)."""
+    words = ctx.words
+    out: list[tuple[int, dict[str, list[_Unit]]]] = []
+    if el.kind == "word":
+        if words[p] == el.value or (el.value.endswith("-") and words[p].rstrip("-") == el.value[:-1]):
+            out.append((p + step, {}))
+    elif el.kind == "synset":
+        for member in verbs.synset(el.value):
+            n = len(member)
+            lo = p if step > 0 else p - n + 1
+            if lo < 0 or lo + n > len(words):
+                continue
+            if tuple(words[lo : lo + n]) == member:
+                out.append((lo + n if step > 0 else lo - 1, {}))
+    elif el.kind in ("source", "target", "compound", "skip"):
+        unit = _unit_at(ctx, p, step)
+        if unit is not None:
+            key = {"source": "source", "target": "target", "compound": "compound", "skip": ""}[el.kind]
+            if el.kind == "compound":
+                group = [u for u in ctx.actors if u is unit or _coordinated(ctx.tokens, unit, u, ctx.offset0)]
+                if len(group) < 2:
+                    return out
+                edge = max(u.last for u in group) + 1 if step > 0 else min(u.first for u in group) - 1
+                filled: dict[str, list[_Unit]] = {"compound": group}
+                filled["compound_side"] = ["pre" if step < 0 else "post"]  # type: ignore[list-item]
+                out.append((edge, filled))
+            else:
+                group = [unit]
+                nxt = unit.last + 1 if step > 0 else unit.first - 1
+                out.append((nxt, {key: group} if key else {}))
+        elif el.kind == "skip" and ctx.tokens[p].pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            out.append((p + step, {}))
+    return out
+
+
+def _unit_at(ctx: _Sentence, p: int, step: int) -> _Unit | None:
+    for u in ctx.actors:
+        if (step > 0 and u.first == p) or (step < 0 and u.last == p):
+            return u
+    return None
+
+
+# ---------------------------------------------------------------------- records
+
+
+def _span(ctx: _Sentence, first: int, last: int) -> tuple[int, int]:
+    a, b = ctx.tokens[first], ctx.tokens[last]
+    return (ctx.ps.base + a.idx, ctx.ps.base + b.idx + len(b.text))
+
+
+def _ref(p: _Party) -> ActorRef:
+    a = p.mention.actor
+    country = a.country
+    if p.code.startswith("---"):
+        country = None
+    return ActorRef(text=p.unit.text, name=a.name, code=p.code, country=country, agent=p.agent)
+
+
+def _cameo_info(code: str) -> tuple[str | None, float | None, int | None, Plover, str]:
+    """Name, Goldstein, QuadClass, PLOVER and root for a code; legacy codes pass through."""
+    from flashpoint import ontology
+
+    if ontology.is_cameo(code):
+        c = ontology.cameo(code)
+        return c.name, c.goldstein, c.quad_class, ontology.plover_for(code), c.root
+    return None, None, None, Plover(), code[:2]
+
+
+# ---------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class PetrarchRecord:
+    """One ``<Sentence>`` of a PETRARCH validation file."""
+
+    id: str
+    category: str
+    when: date | None
+    text: str
+    expected: frozenset[tuple[str, str, str]]
+    noevents: bool
+    error: str | None
+
+
+def read_petrarch_records(path: str | Path) -> tuple[list[PetrarchRecord], set[str]]:
+    """The records of a PETRARCH unit-test XML file and its ``<Include>`` categories."""
+    try:
+        root = ET.parse(str(path)).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise EvaluationError(f"{path}: cannot read PETRARCH records: {exc}") from exc
+    include_el = root.find(".//Environment/Include")
+    include = set(include_el.text.split()) if include_el is not None and include_el.text else set()
+    records = []
+    for s in root.iter("Sentence"):
+        expected = set()
+        noevents = False
+        error = None
+        for ec in s.findall("EventCoding"):
+            a = ec.attrib
+            if "noevents" in a:
+                noevents = True
+            elif "error" in a:
+                error = a["error"]
+            elif "eventcode" in a:
+                expected.add((a.get("sourcecode", "---"), a.get("targetcode", "---"), a["eventcode"]))
+        text_el = s.find("Text")
+        text = " ".join((text_el.text or "").split()) if text_el is not None else ""
+        raw_date = s.get("date")
+        try:
+            when = datetime.strptime(raw_date, "%Y%m%d").date() if raw_date else None
+        except ValueError:
+            when = None
+        records.append(
+            PetrarchRecord(
+                s.get("id", ""), s.get("category", ""), when, text, frozenset(expected), noevents, error
+            )
+        )
+    return records, include
+
+
+def load_petrarch_dictionaries(dictionaries_dir: str | Path) -> DictionaryCoder:
+    """A DictionaryCoder over the four validation dictionaries of a PETRARCH suite folder."""
+    from flashpoint.actors import ActorDictionary
+
+    d = Path(dictionaries_dir)
+    actors = ActorDictionary.from_tabari(d / "PETR.Validate.actors.txt", d / "PETR.Validate.agents.txt")
+    verbs = read_verb_dictionary(d / "PETR.Validate.verbs.txt")
+    discards = read_discards(d / "PETR.Validate.discards.txt")
+    return DictionaryCoder(actors, verbs, discards)
+
+
+def evaluate_petrarch(
+    records_path: str | Path,
+    dictionaries_dir: str | Path,
+    coder: DictionaryCoder | None = None,
+) -> dict[str, Any]:
+    """Code every included PETRARCH record and compare (source, target, code) sets.
+
+    Returns ``recall`` (expected codings produced), ``extra_rate`` (produced codings not
+    expected / produced), ``exact`` (sentences whose set matches exactly), ``noevents_pass``
+    and the same per category, plus ``failures`` for inspection.  ``error`` records pass
+    when nothing is coded and are counted separately.
+    """
+    from flashpoint import nlp
+
+    records, include = read_petrarch_records(records_path)
+    if include:
+        records = [r for r in records if r.category in include]
+    coder = coder or load_petrarch_dictionaries(dictionaries_dir)
+    parsed_all = nlp.segment_and_parse_many([r.text for r in records])
+    per_cat: dict[str, dict[str, int]] = {}
+    total = {"records": 0, "expected": 0, "hit": 0, "predicted": 0, "extra": 0, "exact": 0,
+             "noevents": 0, "noevents_pass": 0, "errors": 0, "errors_pass": 0}  # fmt: skip
+    failures = []
+    for rec, parsed in zip(records, parsed_all, strict=True):
+        article = Article(doc_id=rec.id, text=rec.text, published=rec.when)
+        events = coder.code(article, CleanText(rec.text), parsed, rec.when)
+        got = {(e.source.code or "---", e.target.code or "---", e.cameo) for e in events}
+        hit = len(got & rec.expected)
+        exact = got == rec.expected
+        cat = per_cat.setdefault(rec.category, {k: 0 for k in total})
+        for bucket in (total, cat):
+            bucket["records"] += 1
+            bucket["expected"] += len(rec.expected)
+            bucket["hit"] += hit
+            bucket["predicted"] += len(got)
+            bucket["extra"] += len(got - rec.expected)
+            bucket["exact"] += int(exact)
+            if rec.noevents:
+                bucket["noevents"] += 1
+                bucket["noevents_pass"] += int(not got)
+            if rec.error:
+                bucket["errors"] += 1
+                bucket["errors_pass"] += int(not got)
+        if not exact:
+            failures.append({"id": rec.id, "expected": sorted(rec.expected), "got": sorted(got)})
+
+    def rates(b: dict[str, int]) -> dict[str, Any]:
+        return {
+            **b,
+            "recall": b["hit"] / b["expected"] if b["expected"] else None,
+            "extra_rate": b["extra"] / b["predicted"] if b["predicted"] else 0.0,
+            "exact_rate": b["exact"] / b["records"] if b["records"] else None,
+            "noevents_rate": b["noevents_pass"] / b["noevents"] if b["noevents"] else None,
+        }
+
+    report = rates(total)
+    report["per_category"] = {k: rates(v) for k, v in sorted(per_cat.items())}
+    report["failures"] = failures
+    return report
