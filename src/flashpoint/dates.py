@@ -154,7 +154,48 @@ _REPORT_CUE = re.compile(
     r"commenting|comments|reported|confirmed)\b"
 )
 _GAP_WORDS = frozenset(
-    ["on", "late", "early", "in", "at", "a", "an", "the", "its", "his", "her", "their", "released", "issued", "published", "posted", "made", "given", "delivered", "held", "televised", "reporters", "journalists", "media", "press", "news", "conference", "briefing", "interview", "to", "with", "by", "him", "them", "us", "it", "me", "during", "after", "before"]
+    [
+        "on",
+        "late",
+        "early",
+        "in",
+        "at",
+        "a",
+        "an",
+        "the",
+        "its",
+        "his",
+        "her",
+        "their",
+        "released",
+        "issued",
+        "published",
+        "posted",
+        "made",
+        "given",
+        "delivered",
+        "held",
+        "televised",
+        "reporters",
+        "journalists",
+        "media",
+        "press",
+        "news",
+        "conference",
+        "briefing",
+        "interview",
+        "to",
+        "with",
+        "by",
+        "him",
+        "them",
+        "us",
+        "it",
+        "me",
+        "during",
+        "after",
+        "before",
+    ]
 )
 _AFTER_DIRECT = re.compile(
     r"^\s*(?i:said|says|stated|announced|told|declared|added|noted|confirmed|reported)\b"
@@ -171,7 +212,49 @@ _FUTURE_CUE = re.compile(
 _WORD = re.compile(r"[\w’'-]+")
 
 REPORT_TRIGGERS = frozenset(
-    ["said", "says", "say", "stated", "statement", "statements", "announced", "announces", "announcement", "told", "speaking", "spoke", "remarks", "declared", "added", "noted", "mentioned", "claimed", "warned", "warns", "warning", "accused", "accuses", "threatened", "condemned", "criticized", "criticised", "praised", "denied", "urged", "called", "demanded", "vowed", "pledged", "promised", "rejected", "blamed", "insisted", "stressed", "argued", "described"]
+    [
+        "said",
+        "says",
+        "say",
+        "stated",
+        "statement",
+        "statements",
+        "announced",
+        "announces",
+        "announcement",
+        "told",
+        "speaking",
+        "spoke",
+        "remarks",
+        "declared",
+        "added",
+        "noted",
+        "mentioned",
+        "claimed",
+        "warned",
+        "warns",
+        "warning",
+        "accused",
+        "accuses",
+        "threatened",
+        "condemned",
+        "criticized",
+        "criticised",
+        "praised",
+        "denied",
+        "urged",
+        "called",
+        "demanded",
+        "vowed",
+        "pledged",
+        "promised",
+        "rejected",
+        "blamed",
+        "insisted",
+        "stressed",
+        "argued",
+        "described",
+    ]
 )
 """Trigger words of speech-act events: such an event is dated by its statement frame."""
 
@@ -202,7 +285,12 @@ class SentenceDates:
 def find_phrases(text: str) -> list[Phrase]:
     """All non-overlapping date expressions of ``text``, longest match first, in text order."""
     found: list[Phrase] = []
+    lowered = text.lower()
+    has_digit = _DIGIT.search(text) is not None
+    has_month = _MONTH_NAME.search(text) is not None
     for kind, pattern in _PATTERNS:
+        if not _worth_trying(kind, lowered, has_digit, has_month):
+            continue
         for m in pattern.finditer(text):
             parts = {k: v for k, v in m.groupdict().items() if v is not None}
             found.append(Phrase(m.start(), m.end(), m.group(0), kind, parts))
@@ -214,6 +302,28 @@ def find_phrases(text: str) -> list[Phrase]:
             kept.append(p)
     kept.sort(key=lambda p: p.start)
     return kept
+
+
+_DIGIT = re.compile(r"\d")
+_MONTH_NAME = re.compile(_MON)
+_KEYWORDS = {
+    "relday": ("yesterday", "today", "tonight", "tomorrow", "night", "morning", "afternoon", "evening"),
+    "ago": ("ago",),
+    "period": ("week", "month", "year"),
+    "weekend": ("weekend",),
+    "weekday": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+}
+
+
+def _worth_trying(kind: str, lowered: str, has_digit: bool, has_month: bool) -> bool:
+    """Cheap substring checks that skip patterns which cannot match: keeps resolution fast."""
+    if kind in ("iso", "year"):
+        return has_digit
+    if kind in ("md", "dm", "month_year"):
+        return has_digit and has_month
+    if kind == "month":
+        return has_month
+    return any(word in lowered for word in _KEYWORDS[kind])
 
 
 def find_date_phrases(text: str) -> list[tuple[int, int, str]]:
@@ -421,13 +531,25 @@ def _split(sentence: str) -> tuple[list[Phrase], list[Phrase]]:
     return statement, event
 
 
-def _nearest(phrases: list[Phrase], trigger: int | None) -> Phrase:
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas)\b")
+
+
+def _nearest(phrases: list[Phrase], trigger: int | None, sentence: str = "") -> Phrase:
+    """The phrase closest to the trigger, counting a clause break between them as far away.
+
+    "ambushed a patrol on Monday and clashed with police on Wednesday": the clash is
+    Wednesday's even though "Monday" is nearer in characters.
+    """
     if trigger is None:
         return phrases[0]
-    return min(
-        phrases,
-        key=lambda p: 0 if p.start <= trigger < p.end else min(abs(trigger - p.start), abs(trigger - p.end)),
-    )
+
+    def cost(p: Phrase) -> int:
+        if p.start <= trigger < p.end:
+            return 0
+        lo, hi = (p.end, trigger) if p.end <= trigger else (trigger, p.start)
+        return hi - lo + (1000 if _CLAUSE_BREAK.search(sentence, lo, hi) else 0)
+
+    return min(phrases, key=cost)
 
 
 def _fallback(published: date | None, inferred: bool) -> DateInfo:
@@ -440,10 +562,12 @@ def resolve_sentence_dates(
     """Both dates of a sentence: its statement frame's and the reported event's (each or None)."""
     statement, event = _split(sentence)
     return SentenceDates(
-        statement=_date_info(_nearest(statement, trigger), sentence, published, inferred)
+        statement=_date_info(_nearest(statement, trigger, sentence), sentence, published, inferred)
         if statement
         else None,
-        event=_date_info(_nearest(event, trigger), sentence, published, inferred) if event else None,
+        event=_date_info(_nearest(event, trigger, sentence), sentence, published, inferred)
+        if event
+        else None,
     )
 
 
@@ -474,9 +598,9 @@ def resolve_event_date(
     statement, event = _split(sentence)
     speech = _trigger_word(sentence, trigger) in REPORT_TRIGGERS
     if statement and (speech or not event):
-        chosen = _nearest(statement, trigger)
+        chosen = _nearest(statement, trigger, sentence)
     elif event:
-        chosen = _nearest(event, trigger)
+        chosen = _nearest(event, trigger, sentence)
     else:
         for previous in list(context)[-CONTEXT_LOOKBACK:][::-1]:
             s_prev, e_prev = _split(previous)
