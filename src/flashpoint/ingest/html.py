@@ -37,6 +37,11 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+def _has_prose(text: str) -> bool:
+    """At least one paragraph long enough to be text rather than a menu item or a label."""
+    return any(len(p) >= _MIN_FALLBACK_CHARS for p in text.split("\n\n"))
+
+
 def _fallback_text(html: str) -> str:
     """Text of the page's ``<p>`` elements, for pages trafilatura gives up on."""
     import lxml.html  # heavy, only needed for HTML inputs
@@ -79,12 +84,12 @@ def extract_html(html: str | bytes, origin: str, url: str | None = None) -> Html
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = _paragraphs(document.text or "") if document is not None else ""
-    if not text:
+    if not _has_prose(text):
         markup = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
         text = _fallback_text(markup)
         if text:
             logger.debug("%s: trafilatura found nothing, used <p> fallback", origin)
-    if not text:
+    if not _has_prose(text):
         raise EmptyInputError(origin, "no article text found")
     if document is None:
         return HtmlDocument(text=text, url=url)

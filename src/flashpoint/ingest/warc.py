@@ -36,23 +36,34 @@ def read_warc(path: Path) -> Iterator[Article | CodingError]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    broken = (ArchiveLoadFailed, ValueError, OSError, EOFError, AttributeError, TypeError)
+    read = 0
     with path.open("rb") as stream:
         records = iter(ArchiveIterator(stream))
         while True:
             try:
                 record = next(records)
             except StopIteration:
-                return
-            except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
+                break
+            except broken as exc:  # warcio fails in several ways on damaged input
                 error = RecordError(str(path), f"broken WARC record: {exc}")
                 yield CodingError(None, "read", str(error), str(path))
                 return
             if not _is_html_response(record):
                 continue
+            read += 1
             uri = record.rec_headers.get_header("WARC-Target-URI")
             origin = f"{path}#{uri}"
             try:
                 payload = record.content_stream().read()
+                missing = getattr(record.raw_stream, "limit", 0)
+                if missing:
+                    raise EOFError(f"record truncated, {missing} bytes missing")
+            except broken as exc:
+                error = RecordError(origin, f"broken WARC record: {exc}")
+                yield CodingError(None, "read", str(error), origin)
+                return
+            try:
                 page = extract_html(payload, origin, url=uri)
                 published, published_source = page.date_text, "html-meta"
                 if parse_published(published) is None:
@@ -70,7 +81,6 @@ def read_warc(path: Path) -> Iterator[Article | CodingError]:
                 )
             except InputError as exc:
                 yield CodingError(key_id(uri) if uri else None, "read", str(exc), origin)
-            except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
-                error = RecordError(origin, f"broken WARC record: {exc}")
-                yield CodingError(None, "read", str(error), origin)
-                return
+    if not read:
+        error = InputError(str(path), "no HTML response records in this WARC file")
+        yield CodingError(None, "read", str(error), str(path))

@@ -1,0 +1,506 @@
+"""Readers: every input kind, every error case, stdin, directories, dates, streaming."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flashpoint.errors import EmptyInputError
+from flashpoint.ingest import (
+    article_from_text,
+    clean,
+    content_id,
+    dateline_date,
+    hamming,
+    parse_published,
+    read_inputs,
+    read_path,
+    sample_paths,
+    simhash,
+)
+from flashpoint.ingest.fingerprint import key_id
+from flashpoint.models import Article, CodingError
+
+CASES = Path(__file__).parent / "cases" / "ingest"
+
+
+def articles(items) -> list[Article]:
+    return [item for item in items if isinstance(item, Article)]
+
+
+def errors(items) -> list[CodingError]:
+    return [item for item in items if isinstance(item, CodingError)]
+
+
+# --- plain text -------------------------------------------------------------------------
+
+
+def test_txt_file_id_text_and_dateline_date() -> None:
+    [article] = list(read_inputs([CASES / "story.txt"]))
+    assert isinstance(article, Article)
+    assert article.doc_id == "story"
+    assert article.text.startswith("Rebels seize border town as talks stall\n\nGOMA")
+    assert article.published == date(2024, 1, 5)
+    assert article.published_source == "dateline"
+    assert article.origin == str(CASES / "story.txt")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("Caf\u00e9 talks \u201cstall\u201d".encode("cp1252"), "Caf\u00e9 talks \u201cstall\u201d"),
+        (b"\xef\xbb\xbfBOM headline\n\nBody.", "BOM headline\n\nBody."),
+        ("UTF-16 story \u00e9".encode("utf-16"), "UTF-16 story \u00e9"),
+        ("Plain UTF-8 \u00e9\u2019".encode(), "Plain UTF-8 \u00e9\u2019"),
+    ],
+)
+def test_txt_decoding(tmp_path: Path, data: bytes, expected: str) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(data)
+    [article] = list(read_path(path))
+    assert isinstance(article, Article)
+    assert article.text == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"  \n\n\t \r\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        (bytes(range(1, 32)) * 20, "binary file"),
+    ],
+)
+def test_txt_errors(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    [error] = list(read_path(path))
+    assert isinstance(error, CodingError)
+    assert error.stage == "read"
+    assert error.reason.endswith(reason)
+    assert str(path) in error.reason
+    assert error.doc_id == "bad"
+
+
+def test_missing_path_yields_error_and_goes_on(tmp_path: Path) -> None:
+    items = list(read_inputs([tmp_path / "nope.txt", CASES / "story.txt"]))
+    assert isinstance(items[0], CodingError)
+    assert "no such file" in items[0].reason
+    assert items[0].origin == str(tmp_path / "nope.txt")
+    assert isinstance(items[1], Article)
+
+
+# --- HTML -------------------------------------------------------------------------------
+
+
+def test_html_page_text_and_metadata() -> None:
+    [article] = list(read_path(CASES / "page.html"))
+    assert isinstance(article, Article)
+    assert article.doc_id == "page"
+    assert article.title == "Ministers meet in Geneva"
+    assert article.url == "https://example.org/geneva"
+    assert article.source == "Example Daily"
+    assert article.published == date(2025, 2, 3)
+    assert article.published_source == "html-meta"
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0] == "Ministers meet in Geneva"
+    assert paragraphs[1].startswith("The foreign ministers of Armenia and Azerbaijan")
+    assert paragraphs[2].startswith("Switzerland hosted")
+    assert "Home" not in article.text
+
+
+def test_html_without_text() -> None:
+    [error] = list(read_path(CASES / "no_text.html"))
+    assert isinstance(error, CodingError)
+    assert "no article text found" in error.reason
+
+
+def test_html_paragraph_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
+    path = tmp_path / "short.htm"
+    path.write_text(
+        "<html><body><p>Menu</p><p>Bolivia expelled the Israeli ambassador on Tuesday.</p>"
+        "<p>The government cited the war in Gaza.</p></body></html>",
+        encoding="utf-8",
+    )
+    [article] = list(read_path(path))
+    assert isinstance(article, Article)
+    assert article.text == (
+        "Bolivia expelled the Israeli ambassador on Tuesday.\n\nThe government cited the war in Gaza."
+    )
+
+
+# --- feeds ------------------------------------------------------------------------------
+
+
+def test_rss_feed_entries() -> None:
+    items = list(read_path(CASES / "feed.rss"))
+    first, second = articles(items)
+    assert not errors(items)
+    assert first.title == "Chad closes border with Sudan"
+    assert first.url == "https://example.org/chad"
+    assert first.doc_id == key_id("https://example.org/chad")
+    assert first.published == date(2024, 10, 8)
+    assert first.published_source == "rss"
+    assert first.source == "Example World News"
+    assert first.text.split("\n\n") == [
+        "Chad closes border with Sudan",
+        "Chad closed its eastern border with Sudan on Tuesday, citing security threats from the fighting in Darfur.",
+        "The United Nations urged Chad to keep the crossing open for refugees.",
+    ]
+    assert second.published == date(2024, 10, 9)
+    assert second.origin == f"{CASES / 'feed.rss'}#2"
+
+
+def test_atom_feed_entry() -> None:
+    [article] = list(read_path(CASES / "feed.atom"))
+    assert isinstance(article, Article)
+    assert article.title == "Serbia recalls envoy from Montenegro"
+    assert article.published == date(2025, 1, 9)
+    assert article.url == "https://example.org/serbia"
+    assert "Serbia recalled its ambassador" in article.text
+
+
+def test_xml_that_is_not_a_feed() -> None:
+    [error] = list(read_path(CASES / "not_a_feed.xml"))
+    assert isinstance(error, CodingError)
+    assert "not an RSS/Atom feed" in error.reason
+
+
+# --- JSONL / CSV / JSON -----------------------------------------------------------------
+
+
+def _check_rows(items: list, name: str) -> None:
+    by_origin = {item.origin: item for item in items}
+    r1 = by_origin[f"{name}:1"]
+    assert isinstance(r1, Article)
+    assert (r1.doc_id, r1.title, r1.url, r1.source) == (
+        "r1",
+        "Turkey strikes northern Iraq",
+        "https://example.org/r1",
+        "Example",
+    )
+    assert (r1.published, r1.published_source) == (date(2024, 8, 4), "field")
+    assert by_origin[f"{name}:2"].published == date(2024, 8, 5)
+    bad = by_origin[f"{name}:3"]
+    assert isinstance(bad, CodingError)
+    assert f"{name}:3" in bad.reason
+    assert "not JSON" in bad.reason
+    hashed = by_origin[f"{name}:4"]
+    assert hashed.doc_id == content_id(hashed.text)
+    assert hashed.published == date(2024, 8, 6)
+    assert hashed.meta == {"lang": "en"}
+    no_text = by_origin[f"{name}:5"]
+    assert isinstance(no_text, CodingError)
+    assert no_text.doc_id == "r5"
+    from_html = by_origin[f"{name}:7"]
+    assert from_html.doc_id == "r6"
+    assert from_html.text.startswith("Thailand and Cambodia agreed")
+    assert from_html.published == date(2025, 9, 12)
+    assert len(items) == 6
+
+
+def test_jsonl_rows_and_bad_lines() -> None:
+    path = CASES / "rows.jsonl"
+    _check_rows(list(read_path(path)), str(path))
+
+
+def test_jsonl_gz(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl.gz"
+    path.write_bytes(gzip.compress((CASES / "rows.jsonl").read_bytes()))
+    _check_rows(list(read_path(path)), str(path))
+
+
+def test_truncated_gzip_yields_error_after_good_rows(tmp_path: Path) -> None:
+    rows = "".join(json.dumps({"id": f"g{i}", "text": f"Story number {i} " * 20}) + "\n" for i in range(200))
+    data = gzip.compress(rows.encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    items = list(read_path(path))
+    assert articles(items)
+    assert isinstance(items[-1], CodingError)
+    assert "cannot read" in items[-1].reason
+
+
+def test_csv_rows(tmp_path: Path) -> None:
+    path = CASES / "rows.csv"
+    items = list(read_path(path))
+    c1, c2, c3 = items
+    assert isinstance(c1, Article) and isinstance(c2, Article)
+    assert c1.doc_id == "c1"
+    assert c1.text.split("\n\n") == [
+        "Niger's junta ordered the French ambassador to leave, a statement said.",
+        "France rejected the order.",
+    ]
+    assert c1.published == date(2023, 8, 26)
+    assert c1.title == "Niger expels French envoy"
+    assert c2.title is None
+    assert isinstance(c3, CodingError)
+    assert c3.doc_id == "c3"
+    assert c3.origin == f"{path}:6"
+
+
+def test_csv_large_field_and_missing_column(tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    body = "Long story. " * 20000
+    big.write_text(f'id,text\nbig,"{body}"\n', encoding="utf-8")
+    [article] = list(read_path(big))
+    assert isinstance(article, Article)
+    assert len(article.text) > 200_000
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("id,body\n1,hello\n", encoding="utf-8")
+    [error] = list(read_path(wrong))
+    assert isinstance(error, CodingError)
+    assert "no 'text'" in error.reason
+
+
+def test_json_list(tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    rows = [{"id": "j1", "text": "Peru declared a state of emergency."}, {"id": "j2"}]
+    path.write_text(json.dumps({"articles": rows}), encoding="utf-8")
+    first, second = list(read_path(path))
+    assert isinstance(first, Article) and first.doc_id == "j1"
+    assert isinstance(second, CodingError)
+
+
+# --- WARC -------------------------------------------------------------------------------
+
+
+def _write_warc(path: Path, compress: bool) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    dated = (CASES / "page.html").read_bytes()
+    undated = (
+        b"<html><body><article><p>Armenia and Azerbaijan exchanged fire along the border on "
+        b"Sunday, each side blaming the other for the clash.</p></article></body></html>"
+    )
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=compress)
+        for uri, payload, content_type in (
+            ("https://example.org/dated", dated, "text/html; charset=utf-8"),
+            ("https://example.org/logo.png", b"\x89PNG\r\n", "image/png"),
+            ("https://example.org/undated", undated, "text/html"),
+            ("https://example.org/empty", b"<html><body></body></html>", "text/html"),
+        ):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                uri,
+                "response",
+                payload=io.BytesIO(payload),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": "2024-05-01T12:00:00Z"},
+            )
+            writer.write_record(record)
+        writer.write_record(
+            writer.create_warc_record(
+                "https://example.org/x", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")
+            )
+        )
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_warc_records(tmp_path: Path, compress: bool) -> None:
+    path = tmp_path / ("crawl.warc.gz" if compress else "crawl.warc")
+    _write_warc(path, compress)
+    items = list(read_path(path))
+    dated, undated = articles(items)
+    assert dated.doc_id == key_id("https://example.org/dated")
+    assert dated.published == date(2025, 2, 3)
+    assert dated.published_source == "html-meta"
+    assert dated.title == "Ministers meet in Geneva"
+    assert undated.url == "https://example.org/undated"
+    assert undated.published == date(2024, 5, 1)
+    assert undated.published_source == "warc"
+    assert undated.text.startswith("Armenia and Azerbaijan exchanged fire")
+    [empty] = errors(items)
+    assert "no article text found" in empty.reason
+    assert empty.doc_id == key_id("https://example.org/empty")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"this is not a WARC file at all\r\n\r\n" * 3,
+        b"garbage" * 100,
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 500\r\n\r\nshort",
+    ],
+)
+def test_broken_warc(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "broken.warc"
+    path.write_bytes(data)
+    items = list(read_path(path))
+    assert items and all(isinstance(item, CodingError) for item in items)
+    assert "WARC" in items[0].reason
+
+
+def test_truncated_warc_keeps_records_before_the_damage(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.warc"
+    _write_warc(whole, compress=False)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(data[: data.index(b"https://example.org/undated") + 400])
+    items = list(read_path(cut))
+    assert isinstance(items[0], Article)
+    assert isinstance(items[-1], CodingError)
+
+
+# --- stdin, directories, overrides, streaming -------------------------------------------
+
+
+def test_stdin_text_and_jsonl() -> None:
+    [article] = list(read_inputs(["-"], stdin=io.StringIO("\nHeadline\n\nJan. 5, 2024 - Body.\n")))
+    assert isinstance(article, Article)
+    assert article.origin == "<stdin>"
+    assert article.doc_id == content_id(article.text)
+    assert article.published == date(2024, 1, 5)
+    lines = '\n{"id": "s1", "text": "One."}\nnot json\n{"id": "s2", "text": "Two."}\n'
+    items = list(read_inputs(["-"], stdin=io.StringIO(lines)))
+    assert [type(item).__name__ for item in items] == ["Article", "CodingError", "Article"]
+    assert items[1].origin == "<stdin>:3"
+    [empty] = list(read_inputs(["-"], stdin=io.StringIO("  \n")))
+    assert isinstance(empty, CodingError)
+
+
+def test_directory_recursion_sorted_known_extensions(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "deep").mkdir()
+    (tmp_path / "a.txt").write_text("Alpha story.", encoding="utf-8")
+    (tmp_path / "b" / "c.jsonl").write_text('{"id": "c", "text": "Gamma story."}\n', encoding="utf-8")
+    (tmp_path / "b" / "deep" / "d.txt").write_text("Delta story.", encoding="utf-8")
+    (tmp_path / "b" / "image.png").write_bytes(b"\x89PNG\x00")
+    (tmp_path / ".hidden.txt").write_text("Hidden.", encoding="utf-8")
+    items = list(read_inputs([tmp_path]))
+    assert [item.doc_id for item in items] == ["a", "c", "d"]
+
+
+def test_cli_published_overrides_every_date() -> None:
+    items = list(read_inputs([CASES / "story.txt", CASES / "rows.jsonl"], published=date(2020, 2, 2)))
+    for article in articles(items):
+        assert article.published == date(2020, 2, 2)
+        assert article.published_source == "cli"
+    assert errors(items)
+
+
+class CountingLines:
+    """A text stream that counts how many lines the reader has pulled from it."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.pulled = 0
+
+    def __iter__(self):
+        for number in range(self.count):
+            self.pulled += 1
+            yield json.dumps({"id": f"n{number}", "text": f"Story {number}."}) + "\n"
+
+
+def test_reading_is_lazy() -> None:
+    stream = CountingLines(100_000)
+    items = read_inputs(["-"], stdin=stream)
+    first = next(items)
+    assert isinstance(first, Article) and first.doc_id == "n0"
+    assert stream.pulled <= 2
+    for _ in range(9):
+        next(items)
+    assert stream.pulled <= 11
+
+
+def test_reading_a_large_jsonl_file_streams(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for number in range(100_000):
+            out.write(json.dumps({"id": f"n{number}", "text": f"Story {number}."}) + "\n")
+    items = read_inputs([path])
+    first = next(items)
+    # The rest of the file has not been parsed: appending to it is still seen by the reader.
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps({"id": "appended", "text": "Late story."}) + "\n")
+    last = None
+    for last in items:  # noqa: B007
+        pass
+    assert first.doc_id == "n0"
+    assert last is not None and last.doc_id == "appended"
+
+
+# --- records, dates, fingerprints, samples ----------------------------------------------
+
+
+def test_article_from_text() -> None:
+    article = article_from_text("\ufeffSome story.", published="2024-03-01T08:00:00Z", title="T", lang="en")
+    assert article.doc_id == content_id("Some story.")
+    assert article.text == "Some story."
+    assert (article.published, article.published_source) == (date(2024, 3, 1), "field")
+    assert article.title == "T"
+    assert article.meta == {"lang": "en"}
+    odd = article_from_text("Another story.", doc_id="x", published="sometime")
+    assert odd.published is None
+    assert odd.meta["published_raw"] == "sometime"
+    with pytest.raises(EmptyInputError):
+        article_from_text("   ")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-03-14 20:30:26Z", date(2025, 3, 14)),
+        ("2025-03-14T20:30:26.123+05:30", date(2025, 3, 14)),
+        ("2025-03-14", date(2025, 3, 14)),
+        ("Fri, 14 Mar 2025 20:30:26 GMT", date(2025, 3, 14)),
+        (date(2025, 3, 14), date(2025, 3, 14)),
+        ("", None),
+        (None, None),
+        ("next week", None),
+        ("2025-13-45", None),
+    ],
+)
+def test_parse_published(value, expected) -> None:
+    assert parse_published(value) == expected
+
+
+def _dateline_cases() -> list[dict]:
+    return yaml.safe_load((CASES / "datelines.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", _dateline_cases(), ids=lambda case: case["text"][:30])
+def test_dateline_date(case: dict) -> None:
+    found = dateline_date(case["text"], case["year"])
+    assert (found.isoformat() if found else None) == case["expected"]
+
+
+def test_fingerprints() -> None:
+    base = "Officials said the \u2018talks\u2019 would resume on Monday in Geneva after a pause of two weeks."
+    assert content_id(base) == content_id(base.replace("\u2018", "'").replace("\u2019", "'") + "  ")
+    assert content_id(base) != content_id(base + " More.")
+    edited = base.replace("Monday", "Tuesday")
+    other = "Rebels shelled the airport overnight and the government declared a curfew in the capital."
+    assert hamming(simhash(base), simhash(edited)) < hamming(simhash(base), simhash(other))
+    assert simhash("") == 0
+
+
+def test_samples_read_cleanly() -> None:
+    paths = sample_paths()
+    assert any(p.suffix == ".jsonl" for p in paths)
+    assert any(p.suffix == ".html" for p in paths)
+    items = list(read_inputs(paths))
+    assert not errors(items)
+    samples = articles(items)
+    assert 6 <= len(samples) <= 10
+    assert len({a.doc_id for a in samples}) == len(samples)
+    for article in samples:
+        assert article.title and article.published
+        assert date(2024, 1, 1) <= article.published <= date(2025, 12, 31)
+        cleaned = clean(article.text)
+        paragraphs = cleaned.text.split("\n\n")
+        assert paragraphs[0] == article.title
+        assert 5 <= len(paragraphs) <= 9
+        assert "Advertisement" not in cleaned.text
+        assert '"' in cleaned.text or "\u201c" in cleaned.text
