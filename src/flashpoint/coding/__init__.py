@@ -1,1 +1,9 @@
-"""Event coders: sentence parse + actor mentions -> Events."""
+"""Event coders: parsed sentences + actor mentions -> events.
+
+``RulesCoder`` is flashpoint's own coder (lexicon + dependency rules, ``flashpoint.rules.v1``);
+the TABARI/PETRARCH verb-dictionary coder lives in ``dictionary_coder``.
+"""
+
+from flashpoint.coding.coder import CODER_NAME, CODER_VERSION, RulesCoder
+
+__all__ = ["CODER_NAME", "CODER_VERSION", "RulesCoder"]

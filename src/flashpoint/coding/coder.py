@@ -1,0 +1,1047 @@
+"""The rules coder: dependency parse + actor mentions -> CAMEO/PLOVER events.
+
+For every sentence the coder finds triggers (verbs and nouns of the lexicon), then reads the
+participants off the parse:
+
+- verbs: the subject is the source (inherited through xcomp/conj/advcl chains, so
+  "accusing them of..." gets the governing clause's subject); the object, dative or a
+  target preposition ("against", "with", "on"...) is the target; passives swap roles
+  ("was attacked by X").
+- nouns: possessives, nationality modifiers and "by" phrases give the source ("the Israeli
+  strikes", "an attack by"), target prepositions the target ("strikes on Damascus"); a noun
+  that is the object of a light verb takes that verb's subject ("held talks with").
+- frame verbs change the code of their complement: threaten/vow + attack -> 138,
+  pledge + aid -> 033, urge + withdraw -> 025, demand + release -> 1053, refuse + talks ->
+  125; allegation and denial verbs keep their complement from being coded as fact.
+- speech: a reporting verb's subject is the speaker, and the speaker is the source of
+  first-person and sourceless events inside the quote; copular judgements inside quotes
+  ("the actions by X are an open threat") become accusations of X.
+- modality: negated events are dropped; future and planned events become intentions (03x)
+  or threats (13x); could/might and if/unless mark hypotheticals and conditions.
+
+Actors come from ``flashpoint.actors``: mentions whose spans overlap an argument's
+subtree (the head-nearest one, plus its coordinated siblings), pronouns and definite
+descriptions through the article's reference context.  If a target cannot be resolved the
+event is not emitted (precision first), except for events that need none (protests,
+mobilisation).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from flashpoint.coding import confidence, discard
+from flashpoint.coding.lexicon import Entry, Lexicon
+from flashpoint.coding.modality import Modality, is_negated, modality_of
+from flashpoint.coding.quotes import QuoteSpan, find_quotes, quote_at, speech_verb_for
+from flashpoint.models import ActorRef, Article, CleanText, Event, Evidence, Mention, Quote
+
+logger = logging.getLogger(__name__)
+
+CODER_NAME = "flashpoint.rules.v1"
+CODER_VERSION = "0.1.0"
+
+FIRST_PERSON = frozenset({"we", "our", "us", "ours", "i", "my", "me"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
+THIRD_PERSON = frozenset({"it", "its", "he", "him", "his", "she", "her"}) | PLURAL_PRONOUNS
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "csubj"})
+VERB_TARGET_PREPS = (
+    "with",
+    "against",
+    "on",
+    "upon",
+    "at",
+    "to",
+    "into",
+    "toward",
+    "towards",
+    "over",
+    "from",
+    "for",
+    "between",
+    "of",
+)
+NOUN_TARGET_PREPS = (
+    "on",
+    "against",
+    "with",
+    "to",
+    "at",
+    "into",
+    "toward",
+    "towards",
+    "of",
+    "for",
+    "over",
+    "upon",
+    "between",
+    "in",
+)
+LOCATIVE_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
+TARGETLESS_ROOTS = frozenset({"14", "15"})
+RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
+OBJECT_CONTROL = frozenset(
+    {
+        "urge",
+        "ask",
+        "order",
+        "call",
+        "force",
+        "persuade",
+        "allow",
+        "invite",
+        "tell",
+        "press",
+        "encourage",
+        "pressure",
+        "push",
+        "implore",
+        "appeal",
+        "request",
+    }
+)
+COOPERATIVE_ROOTS = frozenset({"04", "05", "06", "07", "08", "09"})
+CONFLICT_ROOTS = frozenset({"13", "14", "15", "16", "17", "18", "19", "20"})
+FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
+_SPACE_RE = re.compile(r"\W+")
+
+
+@dataclass(frozen=True)
+class Party:
+    """A resolved event participant: the record to write, its evidence span and how found."""
+
+    ref: ActorRef
+    span: tuple[int, int] | None
+    via: str = "named"
+
+    @property
+    def code(self) -> str | None:
+        return self.ref.code
+
+
+@dataclass
+class _ArticleState:
+    """Discourse memory across the sentences of one article."""
+
+    quotes: list[QuoteSpan]
+    speakers: dict[int, list[Party]] = field(default_factory=dict)
+    recent_plural: list[Party] = field(default_factory=list)
+    recent_plural_sentence: int = -10
+    last_country: Party | None = None
+    last_singular: Party | None = None
+    last_person: Party | None = None
+    seen: set[tuple[Any, ...]] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    kind: str
+    token: Any
+
+
+def _norm_text(text: str) -> str:
+    return _SPACE_RE.sub(" ", text.lower()).strip()
+
+
+class RulesCoder:
+    """Codes parsed sentences into events with its own lexicon and parse rules.
+
+    ``actors`` is an ``ActorDictionary`` (default: ``ActorDictionary.default()``, loaded on
+    first use so that constructing a coder is cheap).
+    """
+
+    name = CODER_NAME
+    version = CODER_VERSION
+
+    def __init__(self, actors: Any | None = None, lexicon: Lexicon | None = None) -> None:
+        self._actors = actors
+        self.lexicon = lexicon or Lexicon.default()
+        self._speech = frozenset(k for k, v in self.lexicon._frames.items() if "speech" in v)
+
+    @property
+    def actors(self) -> Any:
+        if self._actors is None:
+            from flashpoint.actors import ActorDictionary
+
+            self._actors = ActorDictionary.default()
+        return self._actors
+
+    # ------------------------------------------------------------------ public API
+    def code(
+        self,
+        article: Article,
+        clean: CleanText,
+        parsed: Sequence[Any],
+        when: date | None = None,
+    ) -> list[Event]:
+        """All events of one article, in sentence order (see the module docstring)."""
+        when = when or article.published
+        domain = discard.document_domain(clean.text)
+        if domain:
+            logger.debug("%s: discarded as %s", article.doc_id, domain)
+            return []
+        state = _ArticleState(quotes=find_quotes(clean.text))
+        context = self._new_context()
+        events: list[Event] = []
+        for ps in parsed:
+            mentions = self._mentions(ps, when, context)
+            sentence = _Sentence(self, article, ps, mentions, state, context)
+            if discard.sentence_domain(ps.sentence.text):
+                sentence.remember()
+                continue
+            try:
+                found = sentence.code()
+            except (AttributeError, IndexError, ValueError) as exc:  # a malformed parse: skip the sentence
+                logger.warning("%s sentence %d not coded: %s", article.doc_id, ps.sentence.index, exc)
+                found = []
+            sentence.remember()
+            events.extend(self._dedupe(found, state))
+        return events
+
+    def needs_parse(self, sentence_text: str) -> bool:
+        """Cheap prefilter: could this sentence hold an event at all?
+
+        True when some word could be a trigger or frame lemma (by suffix-stripping, plus a
+        table of irregular forms).  It errs on the side of parsing.
+        """
+        lex = self.lexicon
+        for word in re.findall(r"[A-Za-z][A-Za-z'-]*", sentence_text):
+            for form in lex.base_forms(word):
+                if lex.is_trigger_lemma(form) or lex.frames(form):
+                    return True
+        return False
+
+    # ------------------------------------------------------------------ actors adapter
+    def _new_context(self) -> Any:
+        try:
+            from flashpoint.actors import ReferenceContext
+        except ImportError:
+            return None
+        try:
+            return ReferenceContext()
+        except TypeError:
+            return None
+
+    def _mentions(self, ps: Any, when: date | None, context: Any) -> list[Mention]:
+        text = ps.sentence.text
+        try:
+            found = self.actors.find_mentions(text, when, context)
+        except TypeError:
+            found = self.actors.find_mentions(text, when)
+        shift = ps.sentence.start
+        out = []
+        for m in found:
+            if m.start < len(text) and text[m.start : m.end] == m.text:
+                m = replace(m, start=m.start + shift, end=m.end + shift)
+            out.append(m)
+        return out
+
+    def _dedupe(self, events: list[Event], state: _ArticleState) -> list[Event]:
+        best: dict[tuple[Any, ...], Event] = {}
+        for ev in events:
+            key = (ev.source.code, ev.target.code, ev.cameo)
+            if key not in best or ev.confidence > best[key].confidence:
+                best[key] = ev
+        out = []
+        for key, ev in best.items():
+            doc_key = (*key, _norm_text(ev.sentence))
+            if doc_key in state.seen:
+                continue
+            state.seen.add(doc_key)
+            out.append(ev)
+        return sorted(out, key=lambda e: e.evidence.trigger or (0, 0))
+
+
+class _Sentence:
+    """The rules applied to one parsed sentence."""
+
+    def __init__(
+        self,
+        coder: RulesCoder,
+        article: Article,
+        ps: Any,
+        mentions: list[Mention],
+        state: _ArticleState,
+        context: Any,
+    ) -> None:
+        self.coder = coder
+        self.lex = coder.lexicon
+        self.article = article
+        self.ps = ps
+        self.base = ps.base
+        self.tokens = list(ps.span)
+        self.inside = {t.i for t in self.tokens}
+        self.mentions = mentions
+        self.state = state
+        self.context = context
+        self._tok_mention: dict[int, Mention] = {}
+        for m in sorted(mentions, key=lambda m: m.end - m.start):
+            for t in self.tokens:
+                off = self.base + t.idx
+                if off < m.end and off + len(t.text) > m.start and t.i not in self._tok_mention:
+                    self._tok_mention[t.i] = m
+        self.entries: dict[int, Entry] = {}
+        self.consumed: set[int] = set()
+        for t in self.tokens:
+            entry = self._match(t)
+            if entry is not None:
+                self.entries[t.i] = entry
+
+    # ------------------------------------------------------------------ helpers
+    def _in(self, tok: Any) -> bool:
+        return tok.i in self.inside
+
+    def _children(self, tok: Any, *deps: str) -> list[Any]:
+        return [c for c in tok.children if c.dep_ in deps and self._in(c)]
+
+    def _off(self, tok: Any) -> tuple[int, int]:
+        return (self.base + tok.idx, self.base + tok.idx + len(tok.text))
+
+    def _quote_of(self, tok: Any) -> int | None:
+        s, e = self._off(tok)
+        return quote_at(self.state.quotes, s, e)
+
+    def _frames(self, tok: Any) -> frozenset[str]:
+        if tok.pos_ not in ("VERB", "AUX", "ADJ"):
+            return frozenset()
+        return self.lex.frames(tok.lemma_)
+
+    def _match(self, tok: Any) -> Entry | None:
+        if tok.pos_ == "VERB":
+            particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "agent") and self._in(c)}
+            objects = set()
+            for c in tok.children:
+                if c.dep_ in ("dobj", "nsubjpass", "dative", "attr", "oprd") and self._in(c):
+                    objects.add(c.lemma_.lower())
+                elif c.dep_ == "prep" and self._in(c):
+                    objects.update(p.lemma_.lower() for p in c.children if p.dep_ == "pobj")
+            if tok.lemma_.lower() == "open" and any(c.lower_ == "fire" for c in tok.children):
+                objects.add("fire")
+            entry = self.lex.match_verb(tok, particles, objects)
+            if entry is not None and entry.objects:
+                for c in tok.children:
+                    if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in entry.objects:
+                        self.consumed.add(c.i)
+            return entry
+        if tok.pos_ == "NOUN" and tok.dep_ != "compound":
+            mods = {
+                c.lemma_.lower()
+                for c in tok.children
+                if c.dep_ in ("compound", "amod", "nmod") and self._in(c)
+            }
+            particles = {c.lower_ for c in tok.children if c.dep_ == "prep" and self._in(c)}
+            return self.lex.match_noun(tok, mods, particles)
+        return None
+
+    # ------------------------------------------------------------------ participants
+    def _depth_to(self, tok: Any, head: Any) -> int | None:
+        d, cur = 0, tok
+        while cur.i != head.i:
+            if cur.head.i == cur.i or not self._in(cur.head) or d > 30:
+                return None
+            cur = cur.head
+            d += 1
+        return d
+
+    def _arg_tokens(self, head: Any) -> list[Any]:
+        """The argument's subtree without embedded clauses (relative clauses, complements)."""
+        out = []
+        stack = [head]
+        while stack:
+            t = stack.pop()
+            if not self._in(t):
+                continue
+            out.append(t)
+            for c in t.children:
+                if c.dep_ in CLAUSE_DEPS and c.pos_ in ("VERB", "AUX"):
+                    continue
+                stack.append(c)
+        return out
+
+    def _party(self, m: Mention, via: str = "named") -> Party:
+        return Party(ActorRef.from_mention(m), (m.start, m.end), via)
+
+    def parties(self, head: Any, allow_owned: bool = False) -> list[Party]:
+        """Actors named by the argument headed by ``head`` (empty if none)."""
+        if head is None or not self._in(head):
+            return []
+        low = head.lower_
+        if head.pos_ == "PRON" or low in FIRST_PERSON or low in THIRD_PERSON:
+            return self._pronoun(head)
+        if not allow_owned and head.i in self.entries and head.i not in self._tok_mention:
+            return []  # an event noun is not an actor ("Its threat ... follows")
+        toks = self._arg_tokens(head)
+        best: tuple[int, int, Mention, Any] | None = None
+        for t in toks:
+            m = self._tok_mention.get(t.i)
+            if m is None:
+                continue
+            d = self._depth_to(t, head)
+            if d is None:
+                continue
+            if best is None or (d, t.i) < (best[0], best[1]):
+                best = (d, t.i, m, t)
+        if best is None:
+            return self._unnamed(head, allow_owned)
+        _, _, mention, tok = best
+        result = [self._party(mention)]
+        # coordination: "South Korea and the US" -> both
+        root = tok
+        while root.head.i != root.i and self._in(root.head) and self._tok_mention.get(root.head.i) is mention:
+            root = root.head
+        for conj in root.conjuncts:
+            if not self._in(conj):
+                continue
+            m = self._tok_mention.get(conj.i)
+            if m is not None and all(p.span != (m.start, m.end) for p in result):
+                result.append(self._party(m))
+            elif m is None and (conj.lower_ in THIRD_PERSON or conj.lower_ in FIRST_PERSON):
+                result.extend(self._pronoun(conj))
+        return result
+
+    def _unnamed(self, head: Any, allow_owned: bool) -> list[Party]:
+        """An argument without a named actor: possessive pronoun, owned event noun, definite
+        description ("the country")."""
+        for c in head.children:
+            if c.dep_ == "poss" and self._in(c) and (c.lower_ in THIRD_PERSON or c.lower_ in FIRST_PERSON):
+                if allow_owned or head.i not in self.entries:
+                    return [replace(p, via="owner") for p in self._pronoun(c)] if allow_owned else []
+        lemma = head.lemma_.lower()
+        if allow_owned and self.lex.has_cue(head.lower_, "owned"):
+            joint = any(c.lower_ in ("joint", "combined", "allied") for c in head.children)
+            plural = head.tag_ in ("NNS", "NNPS")
+            recent = self.ps.sentence.index - self.state.recent_plural_sentence <= 3
+            if (joint or plural) and recent and self.state.recent_plural:
+                return [replace(p, via="owner", span=None) for p in self.state.recent_plural]
+        if self.lex.has_cue(lemma, "definite") and any(c.lower_ in ("the", "this") for c in head.children):
+            country = self.state.last_country
+            if country is not None:
+                cc = country.ref.country or (country.ref.code or "")[:3]
+                agent = "GOV" if lemma in ("government", "regime", "administration", "ministry") else None
+                code = cc + (agent or "")
+                ref = ActorRef(text=head.text, name=country.ref.name, code=code, country=cc, agent=agent)
+                return [Party(ref, self._off(head), "definite")]
+        return []
+
+    def _pronoun(self, tok: Any) -> list[Party]:
+        low = tok.lower_
+        if low in FIRST_PERSON:
+            q = self._quote_of(tok)
+            if q is not None and q in self.state.speakers:
+                return [replace(p, via="speaker") for p in self.state.speakers[q]]
+            return []
+        if low in PLURAL_PRONOUNS:
+            recent = self.ps.sentence.index - self.state.recent_plural_sentence <= 2
+            if recent and self.state.recent_plural:
+                return [replace(p, via="pronoun", span=None) for p in self.state.recent_plural]
+        resolved = self._context_resolve(tok)
+        if resolved is not None:
+            return [resolved]
+        fallback = (
+            self.state.last_person if low in ("he", "him", "his", "she", "her") else self.state.last_singular
+        )
+        if low in PLURAL_PRONOUNS:
+            fallback = self.state.last_singular
+        return [replace(fallback, via="context", span=None)] if fallback is not None else []
+
+    def _context_resolve(self, tok: Any) -> Party | None:
+        ctx = self.context
+        if ctx is None or not hasattr(ctx, "resolve_pronoun"):
+            return None
+        try:
+            got = ctx.resolve_pronoun(tok.lower_, self.base + tok.idx)
+        except (TypeError, ValueError, LookupError):
+            return None
+        if got is None:
+            return None
+        if isinstance(got, Mention):
+            return Party(ActorRef.from_mention(got), None, "pronoun")
+        actor = getattr(got, "actor", got)
+        if hasattr(actor, "code"):
+            ref = ActorRef(
+                text=tok.text,
+                name=getattr(actor, "name", None),
+                code=actor.code,
+                country=getattr(actor, "country", None),
+                agent=getattr(actor, "agent", None),
+            )
+            return Party(ref, None, "pronoun")
+        return None
+
+    def subject(self, verb: Any, depth: int = 0) -> tuple[list[Party], bool]:
+        """Source of a verb: its subject, or the governing clause's (returns parties, passive?)."""
+        cur = verb
+        hops = 0
+        while hops < 5:
+            subj = self._children(cur, *SUBJECT_DEPS)
+            if subj:
+                s = subj[0]
+                if s.tag_ in ("WDT", "WP") and cur.dep_ == "relcl" and self._in(cur.head):
+                    return self.parties(cur.head), False
+                return self.parties(s), False
+            if cur is verb and self._children(cur, "nsubjpass"):
+                agents = [p for a in self._children(cur, "agent") for p in self._children(a, "pobj")]
+                return (self.parties(agents[0]) if agents else []), True
+            head = cur.head
+            if head.i == cur.i or not self._in(head):
+                break
+            if cur.dep_ == "xcomp" and head.lemma_.lower() in OBJECT_CONTROL:
+                objs = self._children(head, "dobj")
+                if objs:
+                    return self.parties(objs[0]), False
+            if cur.dep_ == "pcomp" and head.dep_ == "prep" and self._in(head.head):
+                cur = head.head
+            elif cur.dep_ in ("xcomp", "conj", "advcl", "acomp"):
+                cur = head
+            elif cur.dep_ == "acl" and cur.tag_ == "VBN":
+                agents = [p for a in self._children(cur, "agent") for p in self._children(a, "pobj")]
+                return (self.parties(agents[0]) if agents else []), True
+            elif cur.dep_ == "relcl":
+                return self.parties(cur.head), False
+            else:
+                break
+            hops += 1
+        return [], False
+
+    def verb_target(self, verb: Any, root: str, passive: bool) -> list[Party]:
+        if passive:
+            subj = self._children(verb, "nsubjpass")
+            return self.parties(subj[0]) if subj else []
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and self._in(verb.head):
+            return self.parties(verb.head)
+        for dep in ("dative", "dobj"):
+            for c in self._children(verb, dep):
+                found = self.parties(c, allow_owned=root in ("11", "12", "13"))
+                if not found and c.i in self.consumed:
+                    found = self._prep_targets(c, NOUN_TARGET_PREPS)
+                if found:
+                    return found
+        found = self._prep_targets(verb, VERB_TARGET_PREPS)
+        if found:
+            return found
+        if root in LOCATIVE_ROOTS:
+            return self._prep_targets(verb, ("in",))
+        return []
+
+    def _prep_targets(self, tok: Any, preps: Iterable[str]) -> list[Party]:
+        by_prep: dict[str, list[Any]] = {}
+        for c in self._children(tok, "prep"):
+            for p in self._children(c, "pobj"):
+                by_prep.setdefault(c.lower_, []).append(p)
+        for prep in preps:
+            for pobj in by_prep.get(prep, []):
+                found = self.parties(pobj, allow_owned=True)
+                if found:
+                    return found
+        return []
+
+    def noun_source(self, noun: Any) -> list[Party]:
+        for c in self._children(noun, "poss"):
+            found = self.parties(c)
+            if found:
+                return found
+        for c in self._children(noun, "amod", "compound", "nmod"):
+            m = self._tok_mention.get(c.i)
+            if m is not None:
+                return self.parties(c)
+        for c in self._children(noun, "prep"):
+            if c.lower_ == "by":
+                for p in self._children(c, "pobj"):
+                    found = self.parties(p)
+                    if found:
+                        return found
+        head = noun.head
+        if noun.dep_ in ("dobj", "nsubjpass") and self._in(head) and "light" in self._frames(head):
+            return self.subject(head)[0]
+        return []
+
+    def noun_target(self, noun: Any) -> list[Party]:
+        found = self._prep_targets(noun, NOUN_TARGET_PREPS)
+        if found:
+            return found
+        head = noun.head
+        if noun.dep_ in ("dobj", "nsubjpass") and self._in(head) and "light" in self._frames(head):
+            for c in self._children(head, "dative"):
+                found = self.parties(c)
+                if found:
+                    return found
+            return self._prep_targets(head, VERB_TARGET_PREPS)
+        return []
+
+    # ------------------------------------------------------------------ frames
+    def governor(self, tok: Any) -> tuple[_Frame | None, Any | None]:
+        """The frame verb governing a trigger (threaten/urge/pledge/accuse...) and the nearest
+        reporting verb above it, if any."""
+        cur = tok
+        speech = None
+        for _ in range(5):
+            head = cur.head
+            if head.i == cur.i or not self._in(head):
+                break
+            link = cur.dep_
+            if link == "pobj" and head.dep_ == "prep" and self._in(head.head) or link == "pcomp" and head.dep_ == "prep" and self._in(head.head):
+                cur, head, link = head, head.head, "prep:" + head.lower_
+            frames = self._frames(head)
+            content_link = link in (
+                "xcomp",
+                "ccomp",
+                "dobj",
+                "nsubjpass",
+                "prep:for",
+                "prep:of",
+                "prep:to",
+                "prep:on",
+                "acomp",
+                "oprd",
+            )
+            if frames and content_link:
+                for kind in FRAME_PRIORITY:
+                    if kind in frames:
+                        if kind == "appeal" and head.lemma_.lower() == "call" and link == "dobj":
+                            continue
+                        if (
+                            kind == "intent"
+                            and link == "dobj"
+                            and head.lemma_.lower() in ("offer", "propose")
+                        ):
+                            break
+                        return _Frame(kind, head), speech
+                if "speech" in frames and link in ("ccomp", "xcomp", "dobj"):
+                    speech = speech or head
+                if "light" in frames and link == "dobj":
+                    cur = head
+                    continue
+            if head.dep_ == "acomp" and link in ("xcomp",) and "intent" in self._frames(head):
+                return _Frame("intent", head), speech
+            if link in ("xcomp", "conj", "ccomp") or ("light" in frames and link == "dobj"):
+                cur = head
+                continue
+            if link == "advcl" and "speech" in self._frames(head):
+                speech = speech or head
+            break
+        return None, speech
+
+    def content_of(self, frame_tok: Any) -> list[Any]:
+        """Trigger tokens that are the complement of a frame verb."""
+        out = []
+        for t in self.tokens:
+            if t.i == frame_tok.i or t.i not in self.entries:
+                continue
+            gov, _ = self.governor(t)
+            if gov is not None and gov.token.i == frame_tok.i:
+                out.append(t)
+        return out
+
+    # ------------------------------------------------------------------ coding
+    def code(self) -> list[Event]:
+        events: list[Event] = []
+        frame_heads: set[int] = set()
+        plans: list[tuple[Any, Entry, _Frame | None, Any | None]] = []
+        for i, entry in sorted(self.entries.items()):
+            tok = self.ps.span.doc[i]
+            if i in self.consumed:
+                continue
+            frame, speech = self.governor(tok)
+            if frame is not None:
+                frame_heads.add(frame.token.i)
+            plans.append((tok, entry, frame, speech))
+        for tok, entry, frame, speech in plans:
+            if tok.i in frame_heads and tok.i in self.entries and not self._self_frame(tok, frame_heads):
+                continue  # a frame verb with a complement is coded through its complement
+            if frame is not None and frame.kind in ("allege", "deny"):
+                continue
+            events.extend(self._code_trigger(tok, entry, frame, speech))
+        events.extend(self._evaluations())
+        events.extend(self._quoted_judgements())
+        return events
+
+    def _self_frame(self, tok: Any, frame_heads: set[int]) -> bool:
+        """Allegation verbs are events themselves even when they govern a complement."""
+        return "allege" in self._frames(tok)
+
+    def _code_trigger(self, tok: Any, entry: Entry, frame: _Frame | None, speech: Any) -> list[Event]:
+        code = entry.cameo
+        nominal = tok.pos_ == "NOUN"
+        mod = modality_of(tok, self.inside)
+        label = mod.label
+        composed = False
+        # negation: drop, except "has not ruled out" and negated complements of appeals
+        if mod.negated and frame is None:
+            return []
+        if "allege" in self._frames(tok):
+            code = self._allegation_code(tok, code)
+        if frame is not None:
+            fmod = modality_of(frame.token, self.inside)
+            if fmod.negated:
+                return []
+            kind = frame.kind
+            root = code[:2]
+            if mod.negated:
+                if kind in ("appeal", "demand", "intent") and root in CONFLICT_ROOTS:
+                    code = "087"
+                else:
+                    return []
+            if kind == "intent" and code[:2] in CONFLICT_ROOTS:
+                kind = "threat"
+            if kind == "intent" and code[:2] in ("10", "11", "12"):
+                new = code
+            else:
+                new = self.lex.compose(kind, code) or code
+            code = new
+            composed = True
+            label = {"threat": "threatened", "intent": "intended"}.get(kind, "asserted")
+            if fmod.conditional or mod.conditional:
+                label = "conditional"
+        elif mod.future or (mod.would and speech is not None):
+            if code[:2] in COOPERATIVE_ROOTS:
+                code = self.lex.compose("intent", code) or code
+                label = "intended"
+                composed = True
+            elif code[:2] in CONFLICT_ROOTS and not mod.conditional:
+                code = self.lex.compose("threat", code) or code
+                label = "threatened"
+                composed = True
+        if code in ("130", "131") and self._military(frame.token if frame else tok, tok):
+            code = "138"
+        # participants
+        if frame is not None:
+            sources, _ = self.subject(frame.token)
+            if frame.kind in ("appeal", "demand"):
+                targets = self._addressee(frame.token) or self._content_target(tok, code, nominal)
+            else:
+                targets = self._content_target(tok, code, nominal)
+        elif nominal:
+            sources = self.noun_source(tok)
+            targets = self.noun_target(tok)
+            if tok.lemma_.lower() in ("exercise", "drill", "maneuver", "manoeuvre") and targets:
+                code = "0312" if label == "intended" else "062"
+        else:
+            sources, passive = self.subject(tok)
+            targets = self.verb_target(tok, code[:2], passive)
+        if not sources:
+            sources = self._speaker_fallback(tok, speech)
+        if not sources:
+            return []
+        quote = self._quote_for(tok)
+        depth = self._clause_depth(tok)
+        return self._emit(tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote)
+
+    def _allegation_code(self, tok: Any, code: str) -> str:
+        for c in self.content_of(tok):
+            root = self.entries[c.i].cameo[:2]
+            if root in ("15", "18", "19", "20"):
+                return "1123"
+        for t in tok.subtree:
+            if self._in(t) and self.lex.evaluative(t.lemma_) == "1123" and t.i != tok.i:
+                return "1123"
+        return code
+
+    def _military(self, frame_tok: Any, tok: Any) -> bool:
+        for t in list(frame_tok.subtree) + list(tok.subtree):
+            if self._in(t) and self.lex.has_cue(t.lower_, "military"):
+                return True
+        return False
+
+    def _addressee(self, frame_tok: Any) -> list[Party]:
+        for dep in ("dobj", "dative"):
+            for c in self._children(frame_tok, dep):
+                found = self.parties(c)
+                if found:
+                    return found
+        for c in self._children(frame_tok, "prep"):
+            if c.lower_ in ("on", "upon", "to"):
+                for p in self._children(c, "pobj"):
+                    found = self.parties(p)
+                    if found:
+                        return found
+        for c in self._children(frame_tok, "ccomp"):
+            subj = self._children(c, "nsubj", "nsubjpass")
+            if subj:
+                found = self.parties(subj[0])
+                if found:
+                    return found
+        return []
+
+    def _content_target(self, tok: Any, code: str, nominal: bool) -> list[Party]:
+        if nominal:
+            found = self.noun_target(tok)
+            if not found and code[:2] in ("10", "11", "12"):
+                found = self.noun_source(tok)  # "rejected Israel's demand": the demander
+            return found
+        subj = self._children(tok, "nsubj")
+        passive = bool(self._children(tok, "nsubjpass"))
+        found = self.verb_target(tok, code[:2], passive)
+        if not found and subj and code[:2] in ("02", "10"):
+            found = self.parties(subj[0])
+        return found
+
+    def _speaker_fallback(self, tok: Any, speech: Any) -> list[Party]:
+        q = self._quote_of(tok)
+        if q is not None and q in self.state.speakers:
+            return [replace(p, via="speaker") for p in self.state.speakers[q]]
+        return []
+
+    def _quote_for(self, tok: Any) -> Quote | None:
+        q = self._quote_of(tok)
+        if q is None:
+            return None
+        speakers = self.state.speakers.get(q) or []
+        name = speakers[0].ref.name or speakers[0].ref.text if speakers else None
+        return Quote(text=self.state.quotes[q].text, speaker=name)
+
+    def _clause_depth(self, tok: Any) -> int:
+        depth, cur = 0, tok
+        for _ in range(12):
+            if cur.dep_ in ("advcl", "relcl", "acl", "ccomp", "pcomp", "csubj"):
+                depth += 1
+            if cur.dep_ in ("pobj", "dobj", "nsubj") and cur.pos_ == "NOUN":
+                depth += 1
+            if cur.head.i == cur.i or not self._in(cur.head):
+                break
+            cur = cur.head
+        return depth
+
+    def _emit(
+        self,
+        tok: Any,
+        code: str,
+        weight: float,
+        sources: list[Party],
+        targets: list[Party],
+        label: str,
+        nominal: bool,
+        depth: int,
+        composed: bool,
+        quote: Quote | None,
+    ) -> list[Event]:
+        from flashpoint.ontology import ONTOLOGY_VERSION, cameo, is_cameo, plover_for
+
+        if not is_cameo(code):
+            logger.debug("unknown code %s from %s", code, tok.text)
+            return []
+        root = code[:2]
+        pairs: list[tuple[Party, Party | None]] = []
+        if targets:
+            pairs = [(s, t) for s in sources for t in targets if s.code != t.code]
+        elif len(sources) > 1 and root in RECIPROCAL_ROOTS:
+            pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
+        elif root in TARGETLESS_ROOTS:
+            pairs = [(s, None) for s in sources]
+        info = cameo(code)
+        trig = self._off(tok)
+        out = []
+        for s, t in pairs:
+            dist = 0
+            for p in (s, t):
+                if p is not None and p.span is not None:
+                    dist = max(
+                        dist,
+                        len(
+                            self.ps.sentence.text[
+                                min(p.span[0], trig[0]) - self.ps.sentence.start : max(p.span[1], trig[1])
+                                - self.ps.sentence.start
+                            ].split()
+                        ),
+                    )
+            conf = confidence.score(
+                confidence.Evidence(
+                    weight=weight,
+                    source_via=s.via,
+                    target_via=t.via if t is not None else "none",
+                    nominal=nominal,
+                    depth=depth,
+                    distance=dist,
+                    modality=label,
+                    ner_agrees=self._ner_agrees(s),
+                    composed=composed,
+                )
+            )
+            out.append(
+                Event(
+                    doc_id=self.article.doc_id,
+                    sentence_index=self.ps.sentence.index,
+                    sentence=self.ps.sentence.text,
+                    source=s.ref,
+                    target=t.ref if t is not None else ActorRef(),
+                    cameo=code,
+                    cameo_root=info.root,
+                    cameo_name=info.name,
+                    goldstein=info.goldstein,
+                    quad_class=info.quad_class,
+                    plover=plover_for(code),
+                    modality=label,
+                    quote=quote,
+                    evidence=Evidence(source=s.span, trigger=trig, target=t.span if t is not None else None),
+                    confidence=conf,
+                    coder=f"{CODER_NAME}/{CODER_VERSION}",
+                    ontology=ONTOLOGY_VERSION,
+                )
+            )
+        return out
+
+    def _ner_agrees(self, party: Party) -> bool:
+        if party.span is None:
+            return True
+        for t in self.tokens:
+            off = self.base + t.idx
+            if party.span[0] <= off < party.span[1] and t.ent_type_:
+                return True
+        return False
+
+    # ------------------------------------------------------------------ judgements
+    def _evaluations(self) -> list[Event]:
+        """ "X described Y as a smart guy" / "calling him a ... guy" -> praise or criticism."""
+        out: list[Event] = []
+        for tok in self.tokens:
+            if "evaluate" not in self._frames(tok) or tok.pos_ != "VERB":
+                continue
+            objs = self._children(tok, "dobj")
+            preds = self._children(tok, "oprd", "xcomp", "ccomp", "attr")
+            for prep in self._children(tok, "prep"):
+                if prep.lower_ == "as":
+                    preds += self._children(prep, "pobj")
+            if not objs and preds:
+                # "calling him a guy" may parse as ccomp(guy) with nsubj(him)
+                inner = [c for p in preds for c in self._children(p, "nsubj")]
+                objs = inner
+            if not objs or not preds:
+                continue
+            code = self._polarity(preds)
+            if code is None or modality_of(tok, self.inside).negated:
+                continue
+            targets = self.parties(objs[0])
+            sources, _ = self.subject(tok)
+            if not sources and tok.dep_ in ("acl", "advcl"):
+                head = tok.head
+                if self._in(head) and head.pos_ == "NOUN":
+                    sources = self.noun_source(head)
+            if not sources or not targets:
+                continue
+            out.extend(
+                self._emit(
+                    tok,
+                    code,
+                    0.75,
+                    sources,
+                    targets,
+                    "asserted",
+                    False,
+                    self._clause_depth(tok),
+                    False,
+                    self._quote_for(preds[0]),
+                )
+            )
+        return out
+
+    def _polarity(self, preds: list[Any]) -> str | None:
+        for p in preds:
+            words = [p] + [c for c in p.subtree if c.dep_ in ("amod", "compound", "advmod", "acomp")]
+            for w in words:
+                if not self._in(w):
+                    continue
+                code = self.lex.evaluative(w.lemma_) or self.lex.evaluative(w.lower_)
+                if code:
+                    return code
+        return None
+
+    def _quoted_judgements(self) -> list[Event]:
+        """Inside a quote or a reported clause: "<X's actions> are an open threat" -> the
+        speaker accuses X."""
+        out: list[Event] = []
+        for tok in self.tokens:
+            if tok.dep_ != "attr" or tok.head.lemma_ != "be" or not self._in(tok.head):
+                continue
+            cop = tok.head
+            q = self._quote_of(tok)
+            sources: list[Party] = []
+            if q is not None and q in self.state.speakers:
+                sources = self.state.speakers[q]
+            elif cop.dep_ == "ccomp" and self._in(cop.head) and "speech" in self._frames(cop.head):
+                sources = self.subject(cop.head)[0]
+            if not sources:
+                continue
+            subj = self._children(cop, "nsubj")
+            if not subj or subj[0].lower_ in FIRST_PERSON:
+                continue
+            code = self._polarity([tok] + [c for c in tok.conjuncts if self._in(c)])
+            if code is None or modality_of(cop, self.inside).negated:
+                continue
+            targets = self.parties(subj[0], allow_owned=True)
+            if not targets:
+                continue
+            out.extend(
+                self._emit(
+                    tok,
+                    code,
+                    0.7,
+                    [replace(s, via="speaker") for s in sources],
+                    targets,
+                    "asserted",
+                    True,
+                    self._clause_depth(cop),
+                    False,
+                    self._quote_for(tok),
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------------ discourse memory
+    def remember(self) -> None:
+        """Update speakers, the last named actors and the last plural actor set."""
+        state = self.state
+        for k, q in enumerate(state.quotes):
+            s0, s1 = self.ps.sentence.start, self.ps.sentence.end
+            if k in state.speakers or q.end < s0 or q.start > s1:
+                continue
+            verb = speech_verb_for(q, self.tokens, self.base, self.coder._speech)
+            found: list[Party] = []
+            if verb is not None:
+                found = self.subject(verb)[0]
+                if not found:
+                    for prep in self._children(verb, "agent"):
+                        for p in self._children(prep, "pobj"):
+                            found = self.parties(p)
+            if not found:
+                for t in self.tokens:
+                    if t.lower_ == "according" and self._in(t):
+                        for prep in self._children(t, "prep"):
+                            for p in self._children(prep, "pobj"):
+                                found = found or self.parties(p)
+            if not found and k > 0 and (k - 1) in state.speakers and q.start - state.quotes[k - 1].end < 400:
+                found = state.speakers[k - 1]
+            if found:
+                state.speakers[k] = found
+        named = sorted(self.mentions, key=lambda m: m.start)
+        for m in named:
+            party = self._party(m)
+            if m.actor.kind == "person":
+                state.last_person = party
+            else:
+                state.last_singular = party
+            if m.actor.country and m.actor.kind in ("country", "sector", "person"):
+                cc = m.actor.country
+                state.last_country = Party(
+                    ActorRef(text=m.text, name=m.actor.name, code=cc, country=cc), party.span, "named"
+                )
+        for tok in self.tokens:
+            if tok.i in self._tok_mention and tok.conjuncts:
+                group = self.parties(tok)
+                codes = {p.code for p in group}
+                if len(codes) >= 2:
+                    state.recent_plural = group
+                    state.recent_plural_sentence = self.ps.sentence.index
+                    break
+
+
+def is_negated_trigger(tok: Any) -> bool:
+    """Whether a trigger token is directly negated (exposed for tests)."""
+    return is_negated(tok)
+
+
+__all__ = ["CODER_NAME", "CODER_VERSION", "Modality", "Party", "RulesCoder"]

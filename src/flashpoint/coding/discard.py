@@ -1,0 +1,73 @@
+"""Off-topic text that must yield no political events: sports, entertainment, weather, business.
+
+Event verbs are everywhere in such text ("England beat Australia", "the striker's attack",
+"shares plunged after the strike"), and country names double as team names, so the coder
+drops whole sentences that carry a domain signal, and whole documents that carry several
+strong ones.  The patterns live in ``data/discard.csv`` (domain, regex, scope) so they can be
+maintained without touching code.  A ``document``-scope pattern counts towards the document
+decision and also discards its sentence; a ``sentence``-scope pattern discards only its
+sentence (too weak alone to drop a story: "boycott of the Olympics" is politics).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from flashpoint.errors import DictionaryError
+
+logger = logging.getLogger(__name__)
+
+DOMAINS = frozenset({"sports", "entertainment", "weather", "business"})
+SCOPES = frozenset({"sentence", "document"})
+DOCUMENT_MIN_HITS = 3
+"""Distinct document-scope patterns of one domain needed to drop a whole document."""
+
+
+@dataclass(frozen=True)
+class DiscardRule:
+    domain: str
+    pattern: re.Pattern[str]
+    scope: str
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[DiscardRule, ...]:
+    """The packaged discard rules (validated: known domain and scope, compilable regex)."""
+    text = resources.files("flashpoint.coding").joinpath("data", "discard.csv").read_text(encoding="utf-8")
+    out = []
+    for line, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        domain, scope, pattern = row.get("domain", ""), row.get("scope", ""), row.get("pattern", "")
+        if domain not in DOMAINS or scope not in SCOPES or not pattern:
+            raise DictionaryError("coding/data/discard.csv", line, f"bad row {row}")
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise DictionaryError("coding/data/discard.csv", line, f"bad pattern: {exc}") from exc
+        out.append(DiscardRule(domain, compiled, scope))
+    return tuple(out)
+
+
+def sentence_domain(text: str) -> str | None:
+    """The off-topic domain a sentence belongs to, or None if it may carry politics."""
+    for rule in rules():
+        if rule.pattern.search(text):
+            return rule.domain
+    return None
+
+
+def document_domain(text: str) -> str | None:
+    """The off-topic domain of a whole document, when several strong signals agree."""
+    hits: dict[str, int] = {}
+    for rule in rules():
+        if rule.scope == "document" and rule.pattern.search(text):
+            hits[rule.domain] = hits.get(rule.domain, 0) + 1
+    for domain, count in sorted(hits.items(), key=lambda kv: -kv[1]):
+        if count >= DOCUMENT_MIN_HITS:
+            logger.debug("document discarded as %s (%d signals)", domain, count)
+            return domain
+    return None

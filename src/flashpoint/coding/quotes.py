@@ -1,0 +1,116 @@
+"""Quoted spans in cleaned text, and who said them.
+
+News quotes cross sentence boundaries and come in straight and curly, double and single
+forms; an apostrophe (``Korea's``, ``'90s``) must not open a quote.  Quotes never cross a
+paragraph break unless the next paragraph reopens the quote (the news convention for
+multi-paragraph quotes), which we treat as a separate quote continuing the same speaker.
+Speaker attribution needs the parse and the actors, so ``coder.py`` does it with the
+helpers here: the reporting verb next to a quote, or the previous quote's speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+OPENERS = {"“": "”", '"': '"', "‘": "’", "'": "'", "«": "»"}
+_LETTER = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """``[start, end)`` of the quoted text (without the quote marks), and the text."""
+
+    start: int
+    end: int
+    text: str
+
+    def contains(self, start: int, end: int) -> bool:
+        return self.start <= start and end <= self.end
+
+
+def _is_opening(text: str, i: int) -> bool:
+    ch = text[i]
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if ch in ("“", "«"):
+        return True
+    if ch == "‘" or ch == "'":
+        # an opening single quote follows space/bracket/dash and precedes a letter
+        return (prev.isspace() or prev in '([—–-:,“"') and bool(_LETTER.match(nxt))
+    if ch == '"':
+        return prev.isspace() or prev in "([—–-:,‘'" or i == 0
+    return False
+
+
+def _is_closing(text: str, i: int, closer: str) -> bool:
+    if text[i] != closer:
+        return False
+    if closer in ("’", "'"):
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        prev = text[i - 1] if i > 0 else " "
+        # not an apostrophe inside a word (don't, Korea's)
+        return not (_LETTER.match(prev) and _LETTER.match(nxt)) and not _LETTER.match(nxt)
+    return True
+
+
+def find_quotes(text: str) -> list[QuoteSpan]:
+    """All quoted spans of ``text``, in order; an unclosed quote runs to the paragraph end."""
+    out: list[QuoteSpan] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in OPENERS and _is_opening(text, i):
+            closer = OPENERS[ch]
+            j = i + 1
+            end = None
+            while j < n:
+                if text[j] == "\n":  # quotes end at the paragraph (line) end
+                    break
+                if _is_closing(text, j, closer):
+                    end = j
+                    break
+                j += 1
+            stop = end if end is not None else j
+            if stop - (i + 1) >= 2:
+                out.append(QuoteSpan(i + 1, stop, text[i + 1 : stop]))
+            i = (end + 1) if end is not None else j
+            continue
+        i += 1
+    return out
+
+
+def quote_at(quotes: list[QuoteSpan], start: int, end: int) -> int | None:
+    """Index of the quote containing ``[start, end)``, or None."""
+    for k, q in enumerate(quotes):
+        if q.start <= start and end <= q.end:
+            return k
+        if q.start > end:
+            break
+    return None
+
+
+SPEECH_DEPS = frozenset({"ccomp", "xcomp", "dobj", "parataxis", "advcl", "conj"})
+
+
+def speech_verb_for(
+    quote: QuoteSpan, tokens: list[Any], base: int, speech_lemmas: frozenset[str]
+) -> Any | None:
+    """The reporting verb outside ``quote`` in the given sentence tokens that introduces it.
+
+    Prefers a verb whose subtree overlaps the quote ("X said, '...'"), then the nearest
+    reporting verb outside the quote ("'...,' he said").
+    """
+    best = None
+    best_dist = None
+    for tok in tokens:
+        off = base + tok.idx
+        if quote.start <= off < quote.end:
+            continue
+        if tok.lemma_.lower() not in speech_lemmas or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        dist = min(abs(off - quote.start), abs(off - quote.end))
+        if best_dist is None or dist < best_dist:
+            best, best_dist = tok, dist
+    return best
