@@ -380,6 +380,11 @@ def test_directory_recursion_sorted_known_extensions(tmp_path: Path) -> None:
     (tmp_path / ".hidden.txt").write_text("Hidden.", encoding="utf-8")
     items = list(read_inputs([tmp_path]))
     assert [item.doc_id for item in items] == ["a", "c", "d"]
+    assert [item.doc_id for item in read_inputs(tmp_path / "b")] == ["c", "d"]
+    (tmp_path / "empty").mkdir()
+    [error] = list(read_inputs([tmp_path / "empty"]))
+    assert isinstance(error, CodingError)
+    assert "no files with a known extension" in error.reason
 
 
 def test_cli_published_overrides_every_date() -> None:
@@ -416,8 +421,8 @@ def test_reading_is_lazy() -> None:
 
 def test_reading_a_large_jsonl_file_streams(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
-    with path.open("w", encoding="utf-8") as out:
-        for number in range(100_000):
+    with path.open("w", encoding="utf-8") as out:  # ~1.3 MB: far beyond any read buffer
+        for number in range(20_000):
             out.write(json.dumps({"id": f"n{number}", "text": f"Story {number}."}) + "\n")
     items = read_inputs([path])
     first = next(items)

@@ -284,9 +284,11 @@ def read_path(path: str | Path, published: date | None = None) -> Iterator[Item]
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and _is_known(p))
-        if not files:
-            logger.warning("%s: no readable files (%s)", path, ", ".join(EXTENSIONS))
-        items: Iterator[Item] = chain.from_iterable(_read_file(p) for p in files)
+        if files:
+            items: Iterator[Item] = chain.from_iterable(_read_file(p) for p in files)
+        else:
+            error = EmptyInputError(str(path), f"no files with a known extension ({' '.join(EXTENSIONS)})")
+            items = iter([CodingError(None, "read", str(error), str(path))])
     elif path.exists():
         items = _read_file(path)
     else:
@@ -334,6 +336,8 @@ def read_inputs(
     JSONL, CSV, feeds and WARC are read record by record.  ``published`` (the CLI's
     ``--published``) overrides the date every input states, recorded as ``"cli"``.
     """
+    if isinstance(inputs, str | Path):
+        inputs = [inputs]
     for item in inputs:
         if str(item) == "-":
             yield from _override_date(_read_stdin(stdin if stdin is not None else sys.stdin), published)
