@@ -138,6 +138,18 @@ def test_html_paragraph_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     )
 
 
+def test_with_title_does_not_repeat_a_headline() -> None:
+    from flashpoint.ingest.html import with_title
+
+    body = "Ministers meet in Geneva\n\nThe ministers met."
+    assert with_title(body, "Ministers meet in Geneva | Example Daily") == body
+    assert with_title(body, None) == body
+    assert with_title("The ministers met.", "Ministers meet") == "Ministers meet\n\nThe ministers met."
+    assert with_title("Home\n\nThe ministers met.", "Home Office warns") == (
+        "Home Office warns\n\nHome\n\nThe ministers met."
+    )
+
+
 # --- feeds ------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from flashpoint.errors import EmptyInputError
+from flashpoint.ingest.fingerprint import normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,15 @@ def extract_html(html: str | bytes, origin: str, url: str | None = None) -> Html
 
 
 def with_title(text: str, title: str | None) -> str:
-    """Put the headline first, as in a pasted story, unless the text already opens with it."""
-    if title and not text.startswith(title):
-        return f"{title}\n\n{text}"
-    return text
+    """Put the headline first, as in a pasted story, unless the text already opens with it.
+
+    Pages often repeat the headline as an ``<h1>`` that differs from the metadata title by a
+    site suffix ("Title | Site"), so containment either way counts as "already opens with it".
+    """
+    if not title:
+        return text
+    first = normalize_text(text.split("\n\n", 1)[0]).casefold()
+    head = normalize_text(title).casefold()
+    if first and (head in first or (first in head and len(first) >= len(head) // 2)):
+        return text
+    return f"{title}\n\n{text}"
