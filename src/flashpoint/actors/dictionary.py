@@ -1,0 +1,784 @@
+"""``ActorDictionary``: phrase tables compiled into a token trie, and actor resolution.
+
+Matching is purely table-driven (the small spaCy model mislabels "Trump" and "ROK", so NER
+is not used): the text is tokenised once (``actors.text``), every position walks a trie of
+normalised phrase tokens, and the longest acceptable match wins, left to right.  A match is
+acceptable when the case rules of its phrase hold (proper names need a capital, short
+acronyms such as "US" need exact upper case, so "us" never resolves) and, for phrases that
+are also first names or surnames ("Jordan", "Kim", "Trump"), when no other capitalised name
+word is glued to it ("Michael Jordan", "Kim Jae-hwan", "Ivanka Trump").
+
+Matches are then composed into actors:
+
+- country/organisation + sector: "North Korea's Defense Ministry" -> PRKMIL, "Kenyan
+  police" -> KENCOP, "the Israeli army" -> ISRMIL (up to two modifiers may sit between:
+  "Israeli special forces");
+- sector + of/for/from + country: "the President of the United States" -> USAGOV;
+  "a spokesperson for the defense ministry" -> MIL;
+- title + person: "President Trump", "North Korean leader Kim Jong-Un" -> one mention over
+  the whole phrase, resolved by the person's dated role;
+- coordination: "Indian and Pakistani troops" -> one mention per actor (IND MIL on "Indian",
+  PAK MIL on "Pakistani troops").  The coder emits one event per actor of a compound.
+  TABARI compound codes (``[ELR/GAL]``) likewise give several mentions on the same span.
+
+Dated entries (people, the Taliban) are chosen for the date given (the event date, else the
+publication date): among entries covering the date the narrowest wins; if none covers it an
+undated default entry is used; if there is none, a person resolves to their country without
+sector ("Trump" in 2022 -> USA) and other entries stay unresolved.  With no date the most
+recent role is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flashpoint.actors.entries import Conflict, Entry, Resolution, is_acronym
+from flashpoint.actors.text import Token, mostly_upper, phrase_tokens, sentence_initial, tokenize
+from flashpoint.models import Actor, Mention
+
+if TYPE_CHECKING:
+    from flashpoint.actors.context import ReferenceContext
+
+logger = logging.getLogger(__name__)
+
+_END = "\x00"
+_ANY, _CAP, _EXACT = 0, 1, 2
+_ROLE_RANK = {
+    "user": 0,
+    "metonym": 1,
+    "org": 2,
+    "person": 3,
+    "name": 4,
+    "capital": 5,
+    "adjective": 6,
+    "agent": 7,
+}
+_CAPS_WORDS = frozenset({"US", "IS", "WHO", "IT", "AS", "AM", "ME", "UN", "AU", "MP"})
+"""Acronyms that are also English words: not trusted in all-caps text."""
+_TITLE_NORMS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "sen",
+        "rep",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "adm",
+        "sgt",
+        "ayatollah",
+        "sheikh",
+        "sheik",
+        "emir",
+        "prince",
+        "king",
+        "queen",
+        "president",
+        "premier",
+        "chancellor",
+        "minister",
+        "secretary",
+        "general",
+        "governor",
+        "mayor",
+        "judge",
+        "justice",
+        "senator",
+        "ambassador",
+        "envoy",
+        "chairman",
+        "chief",
+        "commander",
+    ]
+)
+_STOP_NORMS = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "my",
+        "this",
+        "these",
+        "those",
+        "than",
+        "as",
+        "also",
+        "after",
+        "before",
+        "while",
+        "when",
+        "where",
+        "if",
+        "because",
+        "then",
+        "there",
+        "here",
+        "it",
+        "they",
+        "he",
+        "she",
+        "we",
+    ]
+)
+_REPRESENTATIVE = frozenset(
+    [
+        "spokesperson",
+        "spokespeople",
+        "spokesman",
+        "spokesmen",
+        "spokeswoman",
+        "spokeswomen",
+        "official",
+        "officials",
+        "representative",
+        "representatives",
+        "envoy",
+        "envoys",
+    ]
+)
+_CONJ_RE = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|&)\s*$", re.IGNORECASE)
+_TIGHT_RE = re.compile(r"^[\s\-]*$")
+_OF_PREPS = frozenset({"of", "for", "from"})
+
+
+@dataclass
+class _Hit:
+    """A matched phrase (token range ``i``..``j``) and its resolution, before composition."""
+
+    i: int
+    j: int
+    entry: Entry
+    code: str | None
+    country: str | None
+    agent: str | None
+    kind: str
+    name: str
+    why: str
+    also: tuple[str, ...] = ()
+    possessive: bool = False
+    first: int = -1  # first token of the final span (after composition)
+    last: int = -1  # token after the final span
+    dead: bool = False
+
+    @property
+    def role(self) -> str:
+        return self.entry.role
+
+    @property
+    def is_agent(self) -> bool:
+        return self.entry.role == "agent"
+
+    @property
+    def countryish(self) -> bool:
+        return not self.is_agent and self.code is not None and self.kind != "person"
+
+
+def _shape(entry: Entry) -> tuple[object, ...]:
+    """Per-token case constraints of a phrase: any case, capital initial, or exact raw."""
+    toks = phrase_tokens(entry.phrase)
+    tabari = entry.source.startswith("tabari")
+    out: list[object] = []
+    for t in toks:
+        raw = t.raw.replace(".", "")
+        if tabari:
+            if t.norm == "us" and len(toks) == 1:
+                out.append("US")
+            elif t.norm in _STOP_NORMS or entry.role == "agent" or not t.is_word:
+                out.append(_ANY)
+            else:
+                out.append(_CAP)
+        elif is_acronym(t.raw) and len(raw.rstrip("s")) <= 3:
+            out.append(raw)
+        elif t.raw[:1].isupper():
+            out.append(_CAP)
+        else:
+            out.append(_ANY)
+    return tuple(out)
+
+
+def _shape_ok(shape: tuple[object, ...], tokens: list[Token], i: int, caps_text: bool) -> bool:
+    for k, rule in enumerate(shape):
+        tok = tokens[i + k]
+        if rule == _ANY:
+            continue
+        if rule == _CAP:
+            if not (tok.raw[:1].isupper() or not tok.raw[:1].isalpha()):
+                return False
+        else:
+            raw = tok.raw.replace(".", "")
+            if raw != rule:
+                return False
+            if caps_text and raw in _CAPS_WORDS and "." not in tok.raw:
+                return False
+    return True
+
+
+class ActorDictionary:
+    """A set of actor/agent phrases with fast matching (`find_mentions`) and `lookup`.
+
+    Instances are cheap views over an immutable entry tuple and a lazily built trie;
+    `merge` replaces them instead of mutating, so the cached `default()` stays intact.
+    """
+
+    def __init__(self, entries: Iterable[Entry], name: str = "custom") -> None:
+        self._entries: tuple[Entry, ...] = tuple(entries)
+        self._trie: dict[str, object] | None = None
+        self.name = name
+
+    # ----------------------------------------------------------------- construction
+    @classmethod
+    def default(cls) -> ActorDictionary:
+        """The built-in tables (built once per process; each call returns a fresh view)."""
+        return _default_base().copy()
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> ActorDictionary:
+        """A user dictionary in flashpoint's CSV format (see ``actors.user``)."""
+        from flashpoint.actors.user import read_user_csv
+
+        return cls(read_user_csv(path), name=str(path))
+
+    @classmethod
+    def from_tabari(
+        cls, actors_path: str | Path | None = None, agents_path: str | Path | None = None
+    ) -> ActorDictionary:
+        """A dictionary from TABARI/PETRARCH ``.actors`` and/or ``.agents`` files."""
+        from flashpoint.actors.tabari import read_actors, read_agents
+
+        entries: list[Entry] = []
+        if actors_path is not None:
+            entries.extend(read_actors(actors_path))
+        if agents_path is not None:
+            entries.extend(read_agents(agents_path))
+        return cls(entries, name=f"tabari:{actors_path or ''}+{agents_path or ''}")
+
+    def copy(self) -> ActorDictionary:
+        clone = ActorDictionary(self._entries, self.name)
+        clone._trie = self._trie
+        return clone
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def merge(self, other: ActorDictionary) -> list[Conflict]:
+        """Add ``other``'s entries; where both define a phrase, ``other`` (the user) wins.
+
+        A phrase defined here with a code that ``other`` does not give it is reported as a
+        `Conflict`; all of this dictionary's entries for that phrase are then dropped.
+        """
+        theirs: dict[tuple[str, ...], list[Entry]] = {}
+        for e in other._entries:
+            theirs.setdefault(e.key, []).append(e)
+        conflicts: list[Conflict] = []
+        kept: list[Entry] = []
+        for e in self._entries:
+            rivals = theirs.get(e.key)
+            if rivals is None:
+                kept.append(e)
+                continue
+            codes = {r.code for r in rivals}
+            if e.code not in codes:
+                conflicts.append(Conflict(e.phrase, e.code, rivals[0].code, rivals[0].source))
+        kept.extend(other._entries)
+        self._entries = tuple(kept)
+        self._trie = None
+        for c in conflicts:
+            logger.info(
+                "actor dictionary conflict on %r: %s replaced by %s (%s)",
+                c.phrase,
+                c.ours,
+                c.theirs,
+                c.source,
+            )
+        return conflicts
+
+    # ----------------------------------------------------------------- matching
+    def _root(self) -> dict[str, object]:
+        if self._trie is None:
+            root: dict[str, object] = {}
+            for e in self._entries:
+                node = root
+                for tok in e.key:
+                    node = node.setdefault(tok, {})  # type: ignore[assignment]
+                node.setdefault(_END, []).append((e, _shape(e)))  # type: ignore[attr-defined]
+            self._trie = root
+        return self._trie
+
+    def _scan(self, text: str, tokens: list[Token]) -> list[tuple[int, int, list[Entry]]]:
+        root = self._root()
+        caps_text = mostly_upper(text)
+        n = len(tokens)
+        out: list[tuple[int, int, list[Entry]]] = []
+        i = 0
+        prev_end = -1
+        while i < n:
+            node = root.get(tokens[i].norm)
+            if node is None:
+                i += 1
+                continue
+            best: tuple[int, list[Entry]] | None = None
+            j = i
+            while node is not None:
+                j += 1
+                ents = node.get(_END)  # type: ignore[union-attr]
+                if ents:
+                    ok = [e for e, shape in ents if _shape_ok(shape, tokens, i, caps_text)]
+                    if ok:
+                        ok = [
+                            e for e in ok if not e.name_risk or self._name_safe(text, tokens, i, j, prev_end)
+                        ]
+                        if ok:
+                            best = (j, ok)
+                if j >= n:
+                    break
+                node = node.get(tokens[j].norm)  # type: ignore[union-attr]
+            if best is None:
+                i += 1
+                continue
+            out.append((i, best[0], best[1]))
+            prev_end = best[0]
+            i = best[0]
+        return out
+
+    @staticmethod
+    def _name_safe(text: str, tokens: list[Token], i: int, j: int, prev_end: int) -> bool:
+        """False when a name-like phrase is glued to another capitalised name word."""
+        if j < len(tokens):
+            nxt = tokens[j]
+            if nxt.is_word and nxt.cap and _TIGHT_RE.match(text[tokens[j - 1].end : nxt.start]):
+                return False
+        if i > 0 and prev_end != i:
+            prev = tokens[i - 1]
+            if (
+                prev.is_word
+                and prev.cap
+                and prev.norm not in _TITLE_NORMS
+                and _TIGHT_RE.match(text[prev.end : tokens[i].start])
+                and not sentence_initial(text, tokens, i - 1)
+            ):
+                return False
+        return True
+
+    def _resolve(self, entries: list[Entry], when: date | None, phrase: str) -> _Hit | None:
+        """Pick the entry for the date and build an unplaced hit (token range set later)."""
+        entries = sorted(entries, key=lambda e: _ROLE_RANK.get(e.role, 9))
+        undated = [e for e in entries if not e.dated]
+        dated = [e for e in entries if e.dated]
+        if when is not None and dated:
+            cover = [e for e in dated if e.covers(when)]
+            if cover:
+                e = min(cover, key=lambda x: x.span_days())
+                return _hit(e, f"'{phrase}': {e.name}, {_role(e)} {_range(e)} covers {when}")
+        if undated:
+            e = undated[0]
+            return _hit(e, f"'{phrase}': {_describe(e)}")
+        if not dated:
+            return None
+        if when is None:
+            e = max(dated, key=lambda x: x.start or date.min)
+            return _hit(e, f"'{phrase}': {e.name}, no date given: most recent role ({_role(e)} {_range(e)})")
+        e = _nearest(dated, when)
+        if e.kind == "person" and e.country:
+            h = _hit(
+                e, f"'{phrase}': {e.name} has no dated role on {when}; resolved to the country {e.country}"
+            )
+            h.code, h.agent = e.country, None
+            return h
+        return None
+
+    def find_mentions(
+        self,
+        text: str,
+        when: date | None = None,
+        context: ReferenceContext | None = None,
+        *,
+        offset: int = 0,
+    ) -> list[Mention]:
+        """Actor mentions in ``text``: non-overlapping, longest first, sorted by start.
+
+        ``context`` (document state owned by the caller) resolves "the country", "the
+        North", "the government"... and records the mentions found; ``offset`` is the
+        clean-text offset of ``text`` so the context sees document positions (returned
+        mentions always have offsets into ``text``).
+        """
+        tokens = tokenize(text)
+        if not tokens:
+            return []
+        hits: list[_Hit] = []
+        for i, j, entries in self._scan(text, tokens):
+            phrase = text[tokens[i].start : tokens[j - 1].end]
+            hit = self._resolve(entries, when, phrase)
+            if hit is None:
+                continue
+            hit.i, hit.j, hit.first, hit.last = i, j, i, j
+            hit.possessive = j < len(tokens) and tokens[j].norm == "'s"
+            hits.append(hit)
+        _compose(text, tokens, hits)
+        if context is not None:
+            from flashpoint.actors.context import apply_context
+
+            hits = apply_context(context, text, tokens, hits, offset)
+        mentions: list[Mention] = []
+        for h in hits:
+            if h.dead or h.code is None:
+                continue
+            first = h.first
+            if tokens[first].norm == "the" and first < h.last - 1 and h.role != "reference":
+                first += 1
+            start, end = tokens[first].start, tokens[h.last - 1].end
+            span = text[start:end]
+            for code in (h.code, *h.also):
+                actor = Actor(code=code, name=h.name, country=h.country, agent=h.agent, kind=h.kind)
+                mentions.append(Mention(start, end, span, actor, h.why))
+        mentions.sort(key=lambda m: (m.start, m.end))
+        if context is not None:
+            context.record_all(mentions, offset, _plurals(hits, tokens, text))
+        return mentions
+
+    def lookup(self, phrase: str, when: date | None = None) -> Resolution:
+        """Resolve one phrase and say why; ``code`` is None when nothing resolves."""
+        mentions = self.find_mentions(phrase, when)
+        if not mentions:
+            tokens = tokenize(phrase)
+            why = "no dictionary phrase matches"
+            if any(t.norm in self._root() for t in tokens):
+                why = "a phrase matches only in another letter case or date (e.g. 'US' must be upper case)"
+            return Resolution(phrase, None, None, None, None, why)
+        best = max(mentions, key=lambda m: m.end - m.start)
+        a = best.actor
+        why = best.why
+        if len(best.text) < len(phrase.strip().rstrip("'’s")) - 4:
+            why = f"{why} (matched '{best.text}' within the phrase)"
+        if len({m.actor.code for m in mentions}) > 1:
+            why = f"{why}; other actors in the phrase: " + ", ".join(
+                sorted({m.actor.code for m in mentions if m is not best})
+            )
+        return Resolution(phrase, a.name, a.code, a.country, a.agent, why)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@cache
+def _default_base() -> ActorDictionary:
+    from flashpoint.actors.tables import builtin_entries
+
+    base = ActorDictionary(builtin_entries(), name="builtin")
+    base._root()
+    return base
+
+
+def _live(hits: Sequence[_Hit]) -> list[_Hit]:
+    return [h for h in hits if not h.dead and h.code is not None]
+
+
+def _plurals(hits: Sequence[_Hit], tokens: list[Token], text: str) -> dict[tuple[int, int], bool]:
+    out: dict[tuple[int, int], bool] = {}
+    for h in _live(hits):
+        strip = tokens[h.first].norm == "the" and h.first < h.last - 1 and h.role != "reference"
+        first = h.first + 1 if strip else h.first
+        out[(tokens[first].start, tokens[h.last - 1].end)] = h.entry.plural or _ends_plural(h, tokens)
+    return out
+
+
+def _ends_plural(h: _Hit, tokens: list[Token]) -> bool:
+    last = tokens[h.last - 1].norm
+    return last.endswith("s") and not last.endswith("ss") and h.kind != "country"
+
+
+def _hit(e: Entry, why: str) -> _Hit:
+    return _Hit(
+        i=-1,
+        j=-1,
+        entry=e,
+        code=e.code,
+        country=e.country,
+        agent=e.agent,
+        kind=e.kind,
+        name=e.name,
+        why=why,
+        also=e.also,
+    )
+
+
+def _role(e: Entry) -> str:
+    return e.source.split(":", 1)[1] if e.source.startswith("builtin:") else "role"
+
+
+def _range(e: Entry) -> str:
+    return f"{e.start or '…'}..{e.end or 'today'}"
+
+
+def _describe(e: Entry) -> str:
+    what = {
+        "name": "country name",
+        "adjective": "country adjective/demonym",
+        "capital": "capital used for the government",
+        "metonym": "seat of power",
+        "org": "organisation/group",
+        "person": "person",
+        "agent": "sector phrase",
+        "user": "user dictionary",
+    }.get(e.role, e.role)
+    src = "" if e.source == "builtin" else f" [{e.source}]"
+    return f"{what} -> {e.code} ({e.name}){src}"
+
+
+def _nearest(dated: list[Entry], when: date) -> Entry:
+    before = [e for e in dated if e.end is not None and e.end <= when]
+    if before:
+        return max(before, key=lambda e: e.end or date.min)
+    return min(dated, key=lambda e: e.start or date.max)
+
+
+def _combine(base: _Hit, agent: _Hit) -> tuple[str | None, str | None, str | None]:
+    """Code, country and agent of an actor + sector combination."""
+    ag = agent.agent or agent.code
+    country = base.country
+    if base.kind == "person" or (base.agent and base.kind == "country"):
+        root = base.country
+    elif base.agent:  # organisations and groups that carry their own sector keep it
+        return base.code, base.country, base.agent
+    else:
+        root = base.code
+    if root is None or ag is None:
+        return base.code, country, base.agent
+    if agent.entry.agent_prefix:
+        return f"{ag}{root}", country, ag
+    return f"{root}{ag}", country, ag
+
+
+def _gap(text: str, tokens: list[Token], a: int, b: int) -> str:
+    """Text between token a-1 (end) and token b (start)."""
+    return text[tokens[a - 1].end : tokens[b].start]
+
+
+def _mods_ok(text: str, tokens: list[Token], a: int, b: int, allow_caps: bool) -> bool:
+    """Tokens a..b-1 may sit between a country word and its sector noun."""
+    if b - a > 2 or b >= len(tokens) + 1:
+        return False
+    for k in range(a, b):
+        t = tokens[k]
+        if not t.is_word or t.norm in _STOP_NORMS or (t.cap and not allow_caps):
+            return False
+    return all(k == 0 or _TIGHT_RE.match(_gap(text, tokens, k, k)) for k in range(a, b + 1))
+
+
+def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
+    """Join adjacent hits into actors (see the module docstring); marks absorbed hits dead."""
+    n = len(hits)
+    k = 0
+    while k < n:
+        h = hits[k]
+        if h.dead:
+            k += 1
+            continue
+        # coordination: C (, C)* and C [mods] AGENT
+        if h.countryish and h.kind in ("country", "region") and not h.possessive:
+            group = [h]
+            m = k + 1
+            while m < n and hits[m].countryish and hits[m].kind in ("country", "region"):
+                if not _CONJ_RE.match(_span_gap(text, tokens, group[-1].j, hits[m].i)):
+                    break
+                group.append(hits[m])
+                m += 1
+            if len(group) > 1 and m < n and hits[m].is_agent and not group[-1].possessive:
+                agent = hits[m]
+                if _adjacent(text, tokens, group[-1].j, agent.i, agent):
+                    for g in group:
+                        code, country, ag = _combine(g, agent)
+                        g.code, g.country, g.agent = code, country, ag
+                        g.why = f"{g.why} + shared sector '{_tok_text(text, tokens, agent)}' ({agent.agent})"
+                    group[-1].last = agent.j
+                    agent.dead = True
+                    k = m + 1
+                    continue
+        nxt = hits[k + 1] if k + 1 < n else None
+        # title/country + person: "President Trump", "North Korean leader Kim Jong-Un"
+        if (
+            nxt is not None
+            and nxt.kind == "person"
+            and (h.is_agent or h.countryish)
+            and _adjacent(text, tokens, h.j + (1 if h.possessive else 0), nxt.i, nxt)
+        ):
+            _absorb_into_person(text, tokens, [h], nxt)
+            k += 1
+            continue
+        if nxt is not None and nxt.is_agent and k + 2 < n and hits[k + 2].kind == "person" and h.countryish:
+            person = hits[k + 2]
+            if _adjacent(text, tokens, h.j + (1 if h.possessive else 0), nxt.i, nxt) and _adjacent(
+                text, tokens, nxt.j, person.i, person
+            ):
+                _absorb_into_person(text, tokens, [h, nxt], person)
+                k += 2
+                continue
+        # country/org/person's + sector: "North Korea's Defense Ministry", "Kenyan police"
+        if (
+            nxt is not None
+            and nxt.is_agent
+            and (h.countryish or (h.kind == "person" and h.possessive and h.country))
+            and not h.is_agent
+        ):
+            start = h.j + (1 if h.possessive else 0)
+            if start <= nxt.i and _mods_ok(text, tokens, start, nxt.i, allow_caps=tokens[nxt.i].cap):
+                code, country, ag = _combine(h, nxt)
+                h.why = f"{h.why} + sector '{_tok_text(text, tokens, nxt)}' ({nxt.agent})"
+                h.code, h.country, h.agent = code, country, ag
+                if h.kind == "person":
+                    h.kind, h.name = "country", f"{h.country} {nxt.agent}"
+                h.last = nxt.j
+                nxt.dead = True
+                k += 2
+                continue
+        k += 1
+    live = [h for h in hits if not h.dead]
+    for k, h in enumerate(live):
+        if h.dead or not h.is_agent or h.last != h.j:
+            continue
+        nxt = live[k + 1] if k + 1 < len(live) else None
+        # sector of/for/from [the] X: "the President of the United States"
+        if (
+            nxt is not None
+            and not nxt.dead
+            and _of_link(text, tokens, h.j, nxt.first)
+            and _of_merge(text, tokens, h, nxt)
+        ):
+            continue
+        # title + unknown name: "Foreign Minister Wang Wenbin"
+        if tokens[h.i].cap and not tokens[h.j - 1].norm.endswith("s"):
+            end = h.j
+            stop = nxt.first if nxt is not None else len(tokens)
+            while end < stop and end - h.j < 3 and tokens[end].is_word and tokens[end].cap:
+                if not _TIGHT_RE.match(_gap(text, tokens, end, end)):
+                    break
+                end += 1
+            if end > h.j and (not sentence_initial(text, tokens, h.i) or h.j - h.i > 1):
+                h.last = end
+                h.why = f"{h.why} + name '{text[tokens[h.j].start : tokens[end - 1].end]}'"
+
+
+def _span_gap(text: str, tokens: list[Token], j: int, i: int) -> str:
+    """Text between a hit ending before token j and a hit starting at token i."""
+    if j > i or j <= 0:
+        return "<none>"
+    return text[tokens[j - 1].end : tokens[i].start]
+
+
+def _adjacent(text: str, tokens: list[Token], j: int, i: int, nxt: _Hit) -> bool:
+    """True when only modifiers (at most two plain words) sit between token j and i."""
+    if j > i:
+        return False
+    return _mods_ok(text, tokens, j, i, allow_caps=tokens[i].cap)
+
+
+def _tok_text(text: str, tokens: list[Token], h: _Hit) -> str:
+    return text[tokens[h.i].start : tokens[h.j - 1].end]
+
+
+def _absorb_into_person(text: str, tokens: list[Token], chain: list[_Hit], person: _Hit) -> None:
+    first = chain[0]
+    person.first = first.first
+    words = " + ".join(f"'{_tok_text(text, tokens, c)}'" for c in chain)
+    person.why = f"{person.why} (with {words})"
+    for c in chain:
+        c.dead = True
+
+
+def _of_link(text: str, tokens: list[Token], j: int, i: int) -> bool:
+    if not (j < i <= j + 2):
+        return False
+    words = [t.norm for t in tokens[j:i]]
+    return words[0] in _OF_PREPS and (len(words) == 1 or words[1] == "the")
+
+
+def _of_merge(text: str, tokens: list[Token], h: _Hit, x: _Hit) -> bool:
+    """Merge "AGENT of/for/from [the] X"; returns True when merged."""
+    representative = tokens[h.i].norm in _REPRESENTATIVE or tokens[h.j - 1].norm in _REPRESENTATIVE
+    if x.is_agent or (x.countryish and x.agent):
+        if not representative:
+            return False
+        code, country, ag = x.code, x.country, x.agent
+    elif x.countryish:
+        code, country, ag = _combine(x, h)
+    else:
+        return False
+    x.code, x.country, x.agent = code, country, ag
+    x.why = f"'{_tok_text(text, tokens, h)}' of {x.why}"
+    x.first = h.first
+    if x.is_agent:
+        x.kind = "sector"
+    h.dead = True
+    return True
+
+
+def replace_actor(mention: Mention, **changes: str | None) -> Mention:
+    """A copy of ``mention`` with some actor fields changed."""
+    return replace(mention, actor=replace(mention.actor, **changes))

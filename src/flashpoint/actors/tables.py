@@ -1,0 +1,193 @@
+"""Loading the built-in actor tables (package data under ``actors/data/``) into entries.
+
+The tables are project-written CSV files with ``;``-separated phrase lists:
+
+- ``countries.csv``: ``code,name,aliases,adjectives,capitals,flags`` - every ISO 3166-1
+  country plus Kosovo (XKX) and the user-assigned XNC (Northern Cyprus) and XSL
+  (Somaliland).  Names, aliases and adjectives resolve to the bare country; capitals resolve
+  to the country's government (``Pyongyang`` -> ``PRKGOV``), the usual news metonym.
+  ``flags=risky`` marks names that are also first names (Jordan, Chad, Georgia, Israel).
+- ``agents.csv``: ``phrase,agent,plural,note`` - sector phrases; ``plural`` is the plural
+  form, ``-`` for none.
+- ``actors.csv``: ``phrases,code,name,country,agent,kind`` - seats of power, organisations,
+  armed and political groups, regions.
+- ``people.csv``: ``name,aliases,code,role,start,end,kind`` - dated roles (ISO dates, start
+  inclusive, end exclusive, empty = open).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterator
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from flashpoint.actors.entries import Entry
+from flashpoint.actors.text import phrase_key
+from flashpoint.errors import DictionaryError
+
+logger = logging.getLogger(__name__)
+
+DATA = "flashpoint.actors.data"
+TABLES = ("countries.csv", "agents.csv", "actors.csv", "people.csv")
+
+
+def split_list(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split(";") if p.strip()]
+
+
+def read_table(name: str) -> list[dict[str, str]]:
+    """Rows of a packaged table, with the file name and line in any error."""
+    text = resources.files(DATA).joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def parse_date(value: str, path: str, line: int) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DictionaryError(path, line, f"date {value!r} is not ISO YYYY-MM-DD") from exc
+
+
+def _entry(phrase: str, **kwargs: object) -> Entry | None:
+    key = phrase_key(phrase)
+    if not key:
+        return None
+    return Entry(phrase=phrase, key=key, **kwargs)  # type: ignore[arg-type]
+
+
+def country_entries() -> Iterator[Entry]:
+    for row in read_table("countries.csv"):
+        code, name = row["code"], row["name"]
+        risky = "risky" in row.get("flags", "")
+        for phrase in [name, *split_list(row["aliases"])]:
+            e = _entry(
+                phrase, code=code, name=name, country=code, kind="country", role="name", name_risk=risky
+            )
+            if e:
+                yield e
+        for phrase in split_list(row["adjectives"]):
+            plural = phrase.endswith("s") and not phrase.endswith(("ss", "ese", "Swiss"))
+            e = _entry(
+                phrase, code=code, name=name, country=code, kind="country", role="adjective", plural=plural
+            )
+            if e:
+                yield e
+        for phrase in split_list(row["capitals"]):
+            e = _entry(
+                phrase,
+                code=f"{code}GOV",
+                name=f"{name} government ({phrase})",
+                country=code,
+                agent="GOV",
+                kind="country",
+                role="capital",
+            )
+            if e:
+                yield e
+
+
+def _plural_of(phrase: str) -> str:
+    words = phrase.split(" ")
+    last = words[-1]
+    if last.endswith("man"):
+        last = last[:-3] + "men"
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        last = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh")):
+        last = last + "es"
+    else:
+        last = last + "s"
+    return " ".join([*words[:-1], last])
+
+
+def agent_entries() -> Iterator[Entry]:
+    for row in read_table("agents.csv"):
+        phrase, agent, plural = row["phrase"], row["agent"], row["plural"].strip()
+        is_plural = phrase.endswith(("ies", "forces", "troops", "authorities", "marines", "guards"))
+        e = _entry(
+            phrase, code=agent, name=phrase, agent=agent, kind="sector", role="agent", plural=is_plural
+        )
+        if e:
+            yield e
+        if plural != "-":
+            form = plural or _plural_of(phrase)
+            e = _entry(form, code=agent, name=phrase, agent=agent, kind="sector", role="agent", plural=True)
+            if e:
+                yield e
+
+
+def actor_entries() -> Iterator[Entry]:
+    for row in read_table("actors.csv"):
+        kind = row["kind"]
+        role = "metonym" if kind == "country" else "org"
+        for phrase in split_list(row["phrases"]):
+            e = _entry(
+                phrase,
+                code=row["code"],
+                name=row["name"],
+                country=row["country"] or None,
+                agent=row["agent"] or None,
+                kind=kind,
+                role=role,
+                plural=phrase.endswith(("is", "ists", "ans")) and kind == "group",
+            )
+            if e:
+                yield e
+
+
+def people_entries() -> Iterator[Entry]:
+    path = "people.csv"
+    for line, row in enumerate(read_table(path), start=2):
+        code = row["code"]
+        start = parse_date(row["start"], path, line)
+        end = parse_date(row["end"], path, line)
+        country = code[:3] if len(code) >= 6 or code in _country_codes() else None
+        agent = code[3:] or None if country else None
+        kind = row.get("kind") or "person"
+        names = [row["name"], *split_list(row["aliases"])]
+        seen: set[tuple[str, ...]] = set()
+        for phrase in names:
+            key = phrase_key(phrase)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            yield Entry(
+                phrase=phrase,
+                key=key,
+                code=code,
+                name=row["name"],
+                country=country,
+                agent=agent,
+                kind=kind,
+                role="person" if kind == "person" else "org",
+                start=start,
+                end=end,
+                name_risk=kind == "person" and len(key) == 1,
+                plural=kind == "group",
+                source=f"builtin:{row['role']}",
+            )
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(r["code"] for r in read_table("countries.csv"))
+
+
+def country_codes() -> frozenset[str]:
+    """The ISO alpha-3 (plus XKX/XNC/XSL) codes of the country table."""
+    return _country_codes()
+
+
+def builtin_entries() -> list[Entry]:
+    """All entries of the built-in tables."""
+    out: list[Entry] = []
+    for gen in (country_entries, agent_entries, actor_entries, people_entries):
+        out.extend(gen())
+    logger.debug("built-in actor tables: %d entries", len(out))
+    return out

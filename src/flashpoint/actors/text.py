@@ -1,0 +1,86 @@
+"""Tokenising and normalising text for phrase matching.
+
+Dictionary phrases and news text go through the same tokenizer, so that a phrase written
+once in a table ("Côte d'Ivoire", "Kim Jong-un", "U.S.") matches its spelling variants in
+text ("Cote d’Ivoire", "Kim Jong Un", "US").  Normalisation folds case, accents, curly
+apostrophes, hyphens (word separators) and dots inside acronyms; the raw token is kept so
+that case rules ("US" must be upper case: "us" is a pronoun) can still be checked.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:['’][^\W_]+)*|\+", re.UNICODE)
+_POSSESSIVE = ("'s", "’s", "'S", "’S")
+_BOUNDARY_RE = re.compile(r"[.!?:;\"“”‘(\[\n]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: offsets into the text, the raw string and its normalised key."""
+
+    start: int
+    end: int
+    raw: str
+    norm: str
+
+    @property
+    def cap(self) -> bool:
+        """True when the token starts with an upper-case letter (a name, a title)."""
+        return self.raw[:1].isupper()
+
+    @property
+    def is_word(self) -> bool:
+        return self.raw[:1].isalpha()
+
+
+@lru_cache(maxsize=65536)
+def normalise(raw: str) -> str:
+    """The matching key of one token: accents stripped, case folded, dots and ’ unified."""
+    text = raw.replace("’", "'").replace(".", "")
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.casefold()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into word tokens; a possessive ``'s`` becomes its own token."""
+    tokens: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group()
+        start, end = m.start(), m.end()
+        if len(raw) > 2 and raw.endswith(_POSSESSIVE):
+            tokens.append(Token(start, end - 2, raw[:-2], normalise(raw[:-2])))
+            tokens.append(Token(end - 2, end, raw[-2:], "'s"))
+            continue
+        tokens.append(Token(start, end, raw, normalise(raw)))
+    return tokens
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """The token key of a dictionary phrase (TABARI underscores are word joiners)."""
+    return tuple(t.norm for t in tokenize(phrase.replace("_", " ")))
+
+
+def phrase_tokens(phrase: str) -> list[Token]:
+    return tokenize(phrase.replace("_", " "))
+
+
+def sentence_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """True when token ``i`` opens a sentence, a quote or a line (capitals mean nothing there)."""
+    if i == 0:
+        return True
+    gap = text[tokens[i - 1].end : tokens[i].start]
+    return bool(_BOUNDARY_RE.search(gap))
+
+
+def mostly_upper(text: str) -> bool:
+    """True for all-caps text (headlines): acronym case rules cannot be trusted there."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 12:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) > 0.6
