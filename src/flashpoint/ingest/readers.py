@@ -160,6 +160,8 @@ def _json_lines(lines: Iterable[bytes | str], name: str) -> Iterator[Item]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise RecordError(name, f"not JSON: {exc.msg}", number) from exc
+            except RecursionError as exc:  # hostile input: "[[[[..." thousands deep
+                raise RecordError(name, "JSON nested too deeply", number) from exc
             yield article_from_row(row, origin)
         except InputError as exc:
             yield CodingError(_row_id(line), "read", str(exc), origin)
@@ -169,7 +171,7 @@ def _row_id(line: object) -> str | None:
     """The id of a row that failed, when it can still be read, for the error record."""
     try:
         row = json.loads(line) if isinstance(line, str) else None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     value = row.get("id") if isinstance(row, dict) else None
     return str(value) if value is not None else None
@@ -190,6 +192,8 @@ def _read_json(path: Path) -> Iterator[Item]:
         data = json.loads(decode_text(path.read_bytes(), str(path)) or "null")
     except json.JSONDecodeError as exc:
         raise RecordError(str(path), f"not JSON: {exc.msg}", exc.lineno) from exc
+    except RecursionError as exc:
+        raise RecordError(str(path), "JSON nested too deeply") from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     rows = data if isinstance(data, list) else [data]
