@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from flashpoint.errors import InputError, RecordError
+from flashpoint.errors import EmptyInputError, InputError, RecordError
 from flashpoint.ingest.fingerprint import key_id
 from flashpoint.ingest.html import html_to_text, with_title
 from flashpoint.ingest.records import article_from_text
@@ -53,6 +53,9 @@ def read_feed(path: Path) -> Iterator[Article | CodingError]:
     if parsed.bozo and not parsed.entries:
         exc = InputError(str(path), f"not a readable feed: {parsed.get('bozo_exception')}")
         yield CodingError(None, "read", str(exc), str(path))
+        return
+    if not parsed.entries:  # an empty file parses as a feed without entries: say so
+        yield CodingError(None, "read", str(EmptyInputError(str(path), "feed has no entries")), str(path))
         return
     source = parsed.feed.get("title") or None
     for number, entry in enumerate(parsed.entries, start=1):
