@@ -1,0 +1,262 @@
+"""Fuzzing ingest and coding: hostile inputs never crash a batch (issue 10).
+
+Every property here is "the run goes on and says what it could not do": readers yield an
+``Article`` or a ``CodingError`` (never raise), cleaning keeps its offset map exact whatever
+the characters, and the pipeline yields exactly one ``CodingResult`` per input, carrying an
+error record (doc id, stage, reason) for each article it could not code -- which the store's
+``errors`` table and the CLI summary then report.  Example counts are small on purpose
+(``max_examples``) so the whole file stays well under 90 s on two cores.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flashpoint.errors import BinaryInputError
+from flashpoint.ingest import clean, read_inputs
+from flashpoint.ingest.readers import decode_text
+from flashpoint.models import Article, CodingError
+
+FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+EXTENSIONS = (".txt", ".html", ".jsonl", ".jsonl.gz", ".json", ".csv", ".xml", ".rss", ".warc", ".warc.gz")
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+NASTY = ZERO_WIDTH + BIDI + "\r\n\t\x0b\x0c\x85\u2028\u2029 \u00a0\u3000" + "\u0301\u0308"
+RTL_WORDS = ("\u05e9\u05dc\u05d5\u05dd", "\u0627\u0644\u0633\u0644\u0627\u0645", "\u0641\u064a")
+
+# text built from the characters that break naive text handling, plus ordinary words
+nasty_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(NASTY),
+        st.sampled_from(".,;:!?\"'()[]<>&“”‘’—-"),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=400,
+) | st.lists(
+    st.sampled_from(
+        (
+            "North Korea",
+            "fired",
+            "a missile",
+            "Japan",
+            "said",
+            "on Monday",
+            ".",
+            "\n\n",
+            *RTL_WORDS,
+            *NASTY,
+        )
+    ),
+    max_size=60,
+).map(" ".join)
+
+
+def check_items(items: list[object]) -> None:
+    """Every item a reader yields is an Article with text or a CodingError that says why."""
+    for item in items:
+        assert isinstance(item, Article | CodingError), type(item)
+        if isinstance(item, CodingError):
+            assert item.stage == "read"
+            assert item.reason
+            assert item.origin
+        else:
+            assert item.text.strip()
+            assert item.doc_id
+
+
+# --- readers ------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(data=st.binary(max_size=3000), ext=st.sampled_from(EXTENSIONS))
+def test_random_bytes_in_any_format_never_raise(data: bytes, ext: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"input{ext}"
+        path.write_bytes(data)
+        items = list(read_inputs([path]))
+    if not items:  # only a JSONL file with no non-blank line may hold no record at all
+        assert ext in (".jsonl", ".jsonl.gz") and not data.strip(), data
+    check_items(items)
+
+
+@FUZZ
+@given(text=nasty_text, ext=st.sampled_from(EXTENSIONS))
+def test_random_text_in_any_format_never_raise(text: str, ext: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"input{ext}"
+        raw = text.encode("utf-8", "surrogatepass")
+        path.write_bytes(gzip.compress(raw) if ext.endswith(".gz") else raw)
+        items = list(read_inputs([path]))
+    check_items(items)
+
+
+good_row = st.builds(
+    lambda i, t: json.dumps({"id": f"r{i}", "text": t}, ensure_ascii=False),
+    st.integers(0, 10**6),
+    nasty_text.filter(str.strip),
+)
+bad_row = st.one_of(
+    st.text(max_size=80).filter(lambda s: s.strip() and "\n" not in s and "\r" not in s),
+    st.just('{"id": 1}'),
+    st.just('{"text": 42}'),
+    st.just("[1, 2, 3]"),
+    st.just('{"id": "x", "text": "   "}'),
+    st.just('{"id": "y", "text": "ok", "published": "not a date"}'),
+    st.just('{"id": "deep", "text": ' + "[" * 5000 + "]" * 5000 + "}"),
+    st.just("null"),
+)
+
+
+@FUZZ
+@given(rows=st.lists(st.one_of(good_row, bad_row), min_size=1, max_size=12))
+def test_jsonl_one_item_per_nonblank_line(rows: list[str]) -> None:
+    """A bad line costs that line only: it becomes an error naming ``path:line``."""
+    lines = [r for r in rows if r.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "batch.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        items = list(read_inputs([path]))
+    check_items(items)
+    assert len(items) == len(lines)
+    for number, item in enumerate(items, start=1):
+        assert item.origin == f"{path}:{number}"
+
+
+def test_jsonl_invalid_utf8_line_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "text": "China and Japan held talks."}\n'
+        b'{"id": "b", "text": "caf\xe9 latin-1 bytes"}\n'
+        b'{"id": "c", "text": "\xff\xfe\x00\x00"}\n'
+        b'{"id": "d", "text": "Russia warned Ukraine."}\n'
+    )
+    items = list(read_inputs([path]))
+    check_items(items)
+    assert [type(i).__name__ for i in items] == ["Article", "CodingError", "CodingError", "Article"]
+    assert "UTF-8" in items[1].reason
+
+
+ENCODINGS = (
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "cp1252",
+    "latin-1",
+    "koi8-r",
+    "shift_jis",
+)
+
+
+@FUZZ
+@given(
+    parts=st.lists(
+        st.tuples(st.text(min_size=1, max_size=60), st.sampled_from(ENCODINGS)), min_size=1, max_size=5
+    )
+)
+def test_wrong_and_mixed_encodings_decode_or_refuse(parts: list[tuple[str, str]]) -> None:
+    """Bytes mixing several encodings decode to text or are refused as binary, nothing else."""
+    data = b"".join(text.encode(enc, "replace") for text, enc in parts)
+    try:
+        text = decode_text(data, "mixed.txt")
+    except BinaryInputError:
+        return
+    assert isinstance(text, str)
+    assert "\x00" not in text or data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+PROSE = "North Korea fired a ballistic missile into the sea off Japan on Monday, officials said."
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>" * 20000 + f"<p>{PROSE}</p>" + "</div>" * 20000,
+        "<div>" * 3000 + f"<p>{PROSE}",  # never closed
+        "<p>" * 5000 + PROSE,
+        "<table><tr><td>" * 2000 + PROSE,
+        f"<html><body><p>{PROSE}</p><script>" + "x" * 200000,  # unterminated script
+        "<!--" + f"<p>{PROSE}</p>" * 10,  # unterminated comment
+        f"<p>{PROSE}</p>" + "<b>" * 100000,
+        "<" * 100000 + PROSE,
+        f"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a '{'A' * 1000}'>]><p>{PROSE} &a;&a;&a;</p>",
+        f"<html><head><meta charset='utf-16'></head><body><p>{PROSE}</p></body></html>",
+        f"<p>{PROSE}</p>\x00\x01\x02",
+        "",
+        "   \n\t  ",
+    ],
+    ids=[
+        "nested-div-20k",
+        "unclosed-div",
+        "nested-p",
+        "nested-table",
+        "unterminated-script",
+        "unterminated-comment",
+        "100k-open-b",
+        "100k-lt",
+        "entity-expansion",
+        "wrong-meta-charset",
+        "control-bytes",
+        "empty",
+        "whitespace",
+    ],
+)
+def test_malformed_and_deeply_nested_html(tmp_path: Path, html: str) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    started = time.perf_counter()
+    items = list(read_inputs([path]))
+    assert time.perf_counter() - started < 30
+    assert len(items) == 1
+    check_items(items)
+
+
+tag = st.sampled_from(("p", "div", "span", "script", "style", "table", "td", "a", "b", "article", "!--"))
+html_soup = st.lists(
+    st.one_of(
+        tag.map(lambda t: f"<{t}>"),
+        tag.map(lambda t: f"</{t}>"),
+        tag.map(lambda t: f"<{t} class='x' data-x=\"{t}"),
+        st.sampled_from(("&amp;", "&#0;", "&#x110000;", "&bogus;", "<![CDATA[", "]]>", PROSE)),
+        nasty_text,
+    ),
+    max_size=40,
+).map("".join)
+
+
+@FUZZ
+@given(page=html_soup)
+def test_html_tag_soup_never_raises(page: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "soup.html"
+        path.write_text(page, encoding="utf-8", errors="surrogatepass")
+        items = list(read_inputs([path]))
+    assert len(items) == 1
+    check_items(items)
+
+
+# --- cleaning -----------------------------------------------------------------------------
+
+
+@FUZZ
+@given(text=nasty_text)
+def test_clean_keeps_an_exact_offset_map(text: str) -> None:
+    """Zero-width, bidi and odd line breaks never break the clean -> raw offset map."""
+    cleaned = clean(text)
+    for clean_start, raw_start, length in cleaned.segments:
+        assert cleaned.text[clean_start : clean_start + length] == text[raw_start : raw_start + length]
+    assert sum(length for _c, _r, length in cleaned.segments) == len(cleaned.text)
