@@ -621,9 +621,12 @@ def _subject(tokens: list[Any], k: int, offset0: int) -> tuple[int | None, int |
             break
         for child in tok.children:
             # a mis-parsed subject ("Ethiopia act on ...": compound of the verb)
-            if child.i < tok.i and child.dep_ in ("compound", "npadvmod", "dep", "nmod"):
-                if child.pos_ in ("PROPN", "NOUN"):
-                    return child.i - offset0, None
+            if (
+                child.i < tok.i
+                and child.dep_ in ("compound", "npadvmod", "dep", "nmod")
+                and child.pos_ in ("PROPN", "NOUN")
+            ):
+                return child.i - offset0, None
         if tok.dep_ == "relcl" and 0 <= tok.head.i - offset0 < len(tokens):
             return tok.head.i - offset0, None
         head = tok.head
