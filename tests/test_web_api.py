@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 SEED_ID = "seed-article"
 SEED_PUBLISHED = date(2025, 4, 17)
 TOKEN = "test-token-123"
+SPEAKER = "the mayor of Kharkiv"
 
 PRK = ActorRef(text="North Korea", name="North Korea", code="PRK", country="PRK")
 USA = ActorRef(text="United States", name="United States", code="USA", country="USA")
@@ -358,6 +359,7 @@ def synthetic_results() -> list[CodingResult]:
                 date=burst,
                 date_precision="day",
                 location=Location(name="Kharkiv", country="UKR", lat=49.99, lon=36.23, feature="city"),
+                quote=Quote(text="The shelling did not stop", speaker=SPEAKER) if i == 0 else None,
                 evidence=Evidence(
                     source=(base, base + 6), trigger=(base + 7, base + 15), target=(base + 16, base + 23)
                 ),
@@ -519,7 +521,6 @@ def test_article_spans_point_at_evidence(client: TestClient) -> None:
         assert by_id[span["event_id"]]["evidence"][span["role"]] == [span["start"], span["end"]]
     marked = [s for s in body["segments"] if s["roles"]]
     assert {r for s in marked for r in s["roles"]} == {"source", "trigger", "target"}
-    assert any(e["quote"]["speaker"] for e in body["events"])
     chosen = body["events"][0]["event_id"]
     picked = client.get(f"/api/articles/{SEED_ID}", params={"event": chosen}).json()
     assert picked["selected"] == 0 and any(s["selected"] for s in picked["segments"])
@@ -648,6 +649,11 @@ def test_article_page_escapes_and_highlights(client: TestClient) -> None:
     html = client.get(f"/articles/{SEED_ID}").text
     for role in ("source", "trigger", "target"):
         assert f'class="hl-{role}' in html
+    for event in client.get(f"/api/articles/{SEED_ID}").json()["events"]:
+        if event["quote"]["speaker"]:
+            assert event["quote"]["speaker"].replace("'", "&#39;") in html
+    burst = client.get("/articles/syn-burst").text
+    assert f'<span class="speaker">{SPEAKER}</span>' in burst
     assert "<script>" not in html.split("<main")[1].split("</main>")[0]
 
 
