@@ -20,11 +20,11 @@ from flashpoint.models import CodingResult
 from flashpoint.store.schema import TABLE_COLUMNS, result_rows
 
 
-def arrow_schema(table: str) -> Any:
-    """The Arrow schema of one store table (column order as in the database)."""
+def arrow_types() -> dict[str, Any]:
+    """Our column type names -> Arrow types."""
     import pyarrow as pa
 
-    types = {
+    return {
         "string": pa.string(),
         "int32": pa.int32(),
         "float64": pa.float64(),
@@ -32,6 +32,13 @@ def arrow_schema(table: str) -> Any:
         "date32": pa.date32(),
         "timestamp": pa.timestamp("us"),
     }
+
+
+def arrow_schema(table: str) -> Any:
+    """The Arrow schema of one store table (column order as in the database)."""
+    import pyarrow as pa
+
+    types = arrow_types()
     return pa.schema([(name, types[kind]) for name, kind in TABLE_COLUMNS[table]])
 
 

@@ -1,0 +1,282 @@
+"""The event store: migrations, idempotent writes, Parquet bundles, filters, read-only mode."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from corpus_gen import corpus
+from flashpoint.errors import ConfigError, MigrationError, StoreError
+from flashpoint.models import Article, CodingError, CodingResult
+from flashpoint.store import EventFilter, migrations, open_store, results_to_parquet
+from flashpoint.store.base import _statements
+
+
+@pytest.fixture(scope="module")
+def results() -> list[CodingResult]:
+    return corpus()[0]
+
+
+@pytest.fixture(scope="module")
+def records(results: list[CodingResult]) -> dict[str, dict]:
+    return {e.event_id: e.to_dict() for r in results for e in r.events}
+
+
+@pytest.fixture()
+def store(tmp_path: Path, results: list[CodingResult]):
+    with open_store(tmp_path / "events.duckdb") as s:
+        s.write(results)
+        yield s
+
+
+def strip(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k != "article"}
+
+
+def test_corpus_has_200_articles(results: list[CodingResult]) -> None:
+    assert len(results) >= 200
+    assert len({r.article.doc_id for r in results}) == len(results)
+
+
+def test_fresh_store_is_fully_migrated(tmp_path: Path) -> None:
+    with open_store(tmp_path / "x.duckdb") as s:
+        assert s.schema_version() == len(migrations()) >= 2
+        assert s.stats() == {"events": 0, "articles": 0, "sentences": 0, "errors": 0, "actors": 0}
+
+
+def test_writing_twice_changes_nothing(store, results: list[CodingResult]) -> None:
+    before = store.stats()
+    assert before["articles"] == len(results)
+    assert before["events"] == sum(len({e.event_id for e in r.events}) for r in results)
+    summary = store.write(results)
+    assert summary.replaced_events == before["events"]
+    assert store.stats() == before
+
+
+def test_records_round_trip(store, records: dict[str, dict]) -> None:
+    stored = store.events(limit=None)
+    assert len(stored) == len(records)
+    for record in stored:
+        assert strip(record) == records[record["event_id"]]
+        assert record["article"]["url"].endswith(record["doc_id"])
+
+
+def test_recoding_replaces_an_articles_events(store, results: list[CodingResult]) -> None:
+    target = next(r for r in results if len(r.events) == 2)
+    doc_id = target.article.doc_id
+    fewer = dataclasses.replace(target, events=target.events[:1], sentences=target.sentences[:2])
+    total = store.count()
+    store.write([fewer])
+    assert store.count(EventFilter(doc_id=doc_id)) == 1
+    assert store.count() == total - 1
+    assert len(store.article(doc_id)["sentences"]) == 2
+    store.write([target])
+    assert store.count() == total
+
+
+def test_article_and_event_lookup(store, results: list[CodingResult]) -> None:
+    result = results[3]
+    article = store.article(result.article.doc_id)
+    assert article["text"] == result.article.text
+    assert article["published"] == result.article.published.isoformat()
+    assert [s["text"] for s in article["sentences"]] == [s.text for s in result.sentences]
+    assert sorted(article["event_ids"]) == sorted(e.event_id for e in result.events)
+    event = result.events[0]
+    assert strip(store.event(event.event_id)) == event.to_dict()
+    assert store.event("nope") is None
+    assert store.article("nope") is None
+
+
+def test_actors_table_counts_both_sides(store, records: dict[str, dict]) -> None:
+    expected: dict[str, int] = {}
+    for record in records.values():
+        for side in ("source", "target"):
+            expected[record[side]["code"]] = expected.get(record[side]["code"], 0) + 1
+    got = {a["code"]: a["count"] for a in store.actors()}
+    assert got == expected
+    assert store.actors(limit=1)[0]["count"] == max(expected.values())
+
+
+FILTERS = [
+    EventFilter(),
+    EventFilter(actor="PRK"),
+    EventFilter(actor="UNO"),
+    EventFilter(dyad=("PRK", "USA")),
+    EventFilter(dyad=("USA", "PRK"), directed=True),
+    EventFilter(code="19"),
+    EventFilter(code="111"),
+    EventFilter(plover="accuse"),
+    EventFilter(quad_class=4),
+    EventFilter(country="IRN"),
+    EventFilter(since="2025-03-01", until="2025-03-31"),
+    EventFilter(text="AIR STRIKES"),
+    EventFilter(actor="CHN", quad_class=1, since=date(2025, 2, 1)),
+]
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=lambda f: repr(f)[12:60])
+def test_sql_filters_agree_with_python(store, records: dict[str, dict], flt: EventFilter) -> None:
+    expected = sorted(k for k, r in records.items() if flt.matches(r))
+    got = sorted(r["event_id"] for r in store.events(flt, limit=None))
+    assert got == expected
+    assert store.count(flt) == len(expected)
+
+
+def test_filters_select_something(records: dict[str, dict]) -> None:
+    for flt in FILTERS[1:]:
+        assert any(flt.matches(r) for r in records.values()), flt
+
+
+def test_pagination_is_stable(store) -> None:
+    everything = [r["event_id"] for r in store.events(limit=None)]
+    pages = [
+        r["event_id"] for off in range(0, len(everything), 37) for r in store.events(limit=37, offset=off)
+    ]
+    assert pages == everything
+    assert [r["event_id"] for r in store.iter_events(batch=50)] == everything
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        EventFilter(text="'; DROP TABLE events; --"),
+        EventFilter(actor="USA' OR '1'='1"),
+        EventFilter(code="1' OR 1=1 --"),
+        EventFilter(doc_id='x" OR "1"="1'),
+        EventFilter(dyad=("PRK' --", "USA")),
+    ],
+)
+def test_user_values_cannot_inject_sql(store, flt: EventFilter) -> None:
+    total = store.count()
+    assert store.events(flt) == []
+    assert store.count(flt) == 0
+    assert store.count() == total
+
+
+def test_bad_filter_values_are_config_errors() -> None:
+    with pytest.raises(ConfigError):
+        EventFilter(since="last week")
+    with pytest.raises(ConfigError):
+        EventFilter(quad_class=7)
+
+
+def test_errors_are_recorded_and_cleared(tmp_path: Path, results: list[CodingResult]) -> None:
+    good = results[0]
+    bad = CodingResult(
+        article=good.article, error=CodingError(good.article.doc_id, "parse", "boom", "f.txt:3")
+    )
+    with open_store(tmp_path / "e.duckdb") as s:
+        s.write([good])
+        s.write([bad])
+        assert [e["reason"] for e in s.errors()] == ["boom"]
+        assert s.count() == len(good.events)  # a failed re-code keeps what was stored
+        s.write([good])
+        assert s.errors() == []
+
+
+def test_parquet_bundles_load_idempotently(tmp_path: Path, results: list[CodingResult], records) -> None:
+    half = len(results) // 2
+    results_to_parquet(results[:half], tmp_path / "b1")
+    results_to_parquet(results[half:], tmp_path / "b2")
+    with open_store(tmp_path / "p.duckdb") as s:
+        s.load_parquet([tmp_path / "b1", tmp_path / "b2"])
+        s.load_parquet(str(tmp_path / "b1"))
+        assert s.count() == len(records)
+        assert s.stats()["articles"] == len(results)
+        assert {k: strip(r) for k, r in ((r["event_id"], r) for r in s.events(limit=None))} == records
+        assert s.write_events_parquet(str(tmp_path / "ev.parquet")) == len(records)
+    assert duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'ev.parquet'}'").fetchall()[0][0] == len(records)
+    with pytest.raises(StoreError):
+        open_store(":memory:").load_parquet(tmp_path / "missing")
+
+
+def test_old_store_is_migrated_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    conn = duckdb.connect(str(path))
+    conn.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
+    for statement in _statements(migrations()[0][2]):
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_migrations VALUES (1, 'init', now())")
+    conn.execute(
+        "INSERT INTO events (event_id, doc_id, sentence_index, source_code, target_code, cameo, goldstein, date) "
+        "VALUES ('e1', 'd1', 0, 'PRK', 'USA', '138', -7.0, DATE '2025-04-16')"
+    )
+    conn.execute("INSERT INTO articles (doc_id, text) VALUES ('d1', 'old text')")
+    conn.close()
+    with pytest.raises(MigrationError):
+        open_store(path, read_only=True)
+    with open_store(path) as s:
+        assert s.schema_version() == len(migrations())
+        assert s.event("e1")["goldstein"] == -7.0
+        assert s.article("d1")["text"] == "old text"
+        versions = [r["version"] for r in s.query("SELECT version FROM schema_migrations ORDER BY 1")]
+        assert versions == list(range(1, len(migrations()) + 1))
+    with open_store(path, read_only=True) as s:
+        assert s.count() == 1
+
+
+def test_read_only_store_refuses_writes(tmp_path: Path, results: list[CodingResult]) -> None:
+    path = tmp_path / "ro.duckdb"
+    with open_store(path) as s:
+        s.write(results[:5])
+    with open_store(path, read_only=True) as s:
+        assert s.count() == sum(len(r.events) for r in results[:5])
+        with pytest.raises(StoreError):
+            s.write(results[:1])
+    with pytest.raises(StoreError):
+        open_store(tmp_path / "absent.duckdb", read_only=True)
+    with pytest.raises(StoreError):
+        open_store("mysql://nope")
+
+
+def test_write_is_one_transaction(tmp_path: Path, results: list[CodingResult]) -> None:
+    """A batch that fails half-way leaves the store as it was."""
+    with open_store(tmp_path / "t.duckdb") as s:
+        s.write(results[:3])
+        before = s.stats()
+        broken = dataclasses.replace(
+            results[3], article=dataclasses.replace(results[3].article, published="not a date")
+        )
+        with pytest.raises(StoreError):
+            s.write([results[4], broken])
+        assert s.stats() == before
+
+
+def _many_results(n_articles: int, per_article: int, results: list[CodingResult]) -> list[CodingResult]:
+    template = [e for r in results for e in r.events]
+    out = []
+    for i in range(n_articles):
+        doc_id = f"big-{i}"
+        events = tuple(
+            dataclasses.replace(
+                template[(i * per_article + j) % len(template)], doc_id=doc_id, sentence_index=j
+            )
+            for j in range(per_article)
+        )
+        out.append(
+            CodingResult(article=Article(doc_id=doc_id, text="x", published=date(2025, 1, 1)), events=events)
+        )
+    return out
+
+
+@pytest.mark.slow
+def test_100k_event_store_answers_fast(tmp_path: Path, results: list[CodingResult]) -> None:
+    with open_store(tmp_path / "big.duckdb") as s:
+        s.write(_many_results(20000, 5, results))
+        assert s.count() == 100000
+        for flt in (
+            EventFilter(dyad=("PRK", "USA")),
+            EventFilter(actor="CHN", quad_class=4),
+            EventFilter(text="strikes"),
+        ):
+            start = time.perf_counter()
+            s.count(flt)
+            s.events(flt, limit=100)
+            assert time.perf_counter() - start < 1.0
