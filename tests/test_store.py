@@ -27,8 +27,17 @@ def records(results: list[CodingResult]) -> dict[str, dict]:
     return {e.event_id: e.to_dict() for r in results for e in r.events}
 
 
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory, results: list[CodingResult]):
+    """The corpus written once, for tests that only read."""
+    with open_store(tmp_path_factory.mktemp("store") / "events.duckdb") as s:
+        s.write(results)
+        yield s
+
+
 @pytest.fixture()
 def store(tmp_path: Path, results: list[CodingResult]):
+    """A private store holding the corpus, for tests that write."""
     with open_store(tmp_path / "events.duckdb") as s:
         s.write(results)
         yield s
@@ -58,8 +67,8 @@ def test_writing_twice_changes_nothing(store, results: list[CodingResult]) -> No
     assert store.stats() == before
 
 
-def test_records_round_trip(store, records: dict[str, dict]) -> None:
-    stored = store.events(limit=None)
+def test_records_round_trip(shared_store, records: dict[str, dict]) -> None:
+    stored = shared_store.events(limit=None)
     assert len(stored) == len(records)
     for record in stored:
         assert strip(record) == records[record["event_id"]]
@@ -79,27 +88,27 @@ def test_recoding_replaces_an_articles_events(store, results: list[CodingResult]
     assert store.count() == total
 
 
-def test_article_and_event_lookup(store, results: list[CodingResult]) -> None:
+def test_article_and_event_lookup(shared_store, results: list[CodingResult]) -> None:
     result = results[3]
-    article = store.article(result.article.doc_id)
+    article = shared_store.article(result.article.doc_id)
     assert article["text"] == result.article.text
     assert article["published"] == result.article.published.isoformat()
     assert [s["text"] for s in article["sentences"]] == [s.text for s in result.sentences]
     assert sorted(article["event_ids"]) == sorted(e.event_id for e in result.events)
     event = result.events[0]
-    assert strip(store.event(event.event_id)) == event.to_dict()
-    assert store.event("nope") is None
-    assert store.article("nope") is None
+    assert strip(shared_store.event(event.event_id)) == event.to_dict()
+    assert shared_store.event("nope") is None
+    assert shared_store.article("nope") is None
 
 
-def test_actors_table_counts_both_sides(store, records: dict[str, dict]) -> None:
+def test_actors_table_counts_both_sides(shared_store, records: dict[str, dict]) -> None:
     expected: dict[str, int] = {}
     for record in records.values():
         for side in ("source", "target"):
             expected[record[side]["code"]] = expected.get(record[side]["code"], 0) + 1
-    got = {a["code"]: a["count"] for a in store.actors()}
+    got = {a["code"]: a["count"] for a in shared_store.actors()}
     assert got == expected
-    assert store.actors(limit=1)[0]["count"] == max(expected.values())
+    assert shared_store.actors(limit=1)[0]["count"] == max(expected.values())
 
 
 FILTERS = [
@@ -120,11 +129,11 @@ FILTERS = [
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=lambda f: repr(f)[12:60])
-def test_sql_filters_agree_with_python(store, records: dict[str, dict], flt: EventFilter) -> None:
+def test_sql_filters_agree_with_python(shared_store, records: dict[str, dict], flt: EventFilter) -> None:
     expected = sorted(k for k, r in records.items() if flt.matches(r))
-    got = sorted(r["event_id"] for r in store.events(flt, limit=None))
+    got = sorted(r["event_id"] for r in shared_store.events(flt, limit=None))
     assert got == expected
-    assert store.count(flt) == len(expected)
+    assert shared_store.count(flt) == len(expected)
 
 
 def test_filters_select_something(records: dict[str, dict]) -> None:
@@ -132,13 +141,15 @@ def test_filters_select_something(records: dict[str, dict]) -> None:
         assert any(flt.matches(r) for r in records.values()), flt
 
 
-def test_pagination_is_stable(store) -> None:
-    everything = [r["event_id"] for r in store.events(limit=None)]
+def test_pagination_is_stable(shared_store) -> None:
+    everything = [r["event_id"] for r in shared_store.events(limit=None)]
     pages = [
-        r["event_id"] for off in range(0, len(everything), 37) for r in store.events(limit=37, offset=off)
+        r["event_id"]
+        for off in range(0, len(everything), 37)
+        for r in shared_store.events(limit=37, offset=off)
     ]
     assert pages == everything
-    assert [r["event_id"] for r in store.iter_events(batch=50)] == everything
+    assert [r["event_id"] for r in shared_store.iter_events(batch=50)] == everything
 
 
 @pytest.mark.parametrize(
@@ -151,11 +162,11 @@ def test_pagination_is_stable(store) -> None:
         EventFilter(dyad=("PRK' --", "USA")),
     ],
 )
-def test_user_values_cannot_inject_sql(store, flt: EventFilter) -> None:
-    total = store.count()
-    assert store.events(flt) == []
-    assert store.count(flt) == 0
-    assert store.count() == total
+def test_user_values_cannot_inject_sql(shared_store, flt: EventFilter) -> None:
+    total = shared_store.count()
+    assert shared_store.events(flt) == []
+    assert shared_store.count(flt) == 0
+    assert shared_store.count() == total
 
 
 def test_bad_filter_values_are_config_errors() -> None:
