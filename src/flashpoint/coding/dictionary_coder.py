@@ -148,6 +148,7 @@ class DictionaryCoder:
         words = [t.text.upper() for t in tokens]
         units = self._units(ps, tokens, when)
         ctx = _Sentence(ps, tokens, offset0, words, units)
+        ctx.shared_agent = _shared_agents(ctx)
         events: list[Event] = []
         seen: set[tuple[str, str, str]] = set()
         used: set[int] = set()
@@ -317,14 +318,23 @@ class DictionaryCoder:
                     out.append(_Party("---" + code, u, m, code))
                 continue
             stacked, alternatives = _agents_for(ctx, u)
+            shared = ctx.shared_agent.get(id(u))
             for m in u.mentions:
                 base = (m.actor.code or "").strip()
                 if not base:
                     continue
-                for alt in alternatives or [None]:
-                    chain = stacked + ([alt] if alt is not None else [])
-                    code = base
-                    agent = None
+                own = (m.actor.agent or "").strip()
+                if shared and not own:
+                    base, own = base + shared, shared
+                # the actor dictionary may already have joined a sector to the actor
+                # ("Danish media" -> DNKMED); a coordinated sector replaces it
+                root = base[: -len(own)] if own and base.endswith(own) and len(base) > len(own) else base
+                variants: list[tuple[str, list[Mention]]] = []
+                if not alternatives or own:
+                    variants.append((base, stacked))
+                variants.extend((root, stacked + [alt]) for alt in alternatives)
+                for code, chain in variants:
+                    agent = own or None
                     for am in chain:
                         ac = _agent_code(am) or ""
                         if not ac:
@@ -384,6 +394,8 @@ class _Sentence:
     words: list[str]
     units: list[_Unit]
 
+    shared_agent: dict[int, str] = field(default_factory=dict)
+
     @property
     def actors(self) -> list[_Unit]:
         return [u for u in self.units if not u.agent]
@@ -430,9 +442,14 @@ def _phrase_head(tokens: list[Any], k: int, units: list[_Unit]) -> int:
     agent_heads = {u.head for u in units if u.agent} | {
         j for u in units if u.agent for j in range(u.first, u.last + 1)
     }
+    start = k
+    unit_of = {j: u.head for u in units for j in range(u.first, u.last + 1)}
     seen = set()
     while k not in seen:
         seen.add(k)
+        if k != start and unit_of.get(k, k) != k and unit_of.get(start) != unit_of.get(k):
+            k = unit_of[k]  # reached another mention ("ambassadors of Arnor"): its head
+            continue
         tok = tokens[k]
         head = tok.head
         hk = head.i - offset0
@@ -455,6 +472,31 @@ def _phrase_head(tokens: list[Any], k: int, units: list[_Unit]) -> int:
             continue
         break
     return k
+
+
+def _shared_agents(ctx: _Sentence) -> dict[int, str]:
+    """Sectors shared along a coordination: in "the ambassadors of Arnor, Osgiliath and
+    Gondor" the actor dictionary joins the sector to Arnor only; the others get it too."""
+    out: dict[int, str] = {}
+    offset0 = ctx.offset0
+    for a in ctx.actors:
+        agent = next((m.actor.agent for m in a.mentions if m.actor.agent), None)
+        head_tok = ctx.tokens[a.head]
+        if not agent or head_tok.pos_ == "PROPN":
+            continue  # the sector must be the head noun ("ambassadors of ...")
+        inside = set(range(a.first, a.last + 1)) - {a.head}
+        for b in ctx.actors:
+            if b is a or any(m.actor.agent for m in b.mentions):
+                continue
+            tok = ctx.tokens[b.head]
+            seen = set()
+            while tok.dep_ == "conj" and tok.i not in seen:
+                seen.add(tok.i)
+                tok = tok.head
+                if tok.i - offset0 in inside:
+                    out[id(b)] = agent
+                    break
+    return out
 
 
 def _agents_for(ctx: _Sentence, unit: _Unit) -> tuple[list[Mention], list[Mention]]:
@@ -533,7 +575,9 @@ def _np_root(tokens: list[Any], k: int, offset0: int, actor_heads: set[int]) -> 
         h = tok.head.i - offset0
         if not 0 <= h < len(tokens) or h == k:
             break
-        if tok.dep_ in ("poss", "compound") or (tok.dep_ == "appos" and h not in actor_heads):
+        left = tok.left_edge.i - offset0
+        listed = left > 0 and tokens[left - 1].text in (",", ";")
+        if tok.dep_ in ("poss", "compound") or (tok.dep_ == "appos" and (h not in actor_heads or not listed)):
             k = h
             continue
         break
