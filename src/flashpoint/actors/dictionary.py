@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -242,15 +242,18 @@ def _shape(entry: Entry) -> tuple[object, ...]:
     toks = phrase_tokens(entry.phrase)
     tabari = entry.source.startswith("tabari")
     out: list[object] = []
+    capped = False
     for t in toks:
         raw = t.raw.replace(".", "")
         if tabari:
+            # TABARI phrases are upper case: only the first content word must be capitalised
             if t.norm == "us" and len(toks) == 1:
                 out.append("US")
-            elif t.norm in _STOP_NORMS or entry.role == "agent" or not t.is_word:
+            elif capped or t.norm in _STOP_NORMS or entry.role == "agent" or not t.is_word:
                 out.append(_ANY)
             else:
                 out.append(_CAP)
+                capped = True
         elif is_acronym(t.raw) and len(raw.rstrip("s")) <= 3:
             out.append(raw)
         elif t.raw[:1].isupper():
@@ -260,7 +263,7 @@ def _shape(entry: Entry) -> tuple[object, ...]:
     return tuple(out)
 
 
-def _shape_ok(shape: tuple[object, ...], tokens: list[Token], i: int, caps_text: bool) -> bool:
+def _shape_ok(shape: tuple[object, ...], tokens: list[Token], i: int, caps_text: Callable[[], bool]) -> bool:
     for k, rule in enumerate(shape):
         tok = tokens[i + k]
         if rule == _ANY:
@@ -272,7 +275,7 @@ def _shape_ok(shape: tuple[object, ...], tokens: list[Token], i: int, caps_text:
             raw = tok.raw.replace(".", "")
             if raw != rule:
                 return False
-            if caps_text and raw in _CAPS_WORDS and "." not in tok.raw:
+            if raw in _CAPS_WORDS and "." not in tok.raw and caps_text():
                 return False
     return True
 
@@ -374,7 +377,13 @@ class ActorDictionary:
 
     def _scan(self, text: str, tokens: list[Token]) -> list[tuple[int, int, list[Entry]]]:
         root = self._root()
-        caps_text = mostly_upper(text)
+        caps_memo: list[bool] = []
+
+        def caps_text() -> bool:
+            if not caps_memo:
+                caps_memo.append(mostly_upper(text))
+            return caps_memo[0]
+
         n = len(tokens)
         out: list[tuple[int, int, list[Entry]]] = []
         i = 0

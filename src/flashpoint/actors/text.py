@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:['’][^\W_]+)*|\+", re.UNICODE)
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
+_UPPER_RE = re.compile(r"[A-Z]")
+_LOWER_RE = re.compile(r"[a-z]")
 _BOUNDARY_RE = re.compile(r"[.!?:;\"“”‘(\[\n]\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token: offsets into the text, the raw string and its normalised key."""
+class Token(NamedTuple):
+    """One token: offsets into the text, the raw string and its normalised key.
+
+    A NamedTuple rather than a frozen dataclass: millions are made, and tuples are cheap.
+    """
 
     start: int
     end: int
@@ -47,17 +51,30 @@ def normalise(raw: str) -> str:
     return text.casefold()
 
 
+_NORMS: dict[str, str] = {}
+_NORMS_MAX = 200_000
+_new_token = tuple.__new__
+
+
 def tokenize(text: str) -> list[Token]:
     """Split text into word tokens; a possessive ``'s`` becomes its own token."""
     tokens: list[Token] = []
+    append = tokens.append
+    norms = _NORMS
     for m in _TOKEN_RE.finditer(text):
         raw = m.group()
-        start, end = m.start(), m.end()
-        if len(raw) > 2 and raw.endswith(_POSSESSIVE):
-            tokens.append(Token(start, end - 2, raw[:-2], normalise(raw[:-2])))
-            tokens.append(Token(end - 2, end, raw[-2:], "'s"))
+        start, end = m.span()
+        if len(raw) > 2 and raw[-2:] in _POSSESSIVE:
+            head = raw[:-2]
+            append(_new_token(Token, (start, end - 2, head, normalise(head))))
+            append(_new_token(Token, (end - 2, end, raw[-2:], "'s")))
             continue
-        tokens.append(Token(start, end, raw, normalise(raw)))
+        norm = norms.get(raw)
+        if norm is None:
+            if len(norms) > _NORMS_MAX:
+                norms.clear()
+            norm = norms[raw] = normalise(raw)
+        append(_new_token(Token, (start, end, raw, norm)))
     return tokens
 
 
@@ -80,7 +97,6 @@ def sentence_initial(text: str, tokens: list[Token], i: int) -> bool:
 
 def mostly_upper(text: str) -> bool:
     """True for all-caps text (headlines): acronym case rules cannot be trusted there."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 12:
-        return False
-    return sum(c.isupper() for c in letters) / len(letters) > 0.6
+    upper = len(_UPPER_RE.findall(text))
+    lower = len(_LOWER_RE.findall(text))
+    return upper + lower >= 12 and upper > 0.6 * (upper + lower)
