@@ -314,7 +314,7 @@ def test_find_mentions_is_fast(d: ActorDictionary, shared: Path):
         d.find_mentions(s, SEED_DATE)
     rate = len(sentences) / (time.perf_counter() - t0)
     # ~7.6k/s measured on VOA sentences on a loaded 2-core box; the floor leaves CI headroom
-    assert rate > 1500, f"{rate:.0f} sentences/s"
+    assert rate > 500, f"{rate:.0f} sentences/s"
 
 
 class _Tok:

@@ -43,14 +43,44 @@ logger = logging.getLogger(__name__)
 
 _BLOCK_RE = re.compile(r"\[([^\[\]]*)\]")
 _CODE_RE = re.compile(
-    r"^\s*(?P<code>[A-Za-z0-9~/+\-]*?[A-Za-z~+\-][A-Za-z0-9~/+\-]*)?\s*"
+    r"^\s*(?P<code>[A-Za-z0-9~/+]*[A-Za-z~+][A-Za-z0-9~/+]*|-+)?\s*"
     r"(?:(?P<op>[<>])\s*(?P<d1>\d{6}|\d{8})|(?P<a>\d{6}|\d{8})\s*-\s*(?P<b>\d{6}|\d{8}))?\s*$"
 )
 _MACRO_DEF_RE = re.compile(r"^(![A-Za-z0-9_]+!)\s*=\s*(.+)$")
 _MACRO_RE = re.compile(r"![A-Za-z0-9_]+!")
 _PLURAL_RE = re.compile(r"\{([^{}]*)\}")
 _AGENT_CODES = frozenset(
-    ["GOV", "MIL", "COP", "JUD", "LEG", "OPP", "PTY", "REB", "CVL", "JRN", "MED", "BUS", "EDU", "REL", "REF", "CRM", "SPY", "LAB", "HLH", "IGO", "NGO", "ELI", "INS", "AGR", "ENV", "MOD", "RAD", "UAF", "HRI"]
+    [
+        "GOV",
+        "MIL",
+        "COP",
+        "JUD",
+        "LEG",
+        "OPP",
+        "PTY",
+        "REB",
+        "CVL",
+        "JRN",
+        "MED",
+        "BUS",
+        "EDU",
+        "REL",
+        "REF",
+        "CRM",
+        "SPY",
+        "LAB",
+        "HLH",
+        "IGO",
+        "NGO",
+        "ELI",
+        "INS",
+        "AGR",
+        "ENV",
+        "MOD",
+        "RAD",
+        "UAF",
+        "HRI",
+    ]
 )
 
 
