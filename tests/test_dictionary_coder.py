@@ -1,0 +1,151 @@
+"""The TABARI/PETRARCH dictionary coder: small dictionaries written here, plus the PETRARCH
+validation records as a regression gate (floors only move up)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flashpoint.coding.dictionary_coder import CODER_NAME, DictionaryCoder, evaluate_petrarch
+from flashpoint.coding.tabari import read_discards, read_verb_dictionary
+from flashpoint.models import Actor, Article, CleanText, Mention
+
+VERBS = """
+&TIES
++DIPLOMATIC
++ECONOMIC
+--- RESTORE [064] ---
+RESTORE
+- * &TIES TIES [061]
+--- CONDEMN [122] ---
+CONDEMN
+--- MEET [031:031] ---
+MEET {MEETS MET MEETING}
+--- AGREE [081] ---
+AGREE
+- % * [030:030]
+--- HAIL [041] ---
+HAIL
+- NOT * [999]
+--- BLAST [+++] ---
+BLAST
+--- SAY [---] ---
+SAY {SAID SAYS}
+- * ANGRY [---]
+--- FREE [066] ---
+FREE
+- + * FROM $  [067]
+"""
+
+ACTORS = {
+    "France": Actor("FRA", "France", "FRA"),
+    "Germany": Actor("DEU", "Germany", "DEU"),
+    "Italy": Actor("ITA", "Italy", "ITA"),
+    "Russia": Actor("RUS", "Russia", "RUS"),
+    "police": Actor("COP", "police", None, "COP", kind="sector"),
+}
+
+
+class FakeActors:
+    """A tiny stand-in for ActorDictionary: whole-word phrase matches."""
+
+    def find_mentions(self, text: str, when: date | None = None) -> list[Mention]:
+        out = []
+        for phrase, actor in ACTORS.items():
+            for m in re.finditer(rf"\b{re.escape(phrase)}\b", text):
+                out.append(Mention(m.start(), m.end(), m.group(), actor))
+        return sorted(out, key=lambda m: m.start)
+
+
+@pytest.fixture(scope="module")
+def coder(tmp_path_factory: pytest.TempPathFactory) -> DictionaryCoder:
+    folder = tmp_path_factory.mktemp("dicts")
+    (folder / "t.verbs").write_text(VERBS, encoding="utf-8")
+    (folder / "t.discards").write_text("BASEBALL\n+TYPHOON\n", encoding="utf-8")
+    return DictionaryCoder(
+        FakeActors(), read_verb_dictionary(folder / "t.verbs"), read_discards(folder / "t.discards")
+    )
+
+
+def _code(coder: DictionaryCoder, nlp, text: str):
+    from flashpoint import nlp as fp_nlp
+
+    parsed = fp_nlp.segment_and_parse(text, nlp)
+    return coder.code(Article("doc", text), CleanText(text), parsed, date(2020, 1, 1))
+
+
+def _triples(events) -> set[tuple[str, str, str]]:
+    return {(e.source.code, e.target.code, e.cameo) for e in events}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("France restored relations with Germany.", {("FRA", "DEU", "064")}),
+        # a synset pattern is more specific than the verb's own code
+        ("France restored economic ties with Germany.", {("FRA", "DEU", "061")}),
+        # passive with a by-agent: the agent is the source
+        ("Germany was condemned by France on Monday.", {("FRA", "DEU", "122")}),
+        # coordinated subjects: one event per actor
+        ("France and Italy condemned Germany.", {("FRA", "DEU", "122"), ("ITA", "DEU", "122")}),
+        # reciprocal a:b code
+        ("France met Germany on Monday.", {("FRA", "DEU", "031"), ("DEU", "FRA", "031")}),
+        # % compound: events between the members
+        ("France and Germany agreed on Monday.", {("FRA", "DEU", "030"), ("DEU", "FRA", "030")}),
+        # $ and + slots override the parse roles
+        ("Germany was freed from Russia on Monday.", {("RUS", "DEU", "067")}),
+        # an agent in the actor's phrase joins the code
+        ("France's police condemned Germany.", {("FRACOP", "DEU", "122")}),
+        # the subject is inherited along an xcomp chain
+        ("France is about to restore relations with Germany.", {("FRA", "DEU", "064")}),
+        # ---, +++ codes and sentence discards give no event
+        ("France said Germany was angry.", set()),
+        ("France blasted Germany.", set()),
+        ("France condemned Germany over baseball.", set()),
+        # no actor in the object: no event
+        ("France condemned the attack.", set()),
+    ],
+)
+def test_coding(coder: DictionaryCoder, nlp, text: str, expected: set) -> None:
+    assert _triples(_code(coder, nlp, text)) == expected
+
+
+def test_legacy_codes_pass_through(coder: DictionaryCoder, nlp) -> None:
+    (event,) = _code(coder, nlp, "France did not hail Germany.")
+    assert event.cameo == "999" and event.cameo_root == "99"
+    assert event.cameo_name is None and event.goldstein is None and event.quad_class is None
+    assert event.plover.type is None
+
+
+def test_event_record(coder: DictionaryCoder, nlp) -> None:
+    text = "Yesterday France condemned Germany."
+    (event,) = _code(coder, nlp, text)
+    assert event.coder.startswith(CODER_NAME + "/")
+    assert event.cameo_name and event.goldstein is not None and event.quad_class == 3
+    assert event.plover.type is not None
+    src, trig, tgt = event.evidence.source, event.evidence.trigger, event.evidence.target
+    assert (text[src[0] : src[1]], text[trig[0] : trig[1]], text[tgt[0] : tgt[1]]) == (
+        "France",
+        "condemned",
+        "Germany",
+    )
+    assert event.to_dict()["cameo"] == "122"
+
+
+def test_story_discard_drops_the_article(coder: DictionaryCoder, nlp) -> None:
+    assert _code(coder, nlp, "France condemned Germany. A typhoon hit the coast.") == []
+
+
+def test_petrarch_regression(shared: Path) -> None:
+    """The PETRARCH-2 unit-test records coded with their own four dictionaries."""
+    folder = shared / "data" / "petrarch2_validation"
+    report = evaluate_petrarch(folder / "PETR.UnitTest.records.xml", folder)
+    assert report["records"] >= 270
+    # floors pinned at the measured values; raise them when the coder improves
+    assert report["recall"] >= 0.89, report["failures"]
+    assert report["extra_rate"] <= 0.045, report["failures"]
+    assert report["per_category"]["SYNSET"]["recall"] == 1.0
+    assert report["noevents_rate"] >= 0.94
