@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -22,6 +23,14 @@ from flashpoint.models import Article, CleanText, CodingError, CodingResult, Eve
 log = logging.getLogger(__name__)
 
 Item = Article | CodingError | str | dict[str, Any]
+
+MAX_ARTICLE_CHARS = 1_000_000
+"""Longer texts are refused with an error record: no news story is a megabyte, and parsing
+one would hold a worker for many minutes and gigabytes (spaCy's own limit is 2,000,000)."""
+
+_BLANK = re.compile(r"[\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*")
+"""Whitespace plus invisible format characters (zero-width, bidi marks, BOM): a text of
+only these is empty."""
 
 
 def _hash_id(text: str) -> str:
@@ -186,8 +195,14 @@ class Pipeline:
         results: dict[int, CodingResult] = {}
         for i, article in enumerate(articles):
             try:
-                if not article.text or not article.text.strip():
+                if not article.text or _BLANK.fullmatch(article.text):
                     raise InputError(article.origin or article.doc_id, "empty text")
+                if len(article.text) > MAX_ARTICLE_CHARS:
+                    raise InputError(
+                        article.origin or article.doc_id,
+                        f"text is {len(article.text):,} characters, over the {MAX_ARTICLE_CHARS:,} "
+                        "an article may have (split it into stories)",
+                    )
                 cleaned = clean_text(article.text)
                 if not cleaned.text.strip():
                     raise InputError(article.origin or article.doc_id, "no text left after cleaning")
