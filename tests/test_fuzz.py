@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from flashpoint.errors import BinaryInputError
 from flashpoint.ingest import clean, read_inputs
 from flashpoint.ingest.readers import decode_text
-from flashpoint.models import Article, CodingError
+from flashpoint.models import Article, CodingError, CodingResult
 
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -260,3 +261,121 @@ def test_clean_keeps_an_exact_offset_map(text: str) -> None:
     for clean_start, raw_start, length in cleaned.segments:
         assert cleaned.text[clean_start : clean_start + length] == text[raw_start : raw_start + length]
     assert sum(length for _c, _r, length in cleaned.segments) == len(cleaned.text)
+
+
+# --- the coding pipeline ------------------------------------------------------------------
+
+STAGES = {"read", "clean", "parse", "code"}
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    from flashpoint.pipeline import Pipeline
+
+    return Pipeline()
+
+
+def check_results(articles: list[Article], results: list[CodingResult]) -> None:
+    """One result per article, in order; an error names the article, the stage and why;
+    a success has sentences and evidence that point into its own cleaned text."""
+    assert [r.article.doc_id for r in results] == [a.doc_id for a in articles]
+    for result in results:
+        if result.error is not None:
+            assert result.error.doc_id == result.article.doc_id
+            assert result.error.stage in STAGES
+            assert result.error.reason
+            assert not result.events
+            continue
+        text = result.clean.text
+        for sent in result.sentences:
+            assert text[sent.start : sent.end] == sent.text
+        for event in result.events:
+            for span in (event.evidence.source, event.evidence.trigger, event.evidence.target):
+                if span is not None:
+                    assert 0 <= span[0] <= span[1] <= len(text)
+
+
+@FEW
+@given(texts=st.lists(nasty_text, min_size=1, max_size=6))
+def test_pipeline_yields_one_result_per_hostile_article(pipeline, texts: list[str]) -> None:
+    articles = [Article(doc_id=f"fuzz-{i}", text=t, origin=f"fuzz[{i}]") for i, t in enumerate(texts)]
+    check_results(articles, list(pipeline.code_articles(articles)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n\t \r\n", "\u00a0\u3000\u2028", "\ufeff"],
+    ids=["empty", "space", "ws", "nbsp", "bom"],
+)
+def test_empty_and_whitespace_only_texts_are_error_records(pipeline, text: str) -> None:
+    article = Article(doc_id="blank", text=text, origin="blank.txt")
+    [result] = pipeline.code_articles([article])
+    assert result.error is not None
+    assert (result.error.doc_id, result.error.stage) == ("blank", "clean")
+    assert "empty" in result.error.reason or "no text" in result.error.reason
+
+
+def test_a_bad_article_never_sinks_its_batch(pipeline) -> None:
+    good = "China and Japan signed a fishing agreement in Tokyo on Tuesday, officials said."
+    texts = [good, "", "\x00\x01\x02" * 50, "\u202e" + good, "   ", good.replace(" ", "\u200b"), good]
+    articles = [Article(doc_id=f"mix-{i}", text=t) for i, t in enumerate(texts)]
+    results = list(pipeline.code_articles(articles))
+    check_results(articles, results)
+    assert results[0].ok and results[-1].ok
+    assert [e.cameo for e in results[0].events] == [e.cameo for e in results[-1].events]
+    assert results[1].error is not None and results[4].error is not None
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def test_ten_megabyte_article_is_refused_fast_with_an_error_record(pipeline) -> None:
+    """A 10 MB "article" is not news: it becomes an error record at once instead of
+    occupying a worker for an hour and gigabytes of parse trees; its neighbours code."""
+    words = ("talks", "envoy", "border", "troops", "minister", "said", "on", "Monday", "the", "a")
+    line = " ".join(words[(i * 7) % len(words)] for i in range(200)) + ".\n\n"
+    huge = (line * (10_000_000 // len(line) + 1))[:10_000_000]
+    good = "Russia warned Ukraine on Monday, officials said."
+    before = _peak_mb()
+    started = time.perf_counter()
+    articles = [Article(doc_id="huge", text=huge), Article(doc_id="small", text=good)]
+    results = list(pipeline.code_articles(articles))
+    assert time.perf_counter() - started < 20
+    assert _peak_mb() - before < 400
+    check_results(articles, results)
+    assert results[0].error is not None and results[0].error.stage == "clean"
+    assert "10,000,000" in results[0].error.reason
+    assert results[1].ok
+
+
+def test_one_line_megabyte_paragraph_is_cut_before_parsing(pipeline) -> None:
+    """A megabyte with no line break and no space must reach spaCy in bounded pieces."""
+    from flashpoint.nlp import MAX_SENTENCE_CHARS
+
+    text = "x" * 990_000
+    started = time.perf_counter()
+    [result] = pipeline.code_articles([Article(doc_id="line", text=text)])
+    assert time.perf_counter() - started < 30
+    assert result.ok
+    assert result.sentences
+    assert max(len(s.text) for s in result.sentences) <= MAX_SENTENCE_CHARS
+
+
+def test_long_one_line_prose_paragraph_is_cut_into_sentences(pipeline) -> None:
+    sentence = "Officials in {} said talks with the envoy would resume next week. "
+    text = "".join(sentence.format(f"city{i}") for i in range(150))  # ~10 kB, no line break
+    [result] = pipeline.code_articles([Article(doc_id="para", text=text)])
+    assert result.ok
+    assert len(result.sentences) >= 100
+    assert max(len(s.text) for s in result.sentences) <= 2000
+
+
+def test_sentence_beyond_spacy_max_length_is_parsed_in_pieces(nlp) -> None:
+    from flashpoint import nlp as fp_nlp
+
+    text = "y" * (nlp.max_length + 1000)  # one "sentence" longer than spaCy accepts at once
+    parsed = fp_nlp.segment_and_parse(text, nlp)
+    assert parsed
+    assert sum(len(p.sentence.text) for p in parsed) == len(text)
+    assert max(len(p.sentence.text) for p in parsed) <= fp_nlp.MAX_SENTENCE_CHARS
