@@ -24,6 +24,7 @@ otherwise names, else the most populous.  Nothing found -> ``None``: never an er
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import logging
 import math
@@ -45,6 +46,16 @@ MIN_CITY_POPULATION = 15000
 
 STOPWORD_MIN_POPULATION = 100_000
 """A stoplisted name ("Reading") is a place only after a locative preposition and this size."""
+
+SMALL_CITY_POPULATION = 50_000
+"""A one-word city smaller than this counts only after a locative preposition or verb
+("Marshall", "David" are more often people than towns)."""
+
+QUALIFIER_BONUS = 5.0
+ACTOR_BONUS = 3.0
+CONTEXT_BONUS = 1.5
+"""Boosts (in orders of magnitude of population) for candidates in the countries the text
+points to; see :meth:`Gazetteer._choose`."""
 
 DEFAULT_POPULATION = 1_000_000
 """Weight of a table place without a population figure when ranking ambiguous names."""
@@ -89,10 +100,6 @@ _CONNECTORS = frozenset(
     ]
 )
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*")
-_DIRECTION_STARTERS = frozenset(
-    ["northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "upper", "lower"]
-)
-"""Lower-case words that may open a table name ("southern Lebanon" -> "Southern Lebanon")."""
 _POSSESSIVE = re.compile(r"^['’]s\b")
 _LOCATIVE = re.compile(
     r"\b(?:in|over|near|at|across|off|outside|inside|around|throughout|within|along|into|"
@@ -178,6 +185,48 @@ _ACTOR_HEADS = frozenset(
 )
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|announced|stated|added|according|;)")
 _TRIGGER_WORD = re.compile(r"[\w’'-]+")
+_START = re.compile(r"\b[A-ZÀ-ÖØ-Þ]")
+_PREV_DIRECTION = re.compile(
+    r"\b(northern|southern|eastern|western|central|north|south|east|west|upper|lower)[ \t]+$"
+)
+_QUALIFIER_GAP = re.compile(r",[ \t]*")
+_NEXT_CAPITALISED = re.compile(r"[ \t]+[A-Z]")
+_PREV_CAPITALISED = re.compile(r"\b([A-Z][\w’'-]*)[ \t]+$")
+_FUNCTION_WORDS = frozenset(
+    [
+        "in",
+        "at",
+        "from",
+        "to",
+        "near",
+        "the",
+        "of",
+        "on",
+        "and",
+        "over",
+        "for",
+        "with",
+        "by",
+        "into",
+        "across",
+        "outside",
+        "inside",
+        "around",
+        "off",
+        "along",
+        "toward",
+        "towards",
+        "via",
+        "through",
+        "but",
+        "or",
+        "as",
+        "while",
+        "after",
+        "before",
+        "since",
+    ]
+)
 _WORD_AFTER = re.compile(r"\s+([\w’'-]+)")
 
 
@@ -196,6 +245,7 @@ class _Hit:
     end: int
     key: str
     score: int  # 3 locative, 2 directional, 1 bare, 0 names an actor
+    qualifier: frozenset[str] = frozenset()  # countries of a following ", Texas" / ", Ukraine"
 
 
 def _fold(text: str) -> str:
@@ -228,13 +278,29 @@ def _float(row: dict[str, str], col: str, table: str) -> float:
         raise ConfigError(f"data/{table}: bad {col} in row {row}") from exc
 
 
+@dataclass(frozen=True)
+class _DocPlaces:
+    hits: tuple[_Hit, ...]
+    countries: frozenset[str]
+    locative: _Hit | None
+    any: _Hit | None
+
+
+_NO_DOC = _DocPlaces((), frozenset(), None, None)
+
+
 class Gazetteer:
     """Name -> candidate places, plus the stoplist; built once (see :meth:`default`)."""
 
     def __init__(self, entries: dict[str, list[PlaceEntry]], stopwords: frozenset[str]) -> None:
         self._entries = entries
         self._stopwords = stopwords
-        self._doc_cache: dict[str, list[_Hit]] = {}
+        self._max_len: dict[str, int] = {}
+        for key in entries:
+            words = key.split(" ")
+            self._max_len[words[0]] = max(self._max_len.get(words[0], 0), len(words))
+        self._city_only = frozenset(k for k, v in entries.items() if all(e.source == "geonames" for e in v))
+        self._doc_cache: dict[str, _DocPlaces] = {}
 
     @classmethod
     @functools.cache
@@ -315,35 +381,108 @@ class Gazetteer:
         return list(self._entries.get(_key(name), ()))
 
     def _scan(self, text: str) -> list[_Hit]:
-        """Longest capitalised n-gram matches of gazetteer names, with their context score."""
-        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        """Longest capitalised n-gram matches of gazetteer names, with their context score.
+
+        Only capitalised words that open some gazetteer name (``_max_len``) are looked at
+        further, so a sentence costs about one dict lookup per capitalised word.
+        """
         hits: list[_Hit] = []
-        i = 0
-        n = len(tokens)
-        while i < n:
-            start, _, first = tokens[i]
-            if not first[0].isupper() and first not in _DIRECTION_STARTERS:
-                i += 1
+        done = 0
+        for start_match in _START.finditer(text):
+            if start_match.start() < done:
                 continue
-            for length in range(min(MAX_NGRAM, n - i), 0, -1):
-                span = tokens[i : i + length]
-                if length == 1 and not first[0].isupper():
+            first_match = _TOKEN.match(text, start_match.start())
+            if first_match is None:
+                continue
+            first = first_match.group(0)
+            folded = _fold(first)
+            tokens = [(first_match.start(), first_match.end(), first)]
+            direction = _PREV_DIRECTION.search(text, max(done, first_match.start() - 12), first_match.start())
+            if direction is not None:  # "southern Lebanon" -> the table's "Southern Lebanon"
+                hit = self._match_direction(text, direction, tokens, folded)
+                if hit is not None:
+                    hits.append(hit)
+                    done = hit.end
                     continue
-                words = [t[2] for t in span]
-                if words[-1].endswith(("'s", "’s")):
-                    words[-1] = words[-1][:-2]
-                key = " ".join(_fold(w) for w in words)
-                if key not in self._entries:
+            if folded.endswith("'s"):
+                options = [(folded[:-2], first_match.end() - 2)]
+            else:
+                longest = self._max_len.get(folded, 0)
+                if not longest:
                     continue
-                end = span[-1][1] - (2 if span[-1][2].endswith(("'s", "’s")) else 0)
-                score = self._context_score(text, start, end)
-                if length == 1 and key in self._stopwords and not self._stop_allowed(key, score):
-                    continue
-                hits.append(_Hit(start, end, key, score))
-                i += length - 1
-                break
-            i += 1
+                if longest > 1:
+                    for m in _TOKEN.finditer(text, first_match.end()):
+                        tokens.append((m.start(), m.end(), m.group(0)))
+                        if len(tokens) >= longest:
+                            break
+                parts = [folded] + [_fold(t[2]) for t in tokens[1:]]
+                options = []
+                for length in range(len(tokens), 0, -1):
+                    words = parts[:length]
+                    end = tokens[length - 1][1]
+                    if words[-1].endswith("'s"):
+                        words = [*words[:-1], words[-1][:-2]]
+                        end -= 2
+                    options.append((" ".join(words), end))
+            hit = self._match(text, tokens, options)
+            if hit is not None:
+                hits.append(hit)
+                done = hit.end
+        return self._qualify(text, hits)
+
+    def _qualify(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """Attach to "Paris, Texas" / "Kharkiv, Ukraine" the countries its qualifier names."""
+        for index in range(len(hits) - 1):
+            hit, nxt = hits[index], hits[index + 1]
+            if _QUALIFIER_GAP.fullmatch(text, hit.end, nxt.start):
+                countries = frozenset(
+                    e.location.country for e in self._entries[nxt.key] if e.location.country
+                )
+                hits[index] = dataclasses.replace(hit, qualifier=countries)
         return hits
+
+    def _match_direction(
+        self, text: str, direction: re.Match[str], tokens: list[tuple[int, int, str]], folded: str
+    ) -> _Hit | None:
+        """A table name opened by a lower-case direction word ("southern Lebanon")."""
+        possessive = folded.endswith("'s")
+        key = f"{direction.group(1)} {folded[:-2] if possessive else folded}"
+        if key not in self._entries:
+            return None
+        end = tokens[0][1] - (2 if possessive else 0)
+        start = direction.start(1)
+        return _Hit(start, end, key, self._context_score(text, start, end))
+
+    def _match(
+        self, text: str, tokens: list[tuple[int, int, str]], options: list[tuple[str, int]]
+    ) -> _Hit | None:
+        """The first (longest) option that is a usable place name starting at ``tokens[0]``."""
+        start, _, first = tokens[0]
+        for index, (key, end) in enumerate(options):
+            if key not in self._entries:
+                continue
+            single = index == len(options) - 1
+            score = self._context_score(text, start, end)
+            if single and key in self._stopwords and not self._stop_allowed(key, score):
+                continue
+            if single and key in self._city_only and self._looks_like_a_name(text, start, end, key, score):
+                continue
+            return _Hit(start, end, key, score)
+        return None
+
+    def _looks_like_a_name(self, text: str, start: int, end: int, key: str, score: int) -> bool:
+        """A lone city name that is probably part of a person's or an organisation's name.
+
+        "David Lammy", "George Marshall", "Washington Post": a one-word city (and nothing
+        else in the gazetteer) next to another capitalised word; or a small city named without
+        a locative preposition.
+        """
+        if score < 2 and max(e.population for e in self._entries[key]) < SMALL_CITY_POPULATION:
+            return True
+        if _NEXT_CAPITALISED.match(text, end):
+            return True
+        before = _PREV_CAPITALISED.search(text, max(0, start - 40), start)
+        return before is not None and before.group(1).lower() not in _FUNCTION_WORDS
 
     def _stop_allowed(self, key: str, score: int) -> bool:
         if score < 3:
@@ -367,19 +506,26 @@ class Gazetteer:
             return 2
         return 1
 
-    def _choose(self, key: str, actor_countries: Sequence[str], context_countries: set[str]) -> Location:
-        """Pick among a name's candidates: actors' countries, then the document's, then size."""
+    def _choose(self, hit: _Hit, actor_countries: Sequence[str], context_countries: set[str]) -> Location:
+        """Pick among a name's candidates by size, boosted by the countries the text points to.
+
+        log10(population) plus :data:`QUALIFIER_BONUS` for the country of a ", Texas"
+        qualifier, :data:`ACTOR_BONUS` for an actor's country and :data:`CONTEXT_BONUS` for a
+        country the document names: "Tripoli" is Libya's unless Lebanon is in play, "Vienna"
+        stays Austria's in a story that mentions the United States.
+        """
         actors = set(actor_countries)
 
-        def rank(entry: PlaceEntry) -> tuple[int, int, float]:
+        def rank(entry: PlaceEntry) -> float:
             country = entry.location.country
-            return (
-                int(country in actors) if country else 0,
-                int(country in context_countries) if country else 0,
-                math.log10(max(entry.population, 1)),
-            )
+            weight = math.log10(max(entry.population, 1))
+            if country:
+                weight += QUALIFIER_BONUS * (country in hit.qualifier)
+                weight += ACTOR_BONUS * (country in actors)
+                weight += CONTEXT_BONUS * (country in context_countries)
+            return weight
 
-        return max(self._entries[key], key=rank).location
+        return max(self._entries[hit.key], key=rank).location
 
     def _context_countries(self, hits: Sequence[_Hit]) -> set[str]:
         """Countries named unambiguously by the text's places (countries and one-country names)."""
@@ -390,19 +536,27 @@ class Gazetteer:
                 found |= countries
         return found
 
-    def _doc_hits(self, doc_text: str) -> list[_Hit]:
-        hits = self._doc_cache.get(doc_text)
-        if hits is None:
+    def _doc_places(self, doc_text: str) -> _DocPlaces:
+        """The document-level facts ``locate`` needs, computed once per document text."""
+        found = self._doc_cache.get(doc_text)
+        if found is None:
             if len(self._doc_cache) > 256:
                 self._doc_cache.clear()
-            hits = self._doc_cache[doc_text] = self._scan(doc_text)
-        return hits
+            hits = self._scan(doc_text)
+            found = _DocPlaces(
+                hits=tuple(hits),
+                countries=frozenset(self._context_countries(hits)),
+                locative=self._most_frequent(hits, 2),
+                any=self._most_frequent(hits, 0),
+            )
+            self._doc_cache[doc_text] = found
+        return found
 
     def find_places(self, text: str, actor_countries: Sequence[str] = ()) -> list[tuple[int, int, Location]]:
         """All places named in ``text`` as ``(start, end, Location)``, ambiguity resolved in context."""
         hits = self._scan(text)
         context = self._context_countries(hits)
-        return [(h.start, h.end, self._choose(h.key, actor_countries, context)) for h in hits]
+        return [(h.start, h.end, self._choose(h, actor_countries, context)) for h in hits]
 
     def locate(
         self,
@@ -418,15 +572,13 @@ class Gazetteer:
         several locative places of the sentence in favour of the nearest.
         """
         hits = self._scan(sentence)
-        doc_hits = self._doc_hits(doc_text) if doc_text else []
-        context = self._context_countries([*hits, *doc_hits])
-        chosen = self._best_in_sentence(sentence, hits, 2, trigger) or self._most_frequent(doc_hits, 2)
-        chosen = (
-            chosen or self._best_in_sentence(sentence, hits, 0, trigger) or self._most_frequent(doc_hits, 0)
-        )
+        doc = self._doc_places(doc_text) if doc_text else _NO_DOC
+        context = self._context_countries(hits) | doc.countries
+        chosen = self._best_in_sentence(sentence, hits, 2, trigger) or doc.locative
+        chosen = chosen or self._best_in_sentence(sentence, hits, 0, trigger) or doc.any
         if chosen is None:
             return None
-        return self._choose(chosen.key, actor_countries, context)
+        return self._choose(chosen, actor_countries, context)
 
     def _best_in_sentence(
         self, sentence: str, hits: Sequence[_Hit], min_score: int, trigger: int | None
