@@ -5,9 +5,11 @@
 - ``day``: one event per (date, source code, target code, CAMEO code) across all
   articles, as the Phoenix pipeline did; undated events are never merged.
 - ``cluster``: GDELT's events/mentions idea.  Events with the same dyad (source and target
-  code, directed), the same CAMEO root, dates within ``max_days`` of each other and similar
-  sentences (Jaccard of word sets over normalised text >= ``min_similarity``) are linked;
-  each connected group becomes one event.
+  code, directed) and the same CAMEO root are linked when they have the same full CAMEO
+  code on the same date (``exact_day``), or dates within ``max_days`` of each other and
+  similar sentences: Jaccard of word sets over normalised text, without the words naming
+  the two actors (outlets name them differently: "Seoul" / "South Korea"), at least
+  ``min_similarity``.  Each connected group becomes one event.
 
 Every output event is the group's representative record (highest confidence, then earliest
 date, then smallest ``event_id``) plus ``mentions`` (each merged event's ``doc_id``,
@@ -74,6 +76,7 @@ class ClusterOptions:
 
     max_days: int = 1
     min_similarity: float = 0.3
+    exact_day: bool = True
 
 
 def normalise_tokens(text: str | None) -> frozenset[str]:
@@ -130,6 +133,14 @@ def _group_by(events: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]
     return [_merge(group) for group in groups.values()]
 
 
+def _action_tokens(record: dict[str, Any]) -> frozenset[str]:
+    """A sentence's words minus the words of its two actor mentions."""
+    actors = normalise_tokens((record.get("source") or {}).get("text")) | normalise_tokens(
+        (record.get("target") or {}).get("text")
+    )
+    return normalise_tokens(record.get("sentence")) - actors
+
+
 def _find(parent: list[int], i: int) -> int:
     """Union-find root with path halving."""
     while parent[i] != i:
@@ -150,13 +161,15 @@ def _clusters(events: list[dict[str, Any]], opts: ClusterOptions) -> list[dict[s
     for bucket in buckets.values():
         bucket.sort(key=lambda r: (r["date"], r.get("event_id") or ""))
         days = [event_day(r) for r in bucket]
-        tokens = [normalise_tokens(r.get("sentence")) for r in bucket]
+        tokens = [_action_tokens(r) for r in bucket]
+        codes = [r.get("cameo") for r in bucket]
         parent = list(range(len(bucket)))
 
         for i in range(len(bucket)):
             j = i + 1
             while j < len(bucket) and (days[j] - days[i]).days <= opts.max_days:  # type: ignore[operator]
-                if jaccard(tokens[i], tokens[j]) >= opts.min_similarity:
+                same = opts.exact_day and days[i] == days[j] and codes[i] == codes[j]
+                if same or jaccard(tokens[i], tokens[j]) >= opts.min_similarity:
                     parent[_find(parent, j)] = _find(parent, i)
                 j += 1
         groups: dict[int, list[dict[str, Any]]] = {}
