@@ -61,6 +61,13 @@ def test_phrases_unique_within_tables():
     assert [k for k, n in orgs.items() if n > 1] == []
 
 
+def test_nonactor_table_unique_and_blocking():
+    rows = read_table("nonactors.csv")
+    keys = [phrase_key(r["phrase"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    assert all(r["reason"] for r in rows)
+
+
 def test_agent_codes_known():
     known = set(
         [

@@ -512,15 +512,24 @@ class ActorDictionary:
             context.record_all(mentions, offset, _plurals(hits, tokens, text))
         return mentions
 
+    def _why_not(self, phrase: str, when: date | None) -> str:
+        """Explain an unresolved phrase: a listed non-actor, a case rule, a date, or nothing."""
+        tokens = tokenize(phrase)
+        for _i, _j, entries in self._scan(phrase, tokens):
+            nulls = [e for e in entries if e.code is None]
+            if nulls:
+                return f"'{nulls[0].phrase}' is listed as naming no actor ({nulls[0].name})"
+            if all(e.dated for e in entries):
+                return f"'{entries[0].phrase}' has no entry valid on {when}"
+        if phrase.upper() != phrase and self.find_mentions(phrase.upper(), when):
+            return "matches only in upper case (acronyms such as 'US' are case-sensitive: 'us' is a pronoun)"
+        return "no dictionary phrase matches"
+
     def lookup(self, phrase: str, when: date | None = None) -> Resolution:
         """Resolve one phrase and say why; ``code`` is None when nothing resolves."""
         mentions = self.find_mentions(phrase, when)
         if not mentions:
-            tokens = tokenize(phrase)
-            why = "no dictionary phrase matches"
-            if any(t.norm in self._root() for t in tokens):
-                why = "a phrase matches only in another letter case or date (e.g. 'US' must be upper case)"
-            return Resolution(phrase, None, None, None, None, why)
+            return Resolution(phrase, None, None, None, None, self._why_not(phrase, when))
         best = max(mentions, key=lambda m: m.end - m.start)
         a = best.actor
         why = best.why
@@ -591,7 +600,7 @@ def _describe(e: Entry) -> str:
         "name": "country name",
         "adjective": "country adjective/demonym",
         "capital": "capital used for the government",
-        "metonym": "seat of power",
+        "metonym": "named institution",
         "org": "organisation/group",
         "person": "person",
         "agent": "sector phrase",

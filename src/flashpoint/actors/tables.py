@@ -13,6 +13,8 @@ The tables are project-written CSV files with ``;``-separated phrase lists:
   armed and political groups, regions.
 - ``people.csv``: ``name,aliases,code,role,start,end,kind`` - dated roles (ISO dates, start
   inclusive, end exclusive, empty = open).
+- ``nonactors.csv``: ``phrase,reason`` - phrases that block a shorter false match
+  ("Indian Ocean", "New Mexico", "Asian Americans").
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from flashpoint.errors import DictionaryError
 logger = logging.getLogger(__name__)
 
 DATA = "flashpoint.actors.data"
-TABLES = ("countries.csv", "agents.csv", "actors.csv", "people.csv")
+TABLES = ("countries.csv", "agents.csv", "actors.csv", "people.csv", "nonactors.csv")
 
 
 def split_list(cell: str | None) -> list[str]:
@@ -184,10 +186,19 @@ def country_codes() -> frozenset[str]:
     return _country_codes()
 
 
+def nonactor_entries() -> Iterator[Entry]:
+    """Phrases that contain an actor word but name none ("Indian Ocean", "New Mexico"):
+    matched as longer phrases with no code, so they block the shorter false match."""
+    for row in read_table("nonactors.csv"):
+        e = _entry(row["phrase"], code=None, name=row["reason"], kind="country", role="null")
+        if e:
+            yield e
+
+
 def builtin_entries() -> list[Entry]:
     """All entries of the built-in tables."""
     out: list[Entry] = []
-    for gen in (country_entries, agent_entries, actor_entries, people_entries):
+    for gen in (country_entries, agent_entries, actor_entries, people_entries, nonactor_entries):
         out.extend(gen())
     logger.debug("built-in actor tables: %d entries", len(out))
     return out
