@@ -276,10 +276,13 @@ class DictionaryCoder:
                 return agent_units, subj
         after = [u for u in ctx.actors if ve < u.first <= region_end and u not in subj]
         if not after:
+            # a sector with no actor ("police arrested students") is a target too
+            after = [u for u in ctx.agents_alone if ve < u.first <= region_end and u not in subj]
+        if not after:
             return subj, []
         first = after[0]
         group = [u for u in after if u.phrase == first.phrase or _coordinated(tokens, first, u, ctx.offset0)]
-        return subj, group
+        return subj, [u for u in group if u.agent or not _dominated(ctx, u)]
 
     def _source_units(self, ctx: _Sentence, head: int) -> list[_Unit]:
         subj_tok, _ = _subject(ctx.tokens, head, ctx.offset0)
@@ -528,6 +531,11 @@ def _agents_for(ctx: _Sentence, unit: _Unit) -> tuple[list[Mention], list[Mentio
             tokens[u.head].head.i - offset0 in chain
             and tokens[u.head].dep_ in _MODIFIER
             or unit.first <= u.head <= unit.last
+            # "MSF Arnor diplomat": a sector word modifying the actor's own words
+            or (
+                unit.first <= tokens[u.head].head.i - offset0 <= unit.last
+                and tokens[u.head].dep_ in _MODIFIER
+            )
         ):
             stacked.extend(u.mentions)
     return stacked, alternatives
