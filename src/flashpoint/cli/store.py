@@ -71,18 +71,21 @@ def _event_filter(params: dict[str, Any]) -> Any:
         if len(parts) != 2 or not all(parts):
             raise click.BadParameter("expected two actors as 'A,B'", param_hint="--dyad")
         dyad = (parts[0], parts[1])
-    return EventFilter(
-        actor=params.get("actor"),
-        dyad=dyad,
-        directed=bool(params.get("directed")),
-        code=params.get("code"),
-        plover=params.get("plover"),
-        quad_class=params.get("quad_class"),
-        country=params.get("country"),
-        since=params.get("since"),
-        until=params.get("until"),
-        text=params.get("text"),
-    )
+    try:
+        return EventFilter(
+            actor=params.get("actor"),
+            dyad=dyad,
+            directed=bool(params.get("directed")),
+            code=params.get("code"),
+            plover=params.get("plover"),
+            quad_class=params.get("quad_class"),
+            country=params.get("country"),
+            since=params.get("since"),
+            until=params.get("until"),
+            text=params.get("text"),
+        )
+    except FlashpointError as exc:
+        raise click.UsageError(exc.message) from exc
 
 
 @contextmanager
@@ -216,9 +219,8 @@ def dyad_cmd(
 ) -> None:
     """Time series of events between two actors: counts by quad class and Goldstein scores."""
     from flashpoint.analytics import dyad_series, dyad_series_sql
-    from flashpoint.store import EventFilter
 
-    flt = EventFilter(since=since, until=until)  # validates the dates
+    flt = _event_filter({"since": since, "until": until})
     with _opened(db) as store:
         target = _sql_target(store)
         if getattr(store, "duckdb", None) is not None:
@@ -257,9 +259,8 @@ def alerts_cmd(
 ) -> None:  # fmt: skip
     """Escalation alerts: dyads whose conflict jumps above their own recent baseline."""
     from flashpoint.analytics import AlertOptions, alerts, alerts_sql
-    from flashpoint.store import EventFilter
 
-    flt = EventFilter(since=since, until=until)
+    flt = _event_filter({"since": since, "until": until})
     try:
         options = AlertOptions(
             by, window, threshold, min_events, min_sd, metric, directed, flt.since, flt.until
