@@ -195,4 +195,4 @@ def test_resolution_is_fast() -> None:
     for sent in sentences:
         resolve_event_date(sent, published, trigger=5)
     rate = len(sentences) / (time.perf_counter() - start)
-    assert rate > 5000, f"{rate:.0f} sentences/s"
+    assert rate > 2500, f"{rate:.0f} sentences/s"  # ~7-16k/s on an idle core; CI machines are shared

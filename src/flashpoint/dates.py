@@ -153,50 +153,12 @@ _REPORT_CUE = re.compile(
     r"briefing|conference|speaking|spoke|speech|address|declared|added|noted|wrote|tweeted|"
     r"commenting|comments|reported|confirmed)\b"
 )
-_GAP_WORDS = frozenset(
-    [
-        "on",
-        "late",
-        "early",
-        "in",
-        "at",
-        "a",
-        "an",
-        "the",
-        "its",
-        "his",
-        "her",
-        "their",
-        "released",
-        "issued",
-        "published",
-        "posted",
-        "made",
-        "given",
-        "delivered",
-        "held",
-        "televised",
-        "reporters",
-        "journalists",
-        "media",
-        "press",
-        "news",
-        "conference",
-        "briefing",
-        "interview",
-        "to",
-        "with",
-        "by",
-        "him",
-        "them",
-        "us",
-        "it",
-        "me",
-        "during",
-        "after",
-        "before",
-    ]
-)
+_GAP_WORDS = frozenset({
+    "on", "late", "early", "in", "at", "a", "an", "the", "its", "his", "her", "their", "released",
+    "issued", "published", "posted", "made", "given", "delivered", "held", "televised", "reporters",
+    "journalists", "media", "press", "news", "conference", "briefing", "interview", "to", "with", "by",
+    "him", "them", "us", "it", "me", "during", "after", "before",
+})  # fmt: skip
 _AFTER_DIRECT = re.compile(
     r"^\s*(?i:said|says|stated|announced|told|declared|added|noted|confirmed|reported)\b"
 )
@@ -209,53 +171,17 @@ _FUTURE_CUE = re.compile(
     r"\b(?i:will|'ll|’ll|shall|(?:is|are|was|were)\s+(?:due|scheduled|set|expected|slated)\s+to|"
     r"plans?\s+to|planned\s+for|scheduled\s+for|set\s+for)\b"
 )
+_ANY_YEAR = re.compile(r"(?<![\d,.$])\b((?:19|20)\d\d)\b(?![,.]?\d)")
+"""A year written anywhere ("the 2019 summit"): a cue to the publication year, not an event date."""
 _WORD = re.compile(r"[\w’'-]+")
 
-REPORT_TRIGGERS = frozenset(
-    [
-        "said",
-        "says",
-        "say",
-        "stated",
-        "statement",
-        "statements",
-        "announced",
-        "announces",
-        "announcement",
-        "told",
-        "speaking",
-        "spoke",
-        "remarks",
-        "declared",
-        "added",
-        "noted",
-        "mentioned",
-        "claimed",
-        "warned",
-        "warns",
-        "warning",
-        "accused",
-        "accuses",
-        "threatened",
-        "condemned",
-        "criticized",
-        "criticised",
-        "praised",
-        "denied",
-        "urged",
-        "called",
-        "demanded",
-        "vowed",
-        "pledged",
-        "promised",
-        "rejected",
-        "blamed",
-        "insisted",
-        "stressed",
-        "argued",
-        "described",
-    ]
-)
+REPORT_TRIGGERS = frozenset({
+    "said", "says", "say", "stated", "statement", "statements", "announced", "announces",
+    "announcement", "told", "speaking", "spoke", "remarks", "declared", "added", "noted", "mentioned",
+    "claimed", "warned", "warns", "warning", "accused", "accuses", "threatened", "condemned",
+    "criticized", "criticised", "praised", "denied", "urged", "called", "demanded", "vowed", "pledged",
+    "promised", "rejected", "blamed", "insisted", "stressed", "argued", "described",
+})  # fmt: skip
 """Trigger words of speech-act events: such an event is dated by its statement frame."""
 
 
@@ -644,6 +570,7 @@ def infer_publication_date(
                 month_days.append((_month(p.parts["mon"]), int(p.parts["d"]), weekday))
         elif p.kind in ("month_year", "year") and int(p.parts["y"]) <= today.year:
             years.append(int(p.parts["y"]))
+    years += [int(y) for y in _ANY_YEAR.findall(f"{title or ''}\n{text}") if int(y) <= today.year]
     year, how = _publication_year(month_days, years, today)
     if year is None:
         if full:
@@ -669,7 +596,11 @@ def infer_publication_date(
 def _publication_year(
     month_days: list[tuple[int, int, int | None]], years: list[int], today: date
 ) -> tuple[int | None, str | None]:
-    """Pick the publication year: weekday agreement, else the latest written year, else today's."""
+    """Pick the publication year: weekday agreement, else the latest written year, else today's.
+
+    Among years whose calendar agrees with the text's weekday-dates, one that the text also
+    writes out wins; otherwise the most recent.
+    """
     votes: dict[int, int] = {}
     for month, day, weekday in month_days:
         if weekday is None:
@@ -677,8 +608,11 @@ def _publication_year(
         for year in agreeing_years(month, day, weekday, today):
             votes[year] = votes.get(year, 0) + 1
     if votes:
-        best = max(votes.values())
-        return max(y for y, n in votes.items() if n == best), "weekday-agreement"
+        # a year the text also writes out ("in 2019") beats a more recent calendar coincidence
+        stated = {y: n for y, n in votes.items() if y in years}
+        pool = stated or votes
+        best = max(pool.values())
+        return max(y for y, n in pool.items() if n == best), "weekday-agreement"
     if not month_days:
         return None, None
     if years:

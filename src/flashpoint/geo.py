@@ -60,45 +60,9 @@ points to; see :meth:`Gazetteer._choose`."""
 DEFAULT_POPULATION = 1_000_000
 """Weight of a table place without a population figure when ranking ambiguous names."""
 
-MAX_NGRAM = 7
 KINDS = ("city", "region", "feature", "country")
 _SPECIFICITY = {"city": 3, "feature": 2, "region": 2, "country": 1}
 
-_CONNECTORS = frozenset(
-    [
-        "of",
-        "the",
-        "and",
-        "de",
-        "del",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "al",
-        "el",
-        "la",
-        "le",
-        "les",
-        "d",
-        "du",
-        "upon",
-        "on",
-        "sur",
-        "am",
-        "an",
-        "der",
-        "den",
-        "y",
-        "i",
-        "bin",
-        "es",
-        "ez",
-        "ash",
-        "as",
-        "at",
-    ]
-)
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*")
 _POSSESSIVE = re.compile(r"^['’]s\b")
 _LOCATIVE = re.compile(
@@ -118,71 +82,16 @@ _DIRECTIONAL = re.compile(
     r"(?:(?:northern|southern|eastern|western|central)\s+)*$",
     re.IGNORECASE,
 )
-_ACTOR_HEADS = frozenset(
-    [
-        "government",
-        "governments",
-        "military",
-        "army",
-        "forces",
-        "troops",
-        "officials",
-        "official",
-        "ministry",
-        "minister",
-        "defense",
-        "defence",
-        "foreign",
-        "president",
-        "president's",
-        "leader",
-        "leaders",
-        "police",
-        "navy",
-        "air",
-        "authorities",
-        "parliament",
-        "embassy",
-        "ambassador",
-        "envoy",
-        "prime",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "regime",
-        "state",
-        "media",
-        "pilots",
-        "jets",
-        "bombers",
-        "warships",
-        "soldiers",
-        "diplomats",
-        "delegation",
-        "counterpart",
-        "counterparts",
-        "administration",
-        "intelligence",
-        "national",
-        "nationals",
-        "citizens",
-        "officers",
-        "allies",
-        "ally",
-        "coast",
-        "border",
-        "king",
-        "queen",
-        "premier",
-        "chancellor",
-        "cabinet",
-        "congress",
-        "senate",
-        "lawmakers",
-        "negotiators",
-        "team",
-    ]
-)
+_ACTOR_HEADS = frozenset({
+    "government", "governments", "military", "army", "forces", "troops", "officials", "official",
+    "ministry", "minister", "defense", "defence", "foreign", "president", "president's", "leader",
+    "leaders", "police", "navy", "air", "authorities", "parliament", "embassy", "ambassador", "envoy",
+    "prime", "spokesperson", "spokesman", "spokeswoman", "regime", "state", "media", "pilots", "jets",
+    "bombers", "warships", "soldiers", "diplomats", "delegation", "counterpart", "counterparts",
+    "administration", "intelligence", "national", "nationals", "citizens", "officers", "allies", "ally",
+    "coast", "border", "king", "queen", "premier", "chancellor", "cabinet", "congress", "senate",
+    "lawmakers", "negotiators", "team",
+})  # fmt: skip
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|announced|stated|added|according|;)")
 _TRIGGER_WORD = re.compile(r"[\w’'-]+")
 _START = re.compile(r"\b[A-ZÀ-ÖØ-Þ]")
@@ -192,41 +101,11 @@ _PREV_DIRECTION = re.compile(
 _QUALIFIER_GAP = re.compile(r",[ \t]*")
 _NEXT_CAPITALISED = re.compile(r"[ \t]+[A-Z]")
 _PREV_CAPITALISED = re.compile(r"\b([A-Z][\w’'-]*)[ \t]+$")
-_FUNCTION_WORDS = frozenset(
-    [
-        "in",
-        "at",
-        "from",
-        "to",
-        "near",
-        "the",
-        "of",
-        "on",
-        "and",
-        "over",
-        "for",
-        "with",
-        "by",
-        "into",
-        "across",
-        "outside",
-        "inside",
-        "around",
-        "off",
-        "along",
-        "toward",
-        "towards",
-        "via",
-        "through",
-        "but",
-        "or",
-        "as",
-        "while",
-        "after",
-        "before",
-        "since",
-    ]
-)
+_FUNCTION_WORDS = frozenset({
+    "in", "at", "from", "to", "near", "the", "of", "on", "and", "over", "for", "with", "by", "into",
+    "across", "outside", "inside", "around", "off", "along", "toward", "towards", "via", "through",
+    "but", "or", "as", "while", "after", "before", "since",
+})  # fmt: skip
 _WORD_AFTER = re.compile(r"\s+([\w’'-]+)")
 
 
