@@ -305,7 +305,19 @@ class DictionaryCoder:
         inside = _subtree_indices(tokens, tok_index, offset0, skip=_NESTED)
         core = _conj_closure(tokens, tok_index, offset0)
         actors = [u for u in ctx.actors if u.head in inside and not _dominated(ctx, u)]
-        central = [u for u in actors if u.phrase in core]
+        # "Ithilen's sheep and goats of Gondor": in a coordination a later conjunct names its
+        # own owner (the parser may hang the "of" phrase on the first conjunct)
+        owners = set()
+        if len(core) > 1:
+            owners = {
+                j
+                for j, t in enumerate(tokens)
+                if t.dep_ == "pobj"
+                and t.head.dep_ == "prep"
+                and t.head.lower_ == "of"
+                and t.head.head.i - offset0 in core
+            }
+        central = [u for u in actors if u.phrase in core or u.phrase in owners]
         if central:
             return central
         if actors:
