@@ -21,6 +21,13 @@ Matches are then composed into actors:
   PAK MIL on "Pakistani troops").  The coder emits one event per actor of a compound.
   TABARI compound codes (``[ELR/GAL]``) likewise give several mentions on the same span.
 
+Ambiguous names: "Korea" alone is South Korea (KOR), as in modern news; "Georgia" is the
+country; "Congo" is the DRC; "Turkey" needs a capital (the bird does not), "the North"/"the
+South" resolve only through a `ReferenceContext`.  Phrases that contain an actor word but name
+none ("Indian Ocean", "New Mexico") are listed in ``nonactors.csv`` and block the match.
+Spans never include a possessive "'s" and drop a leading "the" (except the context phrases
+"the country", "the North").
+
 Dated entries (people, the Taliban) are chosen for the date given (the event date, else the
 publication date): among entries covering the date the narrowest wins; if none covers it an
 undated default entry is used; if there is none, a person resolves to their country without
