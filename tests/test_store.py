@@ -291,3 +291,130 @@ def test_100k_event_store_answers_fast(tmp_path: Path, results: list[CodingResul
             s.count(flt)
             s.events(flt, limit=100)
             assert time.perf_counter() - start < 1.0
+
+
+# -- PostgreSQL: the same store against a real server started for the tests ------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (initdb in a temp dir), or skip with the reason."""
+    import glob
+    import os
+    import pwd
+    import shutil
+    import subprocess
+    import tempfile
+
+    pytest.importorskip("psycopg", reason="psycopg (the 'postgres' extra) is not installed")
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        pytest.skip(
+            "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb); apt-get install postgresql"
+        )
+    bindir = Path(found[-1]).parent
+    prefix: list[str] = []
+    folder = Path(tempfile.mkdtemp(prefix="flashpoint-pg-"))
+    if os.geteuid() == 0:  # postgres refuses to run as root: run it as the 'postgres' user
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to run the server as")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data, port = folder / "data", _free_port()
+
+    def run(*args: str) -> None:
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
+
+    try:
+        run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start")
+    except (subprocess.SubprocessError, OSError) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"could not start a PostgreSQL server: {exc}")
+    try:
+        import psycopg
+
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE flashpoint_test")
+        yield f"postgresql://postgres@127.0.0.1:{port}/flashpoint_test"
+    finally:
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pg_reset(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in ("events", "sentences", "articles", "errors", "actors", "schema_migrations"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def test_postgres_store_matches_duckdb(
+    pg_url: str, results: list[CodingResult], records, shared_store
+) -> None:
+    _pg_reset(pg_url)
+    with open_store(pg_url) as pg:
+        assert pg.backend == "postgresql" and pg.schema_version() == len(migrations())
+        pg.write(results)
+        pg.write(results)
+        assert pg.stats() == shared_store.stats()
+        assert {r["event_id"]: strip(r) for r in pg.events(limit=None)} == records
+        for flt in FILTERS:
+            assert [r["event_id"] for r in pg.events(flt, limit=None)] == [
+                r["event_id"] for r in shared_store.events(flt, limit=None)
+            ], flt
+            assert pg.count(flt) == shared_store.count(flt)
+        for flt in (EventFilter(text="'; DROP TABLE events; --"), EventFilter(actor="USA' OR '1'='1")):
+            assert pg.count(flt) == 0
+        assert pg.count() == len(records)
+        doc_id = results[5].article.doc_id
+        assert pg.article(doc_id) | {"coded_at": None} == shared_store.article(doc_id) | {"coded_at": None}
+        assert pg.actors() == shared_store.actors()
+        event_id = next(iter(records))
+        assert pg.event(event_id) == shared_store.event(event_id)
+        smaller = dataclasses.replace(results[0], events=results[0].events[:0])
+        pg.write([smaller])
+        assert pg.count(EventFilter(doc_id=results[0].article.doc_id)) == 0
+    with open_store(pg_url, read_only=True) as pg:
+        with pytest.raises(StoreError):
+            pg.write(results[:1])
+        assert pg.count() == len(records) - len(results[0].events)
+
+
+def test_postgres_migrates_an_old_store_and_loads_parquet(
+    pg_url: str, tmp_path: Path, results, records
+) -> None:
+    import psycopg
+
+    _pg_reset(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+        )
+        for statement in _statements(migrations()[0][2]):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations VALUES (1, 'init', now())")
+        conn.execute("INSERT INTO events (event_id, doc_id, goldstein) VALUES ('e1', 'd1', -7.0)")
+    with open_store(pg_url) as pg:
+        assert pg.schema_version() == len(migrations())
+        assert pg.event("e1")["goldstein"] == -7.0
+        results_to_parquet(results, tmp_path / "bundle")
+        pg.load_parquet(tmp_path / "bundle")
+        pg.load_parquet(tmp_path / "bundle")
+        assert pg.count() == len(records) + 1
