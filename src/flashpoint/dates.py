@@ -12,6 +12,8 @@ Rules (documented here because downstream counts depend on them):
   year -> January 1st.  So "this week" in a story published Thursday 2025-04-17 is 2025-04-14.
 * A weekday names the most recent such day *on or before* publication: "on Thursday" in a story
   published on a Thursday is that same day.  "last Monday" is strictly before it.
+* "overnight", "today", "tonight", "this morning" are the publication day; "yesterday" and
+  "last night" the day before.
 * No event is dated after its publication: "tomorrow", "next week" and dates announced as
   plans are clamped to the publication date, keeping their precision and phrase (an announced
   plan is an event of the day it was announced).
@@ -123,7 +125,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "relday",
         re.compile(
             r"\b(?:(?i:early|late|earlier|later)\s+)?(?P<rel>(?i:yesterday|today|tonight|tomorrow|"
-            r"last\s+night|this\s+(?:morning|afternoon|evening)))\b"
+            r"last\s+night|overnight|this\s+(?:morning|afternoon|evening)))\b"
         ),
     ),
     (

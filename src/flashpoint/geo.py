@@ -99,7 +99,11 @@ _PREV_DIRECTION = re.compile(
     r"\b(northern|southern|eastern|western|central|north|south|east|west|upper|lower)[ \t]+$"
 )
 _QUALIFIER_GAP = re.compile(r",[ \t]*")
-_NEXT_CAPITALISED = re.compile(r"[ \t]+[A-Z]")
+_NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][\w-]*)")
+_ADMIN_WORDS = frozenset({
+    "Province", "Oblast", "Region", "Governorate", "State", "District", "County", "City",
+    "Prefecture", "Municipality", "Department", "Valley", "Port", "Island", "Islands",
+})  # fmt: skip
 _PREV_CAPITALISED = re.compile(r"\b([A-Z][\w’'-]*)[ \t]+$")
 _FUNCTION_WORDS = frozenset({
     "in", "at", "from", "to", "near", "the", "of", "on", "and", "over", "for", "with", "by", "into",
@@ -358,7 +362,8 @@ class Gazetteer:
         """
         if score < 2 and max(e.population for e in self._entries[key]) < SMALL_CITY_POPULATION:
             return True
-        if _NEXT_CAPITALISED.match(text, end):
+        following = _NEXT_CAPITALISED.match(text, end)
+        if following and following.group(1) not in _ADMIN_WORDS:  # "Idlib Province" is a place
             return True
         before = _PREV_CAPITALISED.search(text, max(0, start - 40), start)
         return before is not None and before.group(1).lower() not in _FUNCTION_WORDS
