@@ -145,7 +145,7 @@ def test_petrarch_regression(shared: Path) -> None:
     report = evaluate_petrarch(folder / "PETR.UnitTest.records.xml", folder)
     assert report["records"] >= 270
     # floors pinned at the measured values; raise them when the coder improves
-    assert report["recall"] >= 0.89, report["failures"]
-    assert report["extra_rate"] <= 0.045, report["failures"]
+    assert report["recall"] >= 0.898, report["failures"]  # measured 319/355
+    assert report["extra_rate"] <= 0.037, report["failures"]  # measured 12/331
     assert report["per_category"]["SYNSET"]["recall"] == 1.0
     assert report["noevents_rate"] >= 0.94

@@ -230,14 +230,12 @@ class DictionaryCoder:
         slots = best[1] if best else {}
 
         compound_pairs = False
-        if "compound" in slots:
-            group = slots["compound"]
-            if slots.get("compound_side") == ["pre"]:  # type: ignore[comparison-overlap]
-                sources_u, targets_u = group, group
-                compound_pairs = True
-            else:
-                sources_u = slots.get("source") or self._source_units(ctx, head)
-                targets_u = group
+        if "compound_pre" in slots:  # "% HAVE *": the members act on each other
+            sources_u = targets_u = slots["compound_pre"]
+            compound_pairs = True
+        elif "compound_post" in slots:  # "* WITH %": the subject acts on each member
+            sources_u = slots.get("source") or self._source_units(ctx, head)
+            targets_u = slots["compound_post"]
         else:
             sources_u = slots.get("source") or []
             targets_u = slots.get("target") or []
@@ -429,14 +427,6 @@ def _is_event_code(code: str) -> bool:
 
 def _is_verb(tok: Any) -> bool:
     return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or tok.tag_ == "MD"
-
-
-def _local(tok: Any, offset0: int) -> int:
-    return tok.i - offset0
-
-
-def _in_span(tokens: list[Any], tok: Any, offset0: int) -> bool:
-    return 0 <= tok.i - offset0 < len(tokens) and tokens[tok.i - offset0] is not None
 
 
 def _span_head(tokens: list[Any], first: int, last: int) -> int:
@@ -732,9 +722,9 @@ def _match_pattern(
     region_end: int,
 ) -> dict[str, list[_Unit]] | None:
     slots: dict[str, list[_Unit]] = {}
-    if not _match_side(verbs, ctx, pattern.post, 0, ve + 1, region_end, +1, slots, True):
+    if not _match_side(verbs, ctx, pattern.post, 0, ve + 1, region_end, +1, slots):
         return None
-    if not _match_side(verbs, ctx, pattern.pre, 0, vs - 1, 0, -1, slots, True):
+    if not _match_side(verbs, ctx, pattern.pre, 0, vs - 1, 0, -1, slots):
         return None
     return slots
 
@@ -748,7 +738,6 @@ def _match_side(
     limit: int,
     step: int,
     slots: dict[str, list[_Unit]],
-    first: bool,
 ) -> bool:
     """Match ``elements[idx:]`` starting at token ``pos`` going in direction ``step``."""
     if idx == len(elements):
@@ -770,7 +759,7 @@ def _match_side(
         for nxt, filled in _element_at(verbs, ctx, el, p, step, limit):
             saved = dict(slots)
             slots.update(filled)
-            if _match_side(verbs, ctx, elements, idx + 1, nxt, limit, step, slots, False):
+            if _match_side(verbs, ctx, elements, idx + 1, nxt, limit, step, slots):
                 return True
             slots.clear()
             slots.update(saved)
@@ -803,9 +792,7 @@ def _element_at(
                 if len(group) < 2:
                     return out
                 edge = max(u.last for u in group) + 1 if step > 0 else min(u.first for u in group) - 1
-                filled: dict[str, list[_Unit]] = {"compound": group}
-                filled["compound_side"] = ["pre" if step < 0 else "post"]  # type: ignore[list-item]
-                out.append((edge, filled))
+                out.append((edge, {"compound_pre" if step < 0 else "compound_post": group}))
             else:
                 group = [unit]
                 nxt = unit.last + 1 if step > 0 else unit.first - 1
@@ -909,7 +896,6 @@ def _one_sentence(parsed: list[Any]) -> list[Any]:
     first, last = parsed[0], parsed[-1]
     span = first.span.doc[first.span.start : last.span.end]
     start, end = first.sentence.start, last.sentence.end
-    text = first.sentence.text + " " * 0
     text = span.text
     sentence = Sentence(first.sentence.index, text, start, end, first.sentence.paragraph)
     return [type(first)(sentence, span, first.base)]
