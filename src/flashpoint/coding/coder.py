@@ -66,6 +66,7 @@ VERB_TARGET_PREPS = (
     "for",
     "between",
     "of",
+    "by",
 )
 NOUN_TARGET_PREPS = (
     "on",
@@ -85,6 +86,8 @@ NOUN_TARGET_PREPS = (
 )
 LOCATIVE_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
 TARGETLESS_ROOTS = frozenset({"14", "15"})
+NEEDS_TARGET_ROOTS = frozenset({"01", "02", "03", "05", "10", "11", "12"})
+"""Verbal acts are addressed to someone: without a resolved target their confidence is low."""
 RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
 OBJECT_CONTROL = frozenset(
     {
@@ -108,6 +111,18 @@ OBJECT_CONTROL = frozenset(
 )
 COOPERATIVE_ROOTS = frozenset({"04", "05", "06", "07", "08", "09"})
 CONFLICT_ROOTS = frozenset({"13", "14", "15", "16", "17", "18", "19", "20"})
+NOUN_FRAMES = frozenset({"intent", "threat"})
+MILITARY_SPECIFIC = {
+    "060": "062",
+    "031": "0312",
+    "021": "0212",
+    "101": "1012",
+    "121": "1212",
+    "070": "072",
+    "033": "0332",
+    "023": "0232",
+    "103": "1032",
+}
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
 _SPACE_RE = re.compile(r"\W+")
 
@@ -134,15 +149,27 @@ class _ArticleState:
     recent_plural: list[Party] = field(default_factory=list)
     recent_plural_sentence: int = -10
     last_country: Party | None = None
+    last_subject_country: Party | None = None
     last_singular: Party | None = None
     last_person: Party | None = None
     seen: set[tuple[Any, ...]] = field(default_factory=set)
+
+    def forget(self) -> None:
+        """Reset the running actor memory (kept: quote speakers, dedup keys)."""
+        self.recent_plural = []
+        self.recent_plural_sentence = -10
+        self.last_country = self.last_singular = self.last_person = self.last_subject_country = None
 
 
 @dataclass(frozen=True)
 class _Frame:
     kind: str
     token: Any
+
+
+def _is_pronoun(tok: Any) -> bool:
+    """A personal pronoun by its tag ("US" the country is not "us")."""
+    return tok.tag_ in ("PRP", "PRP$") and (tok.lower_ in FIRST_PERSON or tok.lower_ in THIRD_PERSON)
 
 
 def _norm_text(text: str) -> str:
@@ -188,20 +215,25 @@ class RulesCoder:
             return []
         state = _ArticleState(quotes=find_quotes(clean.text))
         context = self._new_context()
-        events: list[Event] = []
-        for ps in parsed:
-            mentions = self._mentions(ps, when, context)
-            sentence = _Sentence(self, article, ps, mentions, state, context)
-            if discard.sentence_domain(ps.sentence.text):
-                sentence.remember()
-                continue
-            try:
-                found = sentence.code()
-            except (AttributeError, IndexError, ValueError) as exc:  # a malformed parse: skip the sentence
-                logger.warning("%s sentence %d not coded: %s", article.doc_id, ps.sentence.index, exc)
-                found = []
+        sentences = []
+        for ps in parsed:  # pass 1: actors in reading order, quote speakers
+            sentence = _Sentence(self, article, ps, self._mentions(ps, when, context), state, context)
+            sentence.attribute_quotes()
             sentence.remember()
-            events.extend(self._dedupe(found, state))
+            sentences.append(sentence)
+        state.forget()
+        events: list[Event] = []
+        for sentence in sentences:  # pass 2: events
+            if not discard.sentence_domain(sentence.ps.sentence.text):
+                try:
+                    found = sentence.code()
+                except (AttributeError, IndexError, ValueError) as exc:  # a malformed parse: skip it
+                    logger.warning(
+                        "%s sentence %d not coded: %s", article.doc_id, sentence.ps.sentence.index, exc
+                    )
+                    found = []
+                events.extend(self._dedupe(found, state))
+            sentence.remember()
         return events
 
     def needs_parse(self, sentence_text: str) -> bool:
@@ -229,18 +261,10 @@ class RulesCoder:
             return None
 
     def _mentions(self, ps: Any, when: date | None, context: Any) -> list[Mention]:
-        text = ps.sentence.text
-        try:
-            found = self.actors.find_mentions(text, when, context)
-        except TypeError:
-            found = self.actors.find_mentions(text, when)
+        """Actor mentions of one sentence, with clean-text offsets; the context records them."""
         shift = ps.sentence.start
-        out = []
-        for m in found:
-            if m.start < len(text) and text[m.start : m.end] == m.text:
-                m = replace(m, start=m.start + shift, end=m.end + shift)
-            out.append(m)
-        return out
+        found = self.actors.find_mentions(ps.sentence.text, when, context, offset=shift)
+        return [replace(m, start=m.start + shift, end=m.end + shift) for m in found]
 
     def _dedupe(self, events: list[Event], state: _ArticleState) -> list[Event]:
         best: dict[tuple[Any, ...], Event] = {}
@@ -288,6 +312,7 @@ class _Sentence:
                     self._tok_mention[t.i] = m
         self.entries: dict[int, Entry] = {}
         self.consumed: set[int] = set()
+        self.exclude: set[str | None] = set()
         for t in self.tokens:
             entry = self._match(t)
             if entry is not None:
@@ -308,6 +333,8 @@ class _Sentence:
         return quote_at(self.state.quotes, s, e)
 
     def _frames(self, tok: Any) -> frozenset[str]:
+        if tok.pos_ == "NOUN":  # "plans to conduct", "threat of retaliation"
+            return self.lex.frames(tok.lemma_) & NOUN_FRAMES
         if tok.pos_ not in ("VERB", "AUX", "ADJ"):
             return frozenset()
         return self.lex.frames(tok.lemma_)
@@ -372,8 +399,8 @@ class _Sentence:
         if head is None or not self._in(head):
             return []
         low = head.lower_
-        if head.pos_ == "PRON" or low in FIRST_PERSON or low in THIRD_PERSON:
-            return self._pronoun(head)
+        if _is_pronoun(head):
+            return self._pronoun(head) if low in FIRST_PERSON or low in THIRD_PERSON else []
         if not allow_owned and head.i in self.entries and head.i not in self._tok_mention:
             return []  # an event noun is not an actor ("Its threat ... follows")
         toks = self._arg_tokens(head)
@@ -385,11 +412,24 @@ class _Sentence:
             d = self._depth_to(t, head)
             if d is None:
                 continue
+            if m.actor.country is None and m.actor.kind == "sector":
+                d += 10  # a bare sector ("the military") only if nothing names a country
             if best is None or (d, t.i) < (best[0], best[1]):
                 best = (d, t.i, m, t)
         if best is None:
-            return self._unnamed(head, allow_owned)
+            unnamed = self._unnamed(head, allow_owned)
+            if unnamed:
+                return unnamed
+            for t in head.subtree:  # last resort: a name inside an embedded clause
+                m = self._tok_mention.get(t.i)
+                d = self._depth_to(t, head) if m is not None and self._in(t) else None
+                if m is not None and d is not None and (best is None or (d, t.i) < (best[0], best[1])):
+                    best = (d, t.i, m, t)
+            if best is None:
+                return []
         _, _, mention, tok = best
+        if mention.text.lower().startswith(("the country", "the nation")):
+            return self._definite(mention, tok)
         result = [self._party(mention)]
         # coordination: "South Korea and the US" -> both
         root = tok
@@ -401,17 +441,35 @@ class _Sentence:
             m = self._tok_mention.get(conj.i)
             if m is not None and all(p.span != (m.start, m.end) for p in result):
                 result.append(self._party(m))
-            elif m is None and (conj.lower_ in THIRD_PERSON or conj.lower_ in FIRST_PERSON):
+            elif m is None and _is_pronoun(conj):
                 result.extend(self._pronoun(conj))
         return result
+
+    def _definite(self, mention: Mention, tok: Any) -> list[Party]:
+        """ "the country": the reporting clause's own country ("X's ministry stated that the
+        country will..."), else the last country named outside headlines and captions."""
+        reporter = self._reporter_of(tok) if tok.dep_ in ("nsubj", "nsubjpass") else []
+        country = None
+        for p in reporter:
+            if p.ref.country:
+                country = p.ref.country
+                break
+        for prior in (self.state.last_subject_country, self.state.last_country):
+            if country is None and prior is not None:
+                country = prior.ref.country
+        if country is None or country == mention.actor.country:
+            return [self._party(mention)]
+        ref = ActorRef(text=mention.text, name=country, code=country, country=country)
+        return [Party(ref, (mention.start, mention.end), "definite")]
 
     def _unnamed(self, head: Any, allow_owned: bool) -> list[Party]:
         """An argument without a named actor: possessive pronoun, owned event noun, definite
         description ("the country")."""
         for c in head.children:
-            if c.dep_ == "poss" and self._in(c) and (c.lower_ in THIRD_PERSON or c.lower_ in FIRST_PERSON):
-                if allow_owned or head.i not in self.entries:
+            if c.dep_ == "poss" and self._in(c) and _is_pronoun(c):
+                if head.i in self.entries or self.lex.has_cue(head.lower_, "owned"):
                     return [replace(p, via="owner") for p in self._pronoun(c)] if allow_owned else []
+                return self._pronoun(c)
         lemma = head.lemma_.lower()
         if allow_owned and self.lex.has_cue(head.lower_, "owned"):
             joint = any(c.lower_ in ("joint", "combined", "allied") for c in head.children)
@@ -436,6 +494,10 @@ class _Sentence:
             if q is not None and q in self.state.speakers:
                 return [replace(p, via="speaker") for p in self.state.speakers[q]]
             return []
+        if tok.dep_ in ("nsubj", "nsubjpass", "poss"):
+            reporter = self._reporter_of(tok)
+            if reporter:
+                return [replace(p, via="pronoun", span=p.span) for p in reporter]
         if low in PLURAL_PRONOUNS:
             recent = self.ps.sentence.index - self.state.recent_plural_sentence <= 2
             if recent and self.state.recent_plural:
@@ -449,6 +511,26 @@ class _Sentence:
         if low in PLURAL_PRONOUNS:
             fallback = self.state.last_singular
         return [replace(fallback, via="context", span=None)] if fallback is not None else []
+
+    def _reporter_of(self, tok: Any) -> list[Party]:
+        """ "X said it would strike": a pronoun subject of a reported clause is the reporter."""
+        cur = tok.head if tok.dep_ != "poss" else tok.head.head
+        for _ in range(4):
+            if not self._in(cur) or cur.head.i == cur.i:
+                return []
+            if cur.dep_ not in ("ccomp", "xcomp", "conj"):
+                return []
+            head = cur.head
+            if not self._in(head):
+                return []
+            if self._frames(head) - {"light"}:
+                subj = self._children(head, "nsubj")
+                if subj and subj[0].i != tok.i and not _is_pronoun(subj[0]):
+                    found = self.parties(subj[0])
+                    if found:
+                        return found
+            cur = head
+        return []
 
     def _context_resolve(self, tok: Any) -> Party | None:
         ctx = self.context
@@ -509,16 +591,20 @@ class _Sentence:
             hops += 1
         return [], False
 
+    def _keep(self, found: list[Party]) -> list[Party]:
+        """Drop candidates that are the event's own source (a target must be someone else)."""
+        return [p for p in found if p.code not in self.exclude]
+
     def verb_target(self, verb: Any, root: str, passive: bool) -> list[Party]:
         if passive:
             subj = self._children(verb, "nsubjpass")
-            return self.parties(subj[0]) if subj else []
+            return self._keep(self.parties(subj[0])) if subj else []
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and self._in(verb.head):
-            return self.parties(verb.head)
+            return self._keep(self.parties(verb.head))
         for dep in ("dative", "dobj"):
             for c in self._children(verb, dep):
-                found = self.parties(c, allow_owned=root in ("11", "12", "13"))
-                if not found and c.i in self.consumed:
+                found = self._keep(self.parties(c, allow_owned=root in ("11", "12", "13")))
+                if not found and (c.i in self.consumed or c.i in self.entries):
                     found = self._prep_targets(c, NOUN_TARGET_PREPS)
                 if found:
                     return found
@@ -536,7 +622,7 @@ class _Sentence:
                 by_prep.setdefault(c.lower_, []).append(p)
         for prep in preps:
             for pobj in by_prep.get(prep, []):
-                found = self.parties(pobj, allow_owned=True)
+                found = self._keep(self.parties(pobj, allow_owned=True))
                 if found:
                     return found
         return []
@@ -568,7 +654,7 @@ class _Sentence:
         head = noun.head
         if noun.dep_ in ("dobj", "nsubjpass") and self._in(head) and "light" in self._frames(head):
             for c in self._children(head, "dative"):
-                found = self.parties(c)
+                found = self._keep(self.parties(c))
                 if found:
                     return found
             return self._prep_targets(head, VERB_TARGET_PREPS)
@@ -585,7 +671,14 @@ class _Sentence:
             if head.i == cur.i or not self._in(head):
                 break
             link = cur.dep_
-            if link == "pobj" and head.dep_ == "prep" and self._in(head.head) or link == "pcomp" and head.dep_ == "prep" and self._in(head.head):
+            if (
+                link == "pobj"
+                and head.dep_ == "prep"
+                and self._in(head.head)
+                or link == "pcomp"
+                and head.dep_ == "prep"
+                and self._in(head.head)
+            ):
                 cur, head, link = head, head.head, "prep:" + head.lower_
             frames = self._frames(head)
             content_link = link in (
@@ -599,7 +692,7 @@ class _Sentence:
                 "prep:on",
                 "acomp",
                 "oprd",
-            )
+            ) or (link == "acl" and head.pos_ == "NOUN")
             if frames and content_link:
                 for kind in FRAME_PRIORITY:
                     if kind in frames:
@@ -668,6 +761,8 @@ class _Sentence:
     def _code_trigger(self, tok: Any, entry: Entry, frame: _Frame | None, speech: Any) -> list[Event]:
         code = entry.cameo
         nominal = tok.pos_ == "NOUN"
+        if nominal and code[:2] == "15" and self._joint(tok):
+            code = "062"  # joint exercises, drills with a partner: military cooperation
         mod = modality_of(tok, self.inside)
         label = mod.label
         composed = False
@@ -696,8 +791,8 @@ class _Sentence:
             code = new
             composed = True
             label = {"threat": "threatened", "intent": "intended"}.get(kind, "asserted")
-            if fmod.conditional or mod.conditional:
-                label = "conditional"
+            if (fmod.conditional or mod.conditional) and kind != "threat":
+                label = "conditional"  # a threat is usually conditional: it stays a threat
         elif mod.future or (mod.would and speech is not None):
             if code[:2] in COOPERATIVE_ROOTS:
                 code = self.lex.compose("intent", code) or code
@@ -709,28 +804,48 @@ class _Sentence:
                 composed = True
         if code in ("130", "131") and self._military(frame.token if frame else tok, tok):
             code = "138"
-        # participants
-        if frame is not None:
+        if code in MILITARY_SPECIFIC and self._military(tok, tok):
+            code = MILITARY_SPECIFIC[code]
+        # participants: sources first, so that a target is never the source itself
+        passive = False
+        if frame is not None and frame.token.pos_ == "NOUN":
+            sources = self.noun_source(frame.token)
+            if not sources and frame.token.dep_ == "dobj":
+                sources = self.subject(frame.token.head)[0]
+        elif frame is not None:
             sources, _ = self.subject(frame.token)
+        elif nominal:
+            sources = self.noun_source(tok)
+        else:
+            sources, passive = self.subject(tok)
+        if not sources:
+            sources = self._speaker_fallback(tok, speech)
+        self.exclude = {p.code for p in sources}
+        if frame is not None:
             if frame.kind in ("appeal", "demand"):
                 targets = self._addressee(frame.token) or self._content_target(tok, code, nominal)
             else:
                 targets = self._content_target(tok, code, nominal)
         elif nominal:
-            sources = self.noun_source(tok)
             targets = self.noun_target(tok)
-            if tok.lemma_.lower() in ("exercise", "drill", "maneuver", "manoeuvre") and targets:
-                code = "0312" if label == "intended" else "062"
         else:
-            sources, passive = self.subject(tok)
             targets = self.verb_target(tok, code[:2], passive)
-        if not sources:
-            sources = self._speaker_fallback(tok, speech)
+        self.exclude = set()
         if not sources:
             return []
+        targetless_ok = (
+            not nominal or frame is not None or (tok.dep_ == "dobj" and "light" in self._frames(tok.head))
+        )
         quote = self._quote_for(tok)
         depth = self._clause_depth(tok)
-        return self._emit(tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote)
+        return self._emit(
+            tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote, targetless_ok
+        )
+
+    def _joint(self, tok: Any) -> bool:
+        return any(
+            c.lower_ in ("joint", "combined", "allied", "bilateral", "trilateral") for c in tok.children
+        ) or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
 
     def _allegation_code(self, tok: Any, code: str) -> str:
         for c in self.content_of(tok):
@@ -819,6 +934,7 @@ class _Sentence:
         depth: int,
         composed: bool,
         quote: Quote | None,
+        targetless_ok: bool = False,
     ) -> list[Event]:
         from flashpoint.ontology import ONTOLOGY_VERSION, cameo, is_cameo, plover_for
 
@@ -831,7 +947,7 @@ class _Sentence:
             pairs = [(s, t) for s in sources for t in targets if s.code != t.code]
         elif len(sources) > 1 and root in RECIPROCAL_ROOTS:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
-        elif root in TARGETLESS_ROOTS:
+        elif root in TARGETLESS_ROOTS or (targetless_ok and label not in ("hypothetical", "conditional")):
             pairs = [(s, None) for s in sources]
         info = cameo(code)
         trig = self._off(tok)
@@ -853,7 +969,9 @@ class _Sentence:
                 confidence.Evidence(
                     weight=weight,
                     source_via=s.via,
-                    target_via=t.via if t is not None else "none",
+                    target_via=t.via
+                    if t is not None
+                    else ("untargeted" if root in NEEDS_TARGET_ROOTS else "none"),
                     nominal=nominal,
                     depth=depth,
                     distance=dist,
@@ -967,7 +1085,7 @@ class _Sentence:
             if not sources:
                 continue
             subj = self._children(cop, "nsubj")
-            if not subj or subj[0].lower_ in FIRST_PERSON:
+            if not subj or (_is_pronoun(subj[0]) and subj[0].lower_ in FIRST_PERSON):
                 continue
             code = self._polarity([tok] + [c for c in tok.conjuncts if self._in(c)])
             if code is None or modality_of(cop, self.inside).negated:
@@ -992,8 +1110,9 @@ class _Sentence:
         return out
 
     # ------------------------------------------------------------------ discourse memory
-    def remember(self) -> None:
-        """Update speakers, the last named actors and the last plural actor set."""
+    def attribute_quotes(self) -> None:
+        """Give each quote overlapping this sentence a speaker: the subject of the reporting
+        verb next to it, "according to X", or the previous quote's speaker."""
         state = self.state
         for k, q in enumerate(state.quotes):
             s0, s1 = self.ps.sentence.start, self.ps.sentence.end
@@ -1013,12 +1132,30 @@ class _Sentence:
                         for prep in self._children(t, "prep"):
                             for p in self._children(prep, "pobj"):
                                 found = found or self.parties(p)
-            if not found and k > 0 and (k - 1) in state.speakers and q.start - state.quotes[k - 1].end < 400:
+            ends_here = q.end <= s1 + 1
+            near = k > 0 and q.start - state.quotes[k - 1].end < 400
+            if not found and ends_here and near and (k - 1) in state.speakers:
                 found = state.speakers[k - 1]
             if found:
                 state.speakers[k] = found
+
+    def remember(self) -> None:
+        """Update the last named actors and the last plural actor set."""
+        state = self.state
+        text = self.ps.sentence.text.rstrip().rstrip("\"”’')")
+        if not text.endswith((".", "!", "?")):
+            return  # a headline or a caption: not part of the running discourse
+        for tok in self.tokens:
+            if tok.dep_ == "ROOT":
+                subj = self._children(tok, "nsubj")
+                for p in self.parties(subj[0]) if subj else []:
+                    if p.ref.country:
+                        state.last_subject_country = p
+                        break
         named = sorted(self.mentions, key=lambda m: m.start)
         for m in named:
+            if m.text.lower().startswith(("the country", "the nation")):
+                continue
             party = self._party(m)
             if m.actor.kind == "person":
                 state.last_person = party

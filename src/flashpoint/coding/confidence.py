@@ -21,6 +21,7 @@ VIA_FACTOR = {
     "definite": 0.75,
     "context": 0.7,
     "none": 0.75,
+    "untargeted": 0.55,
 }
 MODALITY_FACTOR = {
     "asserted": 1.0,

@@ -38,7 +38,7 @@ def _is_opening(text: str, i: int) -> bool:
         return True
     if ch == "‘" or ch == "'":
         # an opening single quote follows space/bracket/dash and precedes a letter
-        return (prev.isspace() or prev in '([—–-:,“"') and bool(_LETTER.match(nxt))
+        return (prev.isspace() or prev in '([—–-:,“"') and nxt.isalpha()
     if ch == '"':
         return prev.isspace() or prev in "([—–-:,‘'" or i == 0
     return False
@@ -56,7 +56,8 @@ def _is_closing(text: str, i: int, closer: str) -> bool:
 
 
 def find_quotes(text: str) -> list[QuoteSpan]:
-    """All quoted spans of ``text``, in order; an unclosed quote runs to the paragraph end."""
+    """All quoted spans of ``text``, in order; an unclosed double quote runs to the paragraph
+    end (an unclosed single quote is taken for an apostrophe)."""
     out: list[QuoteSpan] = []
     i, n = 0, len(text)
     while i < n:
@@ -73,7 +74,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                     break
                 j += 1
             stop = end if end is not None else j
-            if stop - (i + 1) >= 2:
+            single = ch in ("'", "‘")
+            if stop - (i + 1) >= 2 and (end is not None or not single):
                 out.append(QuoteSpan(i + 1, stop, text[i + 1 : stop]))
             i = (end + 1) if end is not None else j
             continue

@@ -1,0 +1,216 @@
+"""Tests for the rules coder: its tables, the validation cases and the reference article."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flashpoint.coding import CODER_NAME, CODER_VERSION, RulesCoder, confidence, discard
+from flashpoint.coding.lexicon import Lexicon
+from flashpoint.models import Article, CleanText
+from flashpoint.ontology import ONTOLOGY_VERSION, is_cameo
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "coding_cases.yaml").read_text(encoding="utf-8"))
+DATA = resources.files("flashpoint.coding").joinpath("data")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(DATA.joinpath(name).read_text(encoding="utf-8").splitlines()))
+
+
+# ---------------------------------------------------------------- tables
+def test_lexicon_size_and_codes():
+    lex = Lexicon.default()
+    assert len(lex.entries) >= 400
+    bad = sorted({e.cameo for e in lex.entries if not is_cameo(e.cameo)})
+    assert bad == []
+    assert all(0 < e.weight <= 1 for e in lex.entries)
+
+
+def test_lexicon_covers_all_roots():
+    roots = {e.cameo[:2] for e in Lexicon.default().entries}
+    assert roots >= {f"{r:02d}" for r in range(1, 21)}
+
+
+def test_lexicon_patterns_unique():
+    keys = [(r["lemma"], r["pos"], r["particle"], r["object"]) for r in _rows("verbs.csv")]
+    assert len(keys) == len(set(keys))
+
+
+def test_compose_and_evaluative_codes_valid():
+    for row in _rows("compose.csv"):
+        assert row["cameo"] == "keep" or is_cameo(row["cameo"]), row
+    words = [r["word"] for r in _rows("evaluative.csv")]
+    assert len(words) == len(set(words))
+    assert all(is_cameo(r["cameo"]) for r in _rows("evaluative.csv"))
+
+
+def test_compose_rules():
+    lex = Lexicon.default()
+    assert lex.compose("threat", "194") == "138"
+    assert lex.compose("intent", "073") == "0333"
+    assert lex.compose("appeal", "0872") == "0256"  # withdraw troops: de-escalation
+    assert lex.compose("demand", "0871") == "107"
+    assert lex.compose("refuse", "046") == "125"
+    assert lex.compose("intent", "036") == "036"  # keep: already an intent code
+
+
+def test_frames_table_valid():
+    rows = _rows("frames.csv")
+    keys = [(r["lemma"], r["frame"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    assert Lexicon.default().frames("say") == frozenset({"speech"})
+
+
+def test_discard_table_and_domains():
+    assert len(discard.rules()) >= 20
+    assert discard.sentence_domain("England beat Australia by 5 wickets.") == "sports"
+    assert discard.sentence_domain("Shares rose 3% in early trading.") == "business"
+    assert discard.sentence_domain("Russia attacked Ukraine.") is None
+    doc = "The striker scored a late goal. The goalkeeper saved a penalty kick. The semi-final is next."
+    assert discard.document_domain(doc) == "sports"
+
+
+def test_confidence_orders_evidence():
+    direct = confidence.score(confidence.Evidence(weight=0.8))
+    pronoun = confidence.score(confidence.Evidence(weight=0.8, source_via="pronoun"))
+    nominal = confidence.score(confidence.Evidence(weight=0.8, nominal=True))
+    hypo = confidence.score(confidence.Evidence(weight=0.8, modality="hypothetical"))
+    assert direct > pronoun and direct > nominal and direct > hypo
+    assert 0 <= hypo <= 1
+
+
+def test_needs_parse_prefilter():
+    coder = RulesCoder(actors=object())
+    assert coder.needs_parse("Troops shelled the town overnight.")
+    assert coder.needs_parse("The minister met his counterpart.")
+    assert not coder.needs_parse("The weather was pleasant and the market was busy.")
+
+
+# ---------------------------------------------------------------- coding
+@pytest.fixture(scope="module")
+def coder():
+    return RulesCoder()
+
+
+def _code(coder, text: str, published: date = date(2024, 1, 1)):
+    from flashpoint import nlp
+
+    article = Article(doc_id="t", text=text, published=published)
+    return coder.code(article, CleanText(text), nlp.segment_and_parse(text), when=published)
+
+
+def _matches(event, want: dict) -> bool:
+    if "source" in want and not (event.source.code or "").startswith(want["source"]):
+        return False
+    if "target" in want and not (event.target.code or "").startswith(want["target"]):
+        return False
+    if "cameo" in want and not event.cameo.startswith(want["cameo"]):
+        return False
+    return "modality" not in want or event.modality == want["modality"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_case(coder, case):
+    events = _code(coder, case["text"], date.fromisoformat(str(case.get("published", "2024-01-01"))))
+    got = [(e.source.code, e.cameo, e.target.code, e.modality) for e in events]
+    for want in case.get("expect", []):
+        assert any(_matches(e, want) for e in events), f"missing {want}; got {got}"
+    for bad in case.get("absent", []):
+        assert not any(_matches(e, bad) for e in events), f"unexpected {bad}; got {got}"
+    if case.get("none"):
+        assert events == [], got
+    if case.get("no_target"):
+        assert all(e.target.code is None for e in events), got
+
+
+def test_event_records(coder):
+    events = _code(coder, "Russian troops attacked Ukrainian positions near the border on Monday.")
+    assert events
+    ev = events[0]
+    assert ev.coder == f"{CODER_NAME}/{CODER_VERSION}"
+    assert ev.ontology == ONTOLOGY_VERSION
+    assert ev.plover.type == "ASSAULT"
+    assert ev.cameo_root == "19" and ev.goldstein is not None and ev.quad_class == 4
+    text = ev.sentence
+    s, e = ev.evidence.trigger
+    assert text[s:e] == "attacked"
+    assert text[slice(*ev.evidence.source)].startswith("Russian")
+    assert 0 <= ev.confidence <= 1
+
+
+def test_identical_sentences_coded_once(coder):
+    text = "Japan condemned North Korea.\n\nJapan condemned North Korea."
+    events = _code(coder, text)
+    assert len(events) == 1
+
+
+# ---------------------------------------------------------------- the reference article
+@pytest.fixture(scope="module")
+def seed_events(coder, seed_text):
+    from flashpoint import nlp
+    from flashpoint.ingest import clean
+
+    cleaned = clean(seed_text)
+    article = Article(doc_id="seed", text=seed_text, published=date(2025, 4, 17))
+    return coder.code(article, cleaned, nlp.segment_and_parse(cleaned.text), when=date(2025, 4, 17))
+
+
+def _dyads(events, root_prefixes):
+    return {
+        ((e.source.country or ""), (e.target.country or ""))
+        for e in events
+        if e.cameo.startswith(root_prefixes)
+    }
+
+
+def test_seed_threat(seed_events):
+    threats = [e for e in seed_events if e.cameo.startswith("13") and e.target.country == "USA"]
+    assert threats and all(e.source.country == "PRK" for e in threats)
+    assert any(e.cameo == "138" for e in threats)
+
+
+def test_seed_accusations(seed_events):
+    dyads = _dyads(seed_events, ("11",))
+    assert ("PRK", "USA") in dyads and ("PRK", "KOR") in dyads
+    quoted = [e for e in seed_events if e.quote is not None and e.cameo.startswith("11")]
+    assert quoted and {e.source.country for e in quoted} == {"PRK"}
+
+
+def test_seed_praise(seed_events):
+    praise = [e for e in seed_events if e.cameo == "051"]
+    assert any(e.source.code == "USAGOV" and e.target.code == "PRKGOV" for e in praise)
+
+
+def test_seed_cooperation(seed_events):
+    coop = [e for e in seed_events if e.cameo.startswith(("06", "03"))]
+    assert any(e.source.country == "KOR" and e.target.country == "USA" for e in coop)
+    intents = [e for e in coop if e.cameo.startswith("03")]
+    assert intents and all(e.modality == "intended" for e in intents)
+    assert any(e.cameo == "0312" for e in intents)
+
+
+def test_seed_no_invented_dyads(seed_events):
+    for e in seed_events:
+        if e.source.country in ("USA", "KOR") and e.cameo[:2] in ("13", "15", "17", "18", "19", "20"):
+            raise AssertionError(f"allies coded as aggressors: {e}")
+        if e.source.country == "PRK" and e.cameo[:2] in ("03", "05", "06", "07"):
+            raise AssertionError(f"North Korea coded as cooperating: {e}")
+
+
+def test_seed_captions_once(seed_events):
+    keys = [(e.source.code, e.target.code, e.cameo, e.sentence) for e in seed_events]
+    assert len(keys) == len(set(keys))
+    assert (
+        sum(
+            1
+            for e in seed_events
+            if "very smart guy" in e.sentence and e.cameo == "051" and "Getty" in e.sentence
+        )
+        <= 1
+    )
