@@ -726,28 +726,32 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
         k += 1
     live = [h for h in hits if not h.dead]
     for k, h in enumerate(live):
-        if h.dead or not h.is_agent or h.last != h.j:
+        if h.dead:
             continue
         nxt = live[k + 1] if k + 1 < len(live) else None
+        bare_agent = h.is_agent and h.last == h.j
         # sector of/for/from [the] X: "the President of the United States"
         if (
-            nxt is not None
+            bare_agent
+            and nxt is not None
             and not nxt.dead
             and _of_link(text, tokens, h.j, nxt.first)
             and _of_merge(text, tokens, h, nxt)
         ):
             continue
-        # title + unknown name: "Foreign Minister Wang Wenbin"
-        if tokens[h.i].cap and not tokens[h.j - 1].norm.endswith("s"):
-            end = h.j
+        # title + unknown name: "Foreign Minister Wang Wenbin", "Israeli President Moshe Katsav"
+        titled = bare_agent or (h.last > h.j and h.agent is not None and h.kind != "person")
+        last = tokens[h.last - 1]
+        if titled and last.cap and not last.norm.endswith("s"):
+            end = h.last
             stop = nxt.first if nxt is not None else len(tokens)
-            while end < stop and end - h.j < 3 and tokens[end].is_word and tokens[end].cap:
+            while end < stop and end - h.last < 3 and tokens[end].is_word and tokens[end].cap:
                 if not _TIGHT_RE.match(_gap(text, tokens, end, end)):
                     break
                 end += 1
-            if end > h.j and (not sentence_initial(text, tokens, h.i) or h.j - h.i > 1):
+            if end > h.last and (not sentence_initial(text, tokens, h.i) or h.last - h.i > 1):
+                h.why = f"{h.why} + name '{text[tokens[h.last].start : tokens[end - 1].end]}'"
                 h.last = end
-                h.why = f"{h.why} + name '{text[tokens[h.j].start : tokens[end - 1].end]}'"
 
 
 def _span_gap(text: str, tokens: list[Token], j: int, i: int) -> str:
@@ -773,6 +777,12 @@ def _absorb_into_person(text: str, tokens: list[Token], chain: list[_Hit], perso
     person.first = first.first
     words = " + ".join(f"'{_tok_text(text, tokens, c)}'" for c in chain)
     person.why = f"{person.why} (with {words})"
+    title = next((c for c in reversed(chain) if c.is_agent and c.agent), None)
+    if title is not None and person.agent is None and person.country and person.code == person.country:
+        # out of the role's dates, but the text gives a title: "President Obama", "former
+        # President Obama" (the agent "former president" is ELI)
+        person.code, person.agent = f"{person.country}{title.agent}", title.agent
+        person.why += f"; the title gives {title.agent}"
     for c in chain:
         c.dead = True
 
