@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashpoint.dates import (
     SentenceDates,
@@ -196,3 +198,47 @@ def test_resolution_is_fast() -> None:
         resolve_event_date(sent, published, trigger=5)
     rate = len(sentences) / (time.perf_counter() - start)
     assert rate > 2500, f"{rate:.0f} sentences/s"  # ~7-16k/s on an idle core; CI machines are shared
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+PUBLISHED = st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(published=PUBLISHED, weekday=st.integers(0, 6))
+def test_weekday_is_the_latest_such_day_not_after_publication(published: date, weekday: int) -> None:
+    got = resolve_event_date(f"Troops withdrew on {WEEKDAY_NAMES[weekday]}.", published)
+    assert got.date is not None and got.date.weekday() == weekday
+    assert 0 <= (published - got.date).days <= 6
+
+
+@settings(max_examples=300, deadline=None)
+@given(published=PUBLISHED, month=st.integers(1, 12), day=st.integers(1, 28))
+def test_month_day_is_never_after_publication_and_within_a_year(
+    published: date, month: int, day: int
+) -> None:
+    got = resolve_event_date(f"The talks collapsed on {MONTH_NAMES[month - 1]} {day}.", published)
+    assert got.date is not None and got.date <= published
+    assert published - got.date < timedelta(days=366)
+    if got.date != published:
+        assert (got.date.month, got.date.day) == (month, day)
+
+
+@settings(max_examples=200, deadline=None)
+@given(when=st.dates(min_value=date(2017, 1, 1), max_value=date(2026, 11, 25)))
+def test_weekday_agreement_recovers_the_year(when: date) -> None:
+    """A story stating "Wednesday (April 16)" alone gets the most recent fitting year."""
+    text = (
+        f"The vote took place on {WEEKDAY_NAMES[when.weekday()]} ({MONTH_NAMES[when.month - 1]} {when.day})."
+    )
+    got, how = infer_publication_date(text, today=date(2026, 11, 25))
+    assert how == "weekday-agreement" and got is not None
+    assert (got.month, got.day, got.weekday()) == (when.month, when.day, when.weekday())
+    assert got.year >= when.year  # the same calendar recurs; never an older year than the true one
