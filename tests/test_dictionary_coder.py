@@ -35,6 +35,9 @@ BLAST
 --- SAY [---] ---
 SAY {SAID SAYS}
 - * ANGRY [---]
+--- APPEAR [---] ---
+APPEAR
+- * (BEFORE {&TIES COURT}) [:173]
 --- FREE [066] ---
 FREE
 - + * FROM $  [067]
@@ -101,6 +104,8 @@ def _triples(events) -> set[tuple[str, str, str]]:
         ("France's police condemned Germany.", {("FRACOP", "DEU", "122")}),
         # the subject is inherited along an xcomp chain
         ("France is about to restore relations with Germany.", {("FRA", "DEU", "064")}),
+        # a ":b" code gives only the reverse event; grouped pattern words match in order
+        ("France appeared before the economic court of Germany.", {("DEU", "FRA", "173")}),
         # ---, +++ codes and sentence discards give no event
         ("France said Germany was angry.", set()),
         ("France blasted Germany.", set()),

@@ -157,6 +157,41 @@ CLASH
     assert p907.size == 6
 
 
+def test_petrarch2_grouping_and_reverse_codes(tmp_path: Path) -> None:
+    d = _verbs(
+        tmp_path,
+        """
+&FOOD
++FOOD
+---  ARRIVE   [040]  ---
++ANGERED_BY {}
+COME {COMING COMES CAME } [---] # OY
+- * (TO {BANNED PARTIES}) $    [1722]
+- * (BEFORE COURT)             [:173]
+- * {&FOOD AID} (FOR)          [042:043]
+""",
+    )
+    block = _block(d, "ARRIVE")
+    assert [e.code for e in block.verbs] == ["040", None]
+    assert d.lookup("angered")[0].form == ("ANGERED", "BY")
+    assert d.lookup("came")[0].entry.code is None
+    p1, p2, p3 = block.patterns
+    assert [(e.kind, e.value) for e in p1.post] == [
+        ("word", "TO"),
+        ("word", "BANNED"),
+        ("word", "PARTIES"),
+        ("source", ""),
+    ]
+    assert p2.code == ":173"
+    assert [e.value for e in p3.post] == ["&FOOD", "AID", "FOR"] and p3.code == "042:043"
+
+
+def test_unbalanced_groups(tmp_path: Path) -> None:
+    with pytest.raises(DictionaryError) as err:
+        _verbs(tmp_path, "--- COME [040] ---\nCOME\n- * (TO BORDER [154]\n")
+    assert err.value.line == 3 and "unbalanced" in err.value.problem
+
+
 def test_comments_are_skipped(tmp_path: Path) -> None:
     d = _verbs(
         tmp_path,

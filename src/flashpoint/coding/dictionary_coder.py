@@ -14,7 +14,8 @@ verbs dictionary knows:
 3. coordinated actors give one event per (source, target) pair; agents in the actor's noun
    phrase (``Gondor's government``, ``soldiers from Gondor``) are appended (``~GOV``) or
    prefixed (``NGO~``) to the actor code; agents with no actor give ``---GOV``-style codes;
-4. ``a:b`` codes give the reciprocal pair; ``---`` codes give no event; codes that are not in
+4. ``a:b`` codes give the reciprocal pair (``:b`` only the reverse event); ``---`` codes and
+   placeholders without digits (``+++``, ``###``) give no event; codes that are not in
    the CAMEO table (legacy WEIS codes) are passed through with no name/Goldstein/QuadClass.
 
 A sentence containing a discard phrase yields no events; a story-level discard phrase drops
@@ -258,7 +259,8 @@ class DictionaryCoder:
             for t in targets:
                 if s.code == t.code or (compound_pairs and s.unit is t.unit):
                     continue
-                events.append(self._event(article, ctx, s, t, forward, vs, ve, best is not None))
+                if forward:  # "[:173]" codes only the reverse event
+                    events.append(self._event(article, ctx, s, t, forward, vs, ve, best is not None))
                 if backward:
                     events.append(self._event(article, ctx, t, s, backward, vs, ve, best is not None))
         return events

@@ -14,11 +14,14 @@ are instead of asking for a conversion.  The verbs format, as used by PETRARCH 2
 * ``- pre words * post words [code]`` lines are the block's patterns: ``*`` is the verb,
   ``_`` means "the next word follows immediately", a blank allows intervening words, ``$`` is
   the source slot, ``+`` the target slot, ``%`` a compound actor, ``^`` skips a noun phrase and
-  ``&NAME`` matches any member of a synset.
+  ``&NAME`` matches any member of a synset; PETRARCH 2 dictionaries also group words as
+  ``(TO BORDER)`` (a prepositional phrase) and ``{ARMS SHIPMENT}`` (a noun phrase), which we
+  match as words in order.
 
 A code ``---`` means "no event"; ``a:b`` codes (``032:033``) describe a reciprocal pair: the
-source does ``a`` to the target and the target does ``b`` back.  Codes are kept as written
-(legacy WEIS/KEDS codes such as ``345`` or ``174K`` are passed through).
+source does ``a`` to the target and the target does ``b`` back (``:b`` codes only the
+latter).  Codes are kept as written (legacy WEIS/KEDS codes such as ``345`` or ``174K`` are
+passed through).
 
 Malformed lines raise :class:`flashpoint.errors.DictionaryError` naming the file and line.
 """
@@ -38,7 +41,7 @@ logger = logging.getLogger(__name__)
 NULL_CODE = "---"
 """The TABARI code for 'this verb/pattern produces no event'."""
 
-_CODE_RE = re.compile(r"^[0-9A-Za-z+#?\-]+(?::[0-9A-Za-z+#?\-]+)?$")
+_CODE_RE = re.compile(r"^(?:[0-9A-Za-z+#?\-]+(?::[0-9A-Za-z+#?\-]*)?|:[0-9A-Za-z+#?\-]+)$")
 _WORD_RE = re.compile(r"^[A-Z0-9'.\-/]+$")
 
 
@@ -318,6 +321,24 @@ def _pattern_elements(path: str, number: int, text: str) -> list[tuple[str, str]
     return out
 
 
+def _ungroup(path: str, number: int, body: str) -> str:
+    """PETRARCH 2 marks prepositional phrases ``(TO BORDER)`` and noun phrases
+    ``{ARMS SHIPMENT}`` in patterns; we match their words in order (blanks between them),
+    so the brackets only have to balance."""
+    depth = {"(": 0, "{": 0}
+    closing = {")": "(", "}": "{"}
+    for ch in body:
+        if ch in depth:
+            depth[ch] += 1
+        elif ch in closing:
+            depth[closing[ch]] -= 1
+            if depth[closing[ch]] < 0:
+                raise DictionaryError(path, number, f"unbalanced '{ch}' in pattern")
+    if any(depth.values()):
+        raise DictionaryError(path, number, "unbalanced '(' or '{' in pattern")
+    return re.sub(r"[(){}]", " ", body)
+
+
 def _element(path: str, number: int, token: str, adjacent: bool) -> PatternElement:
     if token == "$":
         return PatternElement("source", "", adjacent)
@@ -339,6 +360,7 @@ def _element(path: str, number: int, token: str, adjacent: bool) -> PatternEleme
 
 def _parse_pattern(path: str, number: int, text: str, code: str | None) -> VerbPattern:
     body = text.strip()[1:]  # drop the leading '-'
+    body = _ungroup(path, number, body)
     body = body.replace("_ ", " ")  # PETRARCH: a trailing '_' before a blank is a blank
     if body.count("*") != 1:
         raise DictionaryError(path, number, "a pattern needs exactly one '*' for the verb")
@@ -433,8 +455,6 @@ def read_verb_dictionary(path: str | Path) -> VerbDictionary:
             if cur is None or not cur["verbs"]:
                 raise DictionaryError(p, number, "pattern outside a verb block")
             body, code = _split_code(p, number, s)
-            if "{" in body:
-                continue  # TABARI legacy construct PETRARCH ignores too
             pat = _parse_pattern(p, number, body, code)
             for el in pat.pre + pat.post:
                 if el.kind == "synset":
