@@ -388,3 +388,80 @@ def test_cli_lookup_json(tmp_path: Path):
     assert out.exit_code == 0 and "USAGOV" in out.output
     out = runner.invoke(actors_group, ["lookup", "Trump", "--date", "2019-13-01"])
     assert out.exit_code != 0
+
+
+def test_titles_do_not_swallow_days(d: ActorDictionary):
+    ms = d.find_mentions("South Korea's Defense Ministry Tuesday said the drills would go on.")
+    assert [m.text for m in ms] == ["South Korea's Defense Ministry"]
+    ms = d.find_mentions("Foreign Minister Wang Wenbin On Monday spoke.")
+    assert [m.text for m in ms] == ["Foreign Minister Wang Wenbin"]
+
+
+def test_pronoun_he_prefers_people(d: ActorDictionary):
+    ctx = ReferenceContext()
+    text = "President Trump met Japanese troops in Tokyo. He praised them."
+    d.find_mentions(text, SEED_DATE, ctx)
+    he = ctx.resolve_pronoun("He", before=text.index("He praised"))
+    assert he is not None and he.text == "President Trump"
+    them = ctx.resolve_pronoun("them", before=text.index("them"))
+    assert them is not None and them.actor.code == "JPNMIL"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(
+    [
+        "US",
+        "us",
+        "the",
+        "North",
+        "Korea",
+        "Korea's",
+        "’s",
+        "Kim",
+        "Jong-Un",
+        "and",
+        "Indian",
+        "Pakistani",
+        "troops",
+        "President",
+        "of",
+        "United",
+        "States",
+        ",",
+        ".",
+        "Côte",
+        "d’Ivoire",
+        "Jordan",
+        "Michael",
+        "police",
+        "Defense",
+        "Ministry",
+        "the country",
+        "it",
+        "U.S.",
+        "UN",
+        "WHO",
+        "who",
+        "'",
+        "-",
+        "é",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORDS, max_size=25), st.booleans())
+def test_find_mentions_invariants(words: list[str], with_context: bool):
+    d = ActorDictionary.default()
+    text = " ".join(words)
+    ctx = ReferenceContext() if with_context else None
+    ms = d.find_mentions(text, SEED_DATE, ctx)
+    for m in ms:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end] == m.text
+        assert m.actor.code
+    for a, b in zip(ms, ms[1:], strict=False):
+        assert a.end <= b.start or (a.start, a.end) == (b.start, b.end)

@@ -113,21 +113,30 @@ class ReferenceContext:
         if not recs:
             return None
 
-        def fits(r: _Record) -> bool:
-            kind = r.mention.actor.kind
+        def tiers(r: _Record) -> int:
+            """0 = best fit for the pronoun, higher = weaker, 9 = incompatible."""
+            a = r.mention.actor
             if p in _IT:
-                return not r.plural and kind in ("country", "igo", "group", "sector", "region")
+                if r.plural:
+                    return 9
+                return 0 if a.kind in ("country", "igo", "group", "region") and a.agent is None else 1
             if p in _THEY:
-                return r.plural or kind in ("group", "igo")
+                return 0 if r.plural else (1 if a.kind in ("group", "igo") else 2)
             if p in _PERSON:
-                return kind == "person" or (
-                    kind in ("country", "sector") and not r.plural and r.mention.actor.agent is not None
-                )
-            return True
+                if a.kind == "person":
+                    return 0
+                return 1 if not r.plural and a.agent is not None else 9
+            return 0
 
+        best: tuple[int, _Record] | None = None
         for r in reversed(recs):
-            if fits(r):
-                return r.mention
+            t = tiers(r)
+            if t < 9 and (best is None or t < best[0]):
+                best = (t, r)
+                if t == 0:
+                    break
+        if best is not None:
+            return best[1].mention
         return recs[-1].mention
 
 

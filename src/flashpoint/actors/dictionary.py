@@ -210,6 +210,78 @@ _REPRESENTATIVE = frozenset(
 _CONJ_RE = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|&)\s*$", re.IGNORECASE)
 _TIGHT_RE = re.compile(r"^[\s\-]*$")
 _OF_PREPS = frozenset({"of", "for", "from"})
+_NOT_NAME = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "the",
+        "on",
+        "in",
+        "and",
+        "but",
+        "or",
+        "said",
+        "says",
+        "told",
+        "at",
+        "of",
+        "for",
+        "with",
+        "by",
+        "from",
+        "this",
+        "that",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+    ]
+)
+"""Capitalised words that follow a title without being a name ("the Defense Ministry Tuesday")."""
+_INSTITUTION_HEADS = frozenset(
+    [
+        "ministry",
+        "ministries",
+        "department",
+        "office",
+        "court",
+        "parliament",
+        "government",
+        "administration",
+        "council",
+        "assembly",
+        "agency",
+        "service",
+        "services",
+        "forces",
+        "army",
+        "navy",
+        "police",
+        "military",
+        "media",
+        "committee",
+    ]
+)
+"""Sector heads that name an institution, not a person: no name follows them."""
 
 
 @dataclass
@@ -230,6 +302,7 @@ class _Hit:
     first: int = -1  # first token of the final span (after composition)
     last: int = -1  # token after the final span
     dead: bool = False
+    plural: bool | None = None  # set when composition takes the number from a sector noun
 
     @property
     def role(self) -> str:
@@ -570,7 +643,8 @@ def _plurals(hits: Sequence[_Hit], tokens: list[Token], text: str) -> dict[tuple
     for h in _live(hits):
         strip = tokens[h.first].norm == "the" and h.first < h.last - 1 and h.role != "reference"
         first = h.first + 1 if strip else h.first
-        out[(tokens[first].start, tokens[h.last - 1].end)] = h.entry.plural or _ends_plural(h, tokens)
+        plural = h.plural if h.plural is not None else h.entry.plural or _ends_plural(h, tokens)
+        out[(tokens[first].start, tokens[h.last - 1].end)] = plural
     return out
 
 
@@ -681,6 +755,7 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
                     for g in group:
                         code, country, ag = _combine(g, agent)
                         g.code, g.country, g.agent = code, country, ag
+                        g.plural = agent.entry.plural
                         g.why = f"{g.why} + shared sector '{_tok_text(text, tokens, agent)}' ({agent.agent})"
                     group[-1].last = agent.j
                     agent.dead = True
@@ -717,6 +792,7 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
                 code, country, ag = _combine(h, nxt)
                 h.why = f"{h.why} + sector '{_tok_text(text, tokens, nxt)}' ({nxt.agent})"
                 h.code, h.country, h.agent = code, country, ag
+                h.plural = nxt.entry.plural
                 if h.kind == "person":
                     h.kind, h.name = "country", f"{h.country} {nxt.agent}"
                 h.last = nxt.j
@@ -742,10 +818,16 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
         # title + unknown name: "Foreign Minister Wang Wenbin", "Israeli President Moshe Katsav"
         titled = bare_agent or (h.last > h.j and h.agent is not None and h.kind != "person")
         last = tokens[h.last - 1]
-        if titled and last.cap and not last.norm.endswith("s"):
+        if titled and last.cap and not last.norm.endswith("s") and last.norm not in _INSTITUTION_HEADS:
             end = h.last
             stop = nxt.first if nxt is not None else len(tokens)
-            while end < stop and end - h.last < 3 and tokens[end].is_word and tokens[end].cap:
+            while (
+                end < stop
+                and end - h.last < 3
+                and tokens[end].is_word
+                and tokens[end].cap
+                and tokens[end].norm not in _NOT_NAME
+            ):
                 if not _TIGHT_RE.match(_gap(text, tokens, end, end)):
                     break
                 end += 1
@@ -806,6 +888,8 @@ def _of_merge(text: str, tokens: list[Token], h: _Hit, x: _Hit) -> bool:
     else:
         return False
     x.code, x.country, x.agent = code, country, ag
+    if not x.is_agent:
+        x.plural = h.entry.plural
     x.why = f"'{_tok_text(text, tokens, h)}' of {x.why}"
     x.first = h.first
     if x.is_agent:
