@@ -418,3 +418,37 @@ def test_postgres_migrates_an_old_store_and_loads_parquet(
         pg.load_parquet(tmp_path / "bundle")
         pg.load_parquet(tmp_path / "bundle")
         assert pg.count() == len(records) + 1
+
+
+@pytest.mark.slow
+def test_real_coder_corpus_written_twice(tmp_path: Path, results: list[CodingResult]) -> None:
+    """The 200-article corpus through the real pipeline, stored twice: nothing duplicates,
+    and the SQL analytics agree with their pure-Python twins on real coder output."""
+    import importlib.util
+
+    if importlib.util.find_spec("flashpoint.pipeline") is None:
+        pytest.skip("flashpoint.pipeline (the real coder) is not available yet")
+    import flashpoint
+    from flashpoint.analytics import AlertOptions, alerts, alerts_sql, dyad_series, dyad_series_sql
+
+    articles = [r.article for r in results]
+    with open_store(tmp_path / "real.duckdb") as store:
+        store.write(flashpoint.code_articles(articles))
+        first = store.stats()
+        assert first["articles"] >= 200 and first["events"] > 100
+        store.write(flashpoint.code_articles(articles))
+        assert store.stats() == first
+        records = store.events(limit=None)
+        for a, b in (("PRK", "USA"), ("CHN", "JPN"), ("RUS", "UKR")):
+            for by in ("day", "week"):
+                sql, python = dyad_series_sql(store.duckdb, a, b, by), dyad_series(records, a, b, by)
+                assert [p["period"] for p in sql] == [p["period"] for p in python]
+                assert [p["events"] for p in sql] == [p["events"] for p in python]
+                assert [p["goldstein_sum"] for p in sql] == pytest.approx(
+                    [p["goldstein_sum"] for p in python]
+                )
+        options = AlertOptions(window=5, threshold=1.5, min_events=1)
+        sql_alerts, py_alerts = alerts_sql(store.duckdb, options), alerts(records, options)
+        assert [(a["dyad"], a["period"], a["event_ids"]) for a in sql_alerts] == [
+            (a["dyad"], a["period"], a["event_ids"]) for a in py_alerts
+        ]
