@@ -83,6 +83,7 @@ NOUN_TARGET_PREPS = (
     "upon",
     "between",
     "in",
+    "from",
 )
 LOCATIVE_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
 TARGETLESS_ROOTS = frozenset({"14", "15"})
@@ -123,6 +124,7 @@ MILITARY_SPECIFIC = {
     "023": "0232",
     "103": "1032",
 }
+OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
 _SPACE_RE = re.compile(r"\W+")
 
@@ -341,7 +343,11 @@ class _Sentence:
 
     def _match(self, tok: Any) -> Entry | None:
         if tok.pos_ == "VERB":
-            particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "agent") and self._in(c)}
+            particles = {
+                c.lower_
+                for c in tok.children
+                if c.dep_ in ("prt", "prep", "agent") and self._in(c) and c.i > tok.i
+            }
             objects = set()
             for c in tok.children:
                 if c.dep_ in ("dobj", "nsubjpass", "dative", "attr", "oprd") and self._in(c):
@@ -595,14 +601,20 @@ class _Sentence:
         """Drop candidates that are the event's own source (a target must be someone else)."""
         return [p for p in found if p.code not in self.exclude]
 
-    def verb_target(self, verb: Any, root: str, passive: bool) -> list[Party]:
+    def verb_target(self, verb: Any, root: str, passive: bool, particle: str = "") -> list[Party]:
         if passive:
             subj = self._children(verb, "nsubjpass")
             return self._keep(self.parties(subj[0])) if subj else []
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and self._in(verb.head):
             return self._keep(self.parties(verb.head))
+        if particle and particle not in ("out", "up", "down", "off", "back", "over"):
+            found = self._prep_targets(verb, (particle,))
+            if found:
+                return found
         for dep in ("dative", "dobj"):
             for c in self._children(verb, dep):
+                if self._own_possession(c):
+                    continue  # "withdrew its troops from X": the troops are not the target
                 found = self._keep(self.parties(c, allow_owned=root in ("11", "12", "13")))
                 if not found and (c.i in self.consumed or c.i in self.entries):
                     found = self._prep_targets(c, NOUN_TARGET_PREPS)
@@ -614,6 +626,21 @@ class _Sentence:
         if root in LOCATIVE_ROOTS:
             return self._prep_targets(verb, ("in",))
         return []
+
+    def _own_possession(self, tok: Any) -> bool:
+        for c in tok.children:
+            if (
+                c.dep_ == "poss"
+                and _is_pronoun(c)
+                and c.lower_ in ("its", "their", "his", "her", "our", "my")
+            ):
+                resolved = self._pronoun(c)
+                return any(
+                    p.code in self.exclude
+                    or (p.ref.country and any((x or "").startswith(p.ref.country) for x in self.exclude))
+                    for p in resolved
+                )
+        return False
 
     def _prep_targets(self, tok: Any, preps: Iterable[str]) -> list[Party]:
         by_prep: dict[str, list[Any]] = {}
@@ -740,9 +767,16 @@ class _Sentence:
             tok = self.ps.span.doc[i]
             if i in self.consumed:
                 continue
+            if self._obliged(tok) is not None:
+                continue  # "X must withdraw": coded as a demand on X by _obligations
             frame, speech = self.governor(tok)
             if frame is not None:
                 frame_heads.add(frame.token.i)
+                if frame.kind == "intent":  # "refused to commit to aid": the outer frame decides
+                    outer, _ = self.governor(frame.token)
+                    if outer is not None and outer.kind in ("refuse", "appeal", "demand"):
+                        frame_heads.add(outer.token.i)
+                        frame = outer
             plans.append((tok, entry, frame, speech))
         for tok, entry, frame, speech in plans:
             if tok.i in frame_heads and tok.i in self.entries and not self._self_frame(tok, frame_heads):
@@ -752,7 +786,66 @@ class _Sentence:
             events.extend(self._code_trigger(tok, entry, frame, speech))
         events.extend(self._evaluations())
         events.extend(self._quoted_judgements())
+        events.extend(self._obligations())
         return events
+
+    def _obliged(self, tok: Any) -> Any | None:
+        """The reporting verb when ``tok`` heads (or is the object of the head of) a reported
+        "must/should" clause ("Britain said Libya must hand over the suspects")."""
+        verb = tok
+        if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and self._in(tok.head):
+            verb = tok.head
+        if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
+            return None
+        head = verb.head
+        if verb.dep_ == "ccomp" and self._in(head) and (self._frames(head) & {"speech", "demand"}):
+            return head
+        return None
+
+    def _obligations(self) -> list[Event]:
+        """Reported obligations are demands: speaker -> the obliged clause's subject."""
+        out: list[Event] = []
+        for verb in self.tokens:
+            if verb.pos_ not in ("VERB", "AUX") or verb.dep_ != "ccomp":
+                continue
+            speech = self._obliged(verb)
+            if speech is None:
+                continue
+            subj = self._children(verb, "nsubj", "nsubjpass")
+            if not subj:
+                continue
+            content = None
+            if verb.i in self.entries:
+                content = verb
+            else:
+                for c in self._children(verb, "dobj", "xcomp"):
+                    if c.i in self.entries:
+                        content = c
+            code = self.lex.compose("demand", self.entries[content.i].cameo) if content is not None else "100"
+            sources, _ = self.subject(speech)
+            if not sources:
+                continue
+            self.exclude = {p.code for p in sources}
+            targets = self._keep(self.parties(subj[0]))
+            self.exclude = set()
+            if not targets:
+                continue
+            weight = self.entries[content.i].weight if content is not None else 0.6
+            out.extend(
+                self._emit(
+                    content or verb,
+                    code or "100",
+                    weight,
+                    sources,
+                    targets,
+                    "asserted",
+                    False,
+                    self._clause_depth(speech),
+                    True,
+                    self._quote_for(verb),
+                )
+            )
+        return out
 
     def _self_frame(self, tok: Any, frame_heads: set[int]) -> bool:
         """Allegation verbs are events themselves even when they govern a complement."""
@@ -768,11 +861,15 @@ class _Sentence:
         composed = False
         # negation: drop, except "has not ruled out" and negated complements of appeals
         if mod.negated and frame is None:
-            return []
+            if (mod.future or mod.would) and code[:2] in COOPERATIVE_ROOTS | {"03"}:
+                frame = _Frame("refuse", tok)  # "will not meet", "would not allow": a refusal
+                mod = replace(mod, negated=False)
+            else:
+                return []
         if "allege" in self._frames(tok):
             code = self._allegation_code(tok, code)
         if frame is not None:
-            fmod = modality_of(frame.token, self.inside)
+            fmod = modality_of(frame.token, self.inside) if frame.token is not tok else mod
             if fmod.negated:
                 return []
             kind = frame.kind
@@ -829,7 +926,10 @@ class _Sentence:
         elif nominal:
             targets = self.noun_target(tok)
         else:
-            targets = self.verb_target(tok, code[:2], passive)
+            targets = []
+            if self._frames(tok) & {"appeal", "demand"}:
+                targets = self._addressee(tok)
+            targets = targets or self.verb_target(tok, code[:2], passive, entry.particle)
         self.exclude = set()
         if not sources:
             return []
