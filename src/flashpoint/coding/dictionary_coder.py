@@ -903,14 +903,45 @@ def _one_sentence(parsed: list[Any]) -> list[Any]:
     return [type(first)(sentence, span, first.base)]
 
 
-def load_petrarch_dictionaries(dictionaries_dir: str | Path) -> DictionaryCoder:
-    """A DictionaryCoder over the four validation dictionaries of a PETRARCH suite folder."""
+_DEFAULT_FILES = {
+    "Verbfile": "PETR.Validate.verbs.txt",
+    "Actorfile": "PETR.Validate.actors.txt",
+    "Agentfile": "PETR.Validate.agents.txt",
+    "Discardfile": "PETR.Validate.discards.txt",
+}
+
+
+def petrarch_dictionary_files(records_path: str | Path | None) -> dict[str, str]:
+    """The dictionary file names a records file's ``<Environment>`` names (``Verbfile``,
+    ``Actorfile``, ``Agentfile``, ``Discardfile``), defaulting to the validation suite's."""
+    names = dict(_DEFAULT_FILES)
+    if records_path is not None:
+        try:
+            root = ET.parse(str(records_path)).getroot()
+        except (OSError, ET.ParseError) as exc:
+            raise EvaluationError(f"{records_path}: cannot read PETRARCH records: {exc}") from exc
+        for tag in names:
+            value = root.findtext(f".//Environment/{tag}")
+            if value and value.strip():
+                names[tag] = value.strip()
+    return names
+
+
+def load_petrarch_dictionaries(
+    dictionaries_dir: str | Path, records_path: str | Path | None = None
+) -> DictionaryCoder:
+    """A DictionaryCoder over the verbs, actors, agents and discards of a PETRARCH suite folder
+    (file names from the records' ``<Environment>`` when ``records_path`` is given)."""
     from flashpoint.actors import ActorDictionary
 
     d = Path(dictionaries_dir)
-    actors = ActorDictionary.from_tabari(d / "PETR.Validate.actors.txt", d / "PETR.Validate.agents.txt")
-    verbs = read_verb_dictionary(d / "PETR.Validate.verbs.txt")
-    discards = read_discards(d / "PETR.Validate.discards.txt")
+    names = petrarch_dictionary_files(records_path)
+    for tag, name in names.items():
+        if not (d / name).exists():
+            raise EvaluationError(f"{d / name}: {tag} named for the PETRARCH records is missing")
+    actors = ActorDictionary.from_tabari(d / names["Actorfile"], d / names["Agentfile"])
+    verbs = read_verb_dictionary(d / names["Verbfile"])
+    discards = read_discards(d / names["Discardfile"])
     return DictionaryCoder(actors, verbs, discards)
 
 
@@ -931,7 +962,7 @@ def evaluate_petrarch(
     records, include = read_petrarch_records(records_path)
     if include:
         records = [r for r in records if r.category in include]
-    coder = coder or load_petrarch_dictionaries(dictionaries_dir)
+    coder = coder or load_petrarch_dictionaries(dictionaries_dir, records_path)
     parsed_all = [_one_sentence(p) for p in nlp.segment_and_parse_many([r.text for r in records])]
     per_cat: dict[str, dict[str, int]] = {}
     total = {"records": 0, "expected": 0, "hit": 0, "predicted": 0, "extra": 0, "exact": 0,
