@@ -1,0 +1,370 @@
+"""Fault injection: kill -9 mid-run, full disk, read-only output, a Dask worker killed (issue 10).
+
+The promises under test: a crashed run resumed with ``--resume`` ends with exactly the store a
+clean run makes (event for event); a write that cannot complete (no space, read-only) is a
+clear ``StoreError``/CLI error and leaves the store as it was; a Dask worker dying mid-run only
+costs a redo of its partition.  Real faults are used where the sandbox allows (SIGKILL, a 3 MB
+tmpfs, a read-only remount); where it does not (not root), the test skips and the simulated
+``ENOSPC`` test still runs.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import shutil
+import signal
+import string
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from flashpoint.errors import StoreError
+from flashpoint.models import (
+    ActorRef,
+    Article,
+    CleanText,
+    CodingError,
+    CodingResult,
+    Event,
+    Evidence,
+    Plover,
+    Sentence,
+)
+from flashpoint.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+COUNTRIES = (
+    "North Korea",
+    "South Korea",
+    "Japan",
+    "China",
+    "Russia",
+    "Ukraine",
+    "Iran",
+    "Israel",
+    "India",
+    "Pakistan",
+    "France",
+    "Germany",
+)
+ACTIONS = (
+    "{a} fired a missile toward {b} on {d}, officials said.",
+    "{a} signed a trade agreement with {b} on {d}.",
+    "{a} warned {b} on {d} against further provocations.",
+    "{a} accused {b} of violating the ceasefire on {d}.",
+    "Officials from {a} met their counterparts from {b} on {d} to discuss border security.",
+    "{a} expelled diplomats from {b} on {d}.",
+)
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def generated_articles(n: int) -> list[dict[str, str]]:
+    """``n`` small, deterministic news-like articles (two or three sentences each)."""
+    rows = []
+    for i in range(n):
+        a = COUNTRIES[i % len(COUNTRIES)]
+        b = COUNTRIES[(i * 5 + 3) % len(COUNTRIES)]
+        if a == b:
+            b = COUNTRIES[(i + 1) % len(COUNTRIES)]
+        first = ACTIONS[i % len(ACTIONS)].format(a=a, b=b, d=DAYS[i % len(DAYS)])
+        second = ACTIONS[(i + 2) % len(ACTIONS)].format(a=b, b=a, d=DAYS[(i + 1) % len(DAYS)])
+        text = f"Report {i}\n\n{first} {second}"
+        if i % 3 == 0:
+            text += f"\n\nThe statement, number {i}, was issued in the capital."
+        rows.append({"id": f"gen-{i:04d}", "text": text, "published": f"2025-03-{1 + i % 28:02d}"})
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def store_snapshot(db: str | Path) -> dict[str, object]:
+    """What must survive a fault: event ids, event rows (minus write times), articles, errors."""
+    with open_store(str(db), read_only=True) as store:
+        events = store.query("SELECT * FROM events ORDER BY event_id")
+        for row in events:
+            row.pop("written_at", None)
+        articles = store.query("SELECT doc_id, text FROM articles ORDER BY doc_id")
+        errors = store.query("SELECT doc_id, stage, reason FROM errors ORDER BY doc_id, stage")
+        sentences = store.query("SELECT doc_id, sentence_index, text FROM sentences ORDER BY 1, 2")
+    return {
+        "event_ids": [r["event_id"] for r in events],
+        "events": events,
+        "articles": articles,
+        "sentences": sentences,
+        "errors": errors,
+    }
+
+
+def synthetic_result(i: int, pad: int = 0) -> CodingResult:
+    """A coded article built by hand (no spaCy): for store faults only the rows matter."""
+    text = f"North Korea fired a missile toward Japan, report {i}." + " filler" * pad
+    doc_id = f"syn-{i:04d}"
+    event = Event(
+        doc_id=doc_id,
+        sentence_index=0,
+        sentence=text,
+        source=ActorRef(text="North Korea", name="North Korea", code="PRK", country="PRK"),
+        target=ActorRef(text="Japan", name="Japan", code="JPN", country="JPN"),
+        cameo="190",
+        cameo_root="19",
+        cameo_name="Use conventional military force",
+        goldstein=-10.0,
+        quad_class=4,
+        plover=Plover(type="ASSAULT"),
+        evidence=Evidence(source=(0, 11), trigger=(12, 17), target=(38, 43)),
+    )
+    return CodingResult(
+        article=Article(doc_id=doc_id, text=text),
+        clean=CleanText(text, ((0, 0, len(text)),)),
+        sentences=(Sentence(0, text, 0, len(text)),),
+        events=(event,),
+    )
+
+
+def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PY, "-m", "flashpoint", *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+    )
+
+
+# --- read-only output -----------------------------------------------------------------------
+
+
+def test_write_to_read_only_store_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "ro.duckdb"
+    with open_store(db) as store:
+        store.write([synthetic_result(i) for i in range(5)])
+    before = store_snapshot(db)
+    with open_store(db, read_only=True) as store, pytest.raises(StoreError, match="read-only"):
+        store.write([synthetic_result(i) for i in range(5, 9)])
+    assert store_snapshot(db) == before
+
+
+@contextmanager
+def tmpfs(path: Path, size: str) -> Iterator[Path]:
+    """A real small filesystem (root only); skips the test where mounting is not allowed."""
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def test_read_only_filesystem_gives_a_clear_cli_error_and_keeps_the_store(tmp_path: Path) -> None:
+    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(3))
+    with tmpfs(tmp_path / "ro", "8m") as mnt:
+        db = mnt / "events.duckdb"
+        with open_store(db) as store:
+            store.write([synthetic_result(i) for i in range(4)])
+        before = store_snapshot(db)
+        remount = subprocess.run(["mount", "-o", "remount,ro", str(mnt)], capture_output=True)
+        if remount.returncode != 0:
+            pytest.skip("cannot remount read-only")
+        done = run_cli("code", str(inputs), "--db", str(db), "-q", "-o", str(tmp_path / "out.jsonl"))
+        assert done.returncode == 2, done.stderr
+        assert "error:" in done.stderr and "Traceback" not in done.stderr
+        assert "read-only" in done.stderr.lower() or "read only" in done.stderr.lower()
+        assert store_snapshot(db) == before
+
+
+# --- full disk ------------------------------------------------------------------------------
+
+
+def test_full_disk_rolls_back_and_store_keeps_previous_content(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "small", "3m") as mnt:
+        db = mnt / "events.duckdb"
+        store = open_store(db)
+        store.write([synthetic_result(i) for i in range(20)])
+        before = store.stats()
+        with pytest.raises(StoreError, match="No space left|rolled back"):
+            store.write([synthetic_result(100 + i, pad=30_000) for i in range(50)])
+        assert store.stats() == before  # the connection still answers, with the old rows
+        store.close()
+        with open_store(db, read_only=True) as reopened:
+            assert reopened.stats() == before
+            assert {r["doc_id"] for r in reopened.query("SELECT doc_id FROM articles")} == {
+                f"syn-{i:04d}" for i in range(20)
+            }
+
+
+def test_full_disk_gives_a_clear_cli_error(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    # incompressible, space-free padding: cheap to code (cut, never parsed as prose), big to store
+    big = [
+        {
+            "id": f"big-{i}",
+            "text": f"Japan protested to China on Monday, report {i}.\n\n"
+            + "".join(rng.choice(string.ascii_letters) for _ in range(400_000)),
+        }
+        for i in range(4)
+    ]
+    inputs = write_jsonl(tmp_path / "big.jsonl", big)
+    with tmpfs(tmp_path / "full", "2m") as mnt:
+        db = mnt / "events.duckdb"
+        done = run_cli(
+            "code", str(inputs), "--db", str(db), "-q", "-o", str(tmp_path / "out.jsonl"), timeout=120
+        )
+        assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+        assert "No space left on device" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_simulated_enospc_mid_write_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without privileges for a tmpfs: the bulk insert of events fails after articles went in."""
+    from flashpoint.store.duck import DuckDBStore
+
+    db = tmp_path / "events.duckdb"
+    with open_store(db) as store:
+        store.write([synthetic_result(i) for i in range(10)])
+    before = store_snapshot(db)
+    real_insert = DuckDBStore._insert
+
+    def failing_insert(self: DuckDBStore, table: str, rows: list[dict[str, object]]) -> None:
+        if table == "events":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_insert(self, table, rows)
+
+    monkeypatch.setattr(DuckDBStore, "_insert", failing_insert)
+    with open_store(db) as store, pytest.raises(StoreError, match="No space left on device"):
+        store.write([synthetic_result(i) for i in range(5, 15)])  # replaces 5..9, adds 10..14
+    monkeypatch.undo()
+    assert store_snapshot(db) == before
+
+
+def test_errors_of_a_batch_reach_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "events.duckdb"
+    bad = CodingResult(
+        article=Article(doc_id="bad-1", text=""),
+        error=CodingError("bad-1", "clean", "empty text", "in.jsonl:2"),
+    )
+    with open_store(db) as store:
+        store.write([synthetic_result(1), bad])
+        assert store.errors()[0]["doc_id"] == "bad-1"
+        assert (store.errors()[0]["stage"], store.errors()[0]["reason"]) == ("clean", "empty text")
+
+
+# --- kill -9 and --resume -----------------------------------------------------------------
+
+
+def _start_killable(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [PY, "-m", "flashpoint", "-vv", *args], stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT
+    )
+
+
+def _kill_after_first_store_write(proc: subprocess.Popen[bytes], log: Path, timeout: float = 240) -> None:
+    """SIGKILL the run as soon as the store has committed a first batch (its debug log says so)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"run ended before it could be killed: {log.read_text(errors='replace')[-2000:]}")
+        if b"flashpoint.store.base: stored" in log.read_bytes():
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            return
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail("no store write within the timeout")
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
+    rows = generated_articles(160)
+    rows.insert(40, {"id": "empty-1", "text": "   "})  # an error record must survive too
+    inputs = write_jsonl(tmp_path / "big.jsonl", rows)
+
+    clean_db = tmp_path / "clean.duckdb"
+    done = run_cli("code", str(inputs), "--db", str(clean_db), "-q", "-o", os.devnull)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    db = tmp_path / "crashed.duckdb"
+    log = tmp_path / "run.log"
+    proc = _start_killable(["code", str(inputs), "--db", str(db), "-o", os.devnull], log)
+    _kill_after_first_store_write(proc, log)
+    assert proc.returncode == -signal.SIGKILL
+    partial = store_snapshot(db)  # a killed run leaves a store that opens, with whole articles
+    assert 0 < len(partial["articles"]) < len(rows) - 1
+    stored = {r["doc_id"] for r in partial["articles"]}
+    assert {r["doc_id"] for r in partial["sentences"]} <= stored
+
+    done = run_cli("code", str(inputs), "--db", str(db), "--resume", "-q", "-o", os.devnull)
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected, resumed = store_snapshot(clean_db), store_snapshot(db)
+    assert expected["event_ids"], "the generated corpus must produce events"
+    assert resumed["event_ids"] == expected["event_ids"]
+    assert resumed["events"] == expected["events"]
+    assert resumed["articles"] == expected["articles"]
+    assert resumed["sentences"] == expected["sentences"]
+    assert resumed["errors"] == expected["errors"]
+    assert [e["doc_id"] for e in expected["errors"]] == ["empty-1"]
+
+
+# --- a Dask worker killed -----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_dask_worker_killed_mid_run_redoes_its_partition(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import Client, LocalCluster
+
+    from flashpoint.config import Settings
+    from flashpoint.distributed import run_dask
+    from flashpoint.ingest import read_inputs
+    from flashpoint.pipeline import Pipeline
+
+    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(48))
+    local_db = tmp_path / "local.duckdb"
+    with open_store(local_db) as store:
+        store.write(Pipeline(Settings()).code_articles(read_inputs([inputs])))
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    killed: list[int] = []
+
+    def kill_one_worker(summary: object) -> None:
+        if killed:
+            return
+        pids = client.run(os.getpid)  # {worker address: pid}
+        pid = sorted(pids.values())[0]
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    try:
+        summary = run_dask(
+            read_inputs([inputs]),
+            Settings(),
+            str(tmp_path / "dask.duckdb"),
+            scheduler=cluster.scheduler_address,
+            partition_size=4,
+            on_progress=kill_one_worker,
+        )
+    finally:
+        client.close()
+        cluster.close()
+    assert killed, "a worker was killed while partitions were in flight"
+    assert summary.partitions == 12
+    assert summary.articles == 48
+    local, dask = store_snapshot(local_db), store_snapshot(tmp_path / "dask.duckdb")
+    assert local["event_ids"]
+    assert dask["event_ids"] == local["event_ids"]
+    assert dask["events"] == local["events"]
+    assert dask["articles"] == local["articles"]
+    shutil.rmtree(tmp_path / "dask.duckdb.parts", ignore_errors=True)
