@@ -131,3 +131,19 @@ def test_similarity_helpers() -> None:
 def test_unknown_method() -> None:
     with pytest.raises(ConfigError):
         dedup([], "fuzzy")
+
+
+def test_daily_reports_do_not_chain_into_one_cluster(truth) -> None:
+    records, _, _ = truth
+    a = next(r for r in records if r["cameo"] == "195")
+    start = date.fromisoformat(a["date"])
+    daily = [
+        dict(a, event_id=f"d{i}", doc_id=f"day{i}", date=(start + timedelta(days=i)).isoformat())
+        for i in range(10)
+    ]
+    out = dedup(daily, "cluster")
+    assert len(out) == 5
+    for cluster in out:
+        dates = [date.fromisoformat(m["date"]) for m in cluster["mentions"]]
+        assert (max(dates) - min(dates)).days <= 1
+    assert len(dedup(daily, "cluster", ClusterOptions(max_days=3))) == 3

@@ -9,7 +9,8 @@
   code on the same date (``exact_day``), or dates within ``max_days`` of each other and
   similar sentences: Jaccard of word sets over normalised text, without the words naming
   the two actors (outlets name them differently: "Seoul" / "South Korea"), at least
-  ``min_similarity``.  Each connected group becomes one event.
+  ``min_similarity``.  Clusters are built greedily in date order and span at most
+  ``max_days`` (no chaining across weeks of similar daily reports); each becomes one event.
 
 Every output event is the group's representative record (highest confidence, then earliest
 date, then smallest ``event_id``) plus ``mentions`` (each merged event's ``doc_id``,
@@ -141,15 +142,37 @@ def _action_tokens(record: dict[str, Any]) -> frozenset[str]:
     return normalise_tokens(record.get("sentence")) - actors
 
 
-def _find(parent: list[int], i: int) -> int:
-    """Union-find root with path halving."""
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
+def _cluster_bucket(bucket: list[dict[str, Any]], opts: ClusterOptions) -> list[list[int]]:
+    """Clusters (member indexes, anchor first) of one date-sorted (dyad, root) bucket."""
+    days = [event_day(r) for r in bucket]
+    tokens = [_action_tokens(r) for r in bucket]
+    codes = [r.get("cameo") for r in bucket]
+
+    def linked(i: int, j: int) -> bool:
+        if opts.exact_day and days[i] == days[j] and codes[i] == codes[j]:
+            return True
+        return jaccard(tokens[i], tokens[j]) >= opts.min_similarity
+
+    members: list[list[int]] = []
+    open_clusters: list[int] = []
+    for i, day in enumerate(days):
+        open_clusters = [c for c in open_clusters if (day - days[members[c][0]]).days <= opts.max_days]  # type: ignore[operator]
+        home = next((c for c in open_clusters if any(linked(i, j) for j in members[c])), None)
+        if home is None:
+            members.append([i])
+            open_clusters.append(len(members) - 1)
+        else:
+            members[home].append(i)
+    return members
 
 
 def _clusters(events: list[dict[str, Any]], opts: ClusterOptions) -> list[dict[str, Any]]:
+    """Greedy clustering in date order: an event joins the oldest open cluster it links to.
+
+    A cluster stays open for ``max_days`` after its first event, so a dyad reported in the
+    same words every day (daily shelling) makes one cluster per few days, not one chained
+    cluster spanning months as single-link clustering would.
+    """
     buckets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     out: list[dict[str, Any]] = []
     for record in events:
@@ -160,22 +183,7 @@ def _clusters(events: list[dict[str, Any]], opts: ClusterOptions) -> list[dict[s
         buckets.setdefault(key, []).append(record)
     for bucket in buckets.values():
         bucket.sort(key=lambda r: (r["date"], r.get("event_id") or ""))
-        days = [event_day(r) for r in bucket]
-        tokens = [_action_tokens(r) for r in bucket]
-        codes = [r.get("cameo") for r in bucket]
-        parent = list(range(len(bucket)))
-
-        for i in range(len(bucket)):
-            j = i + 1
-            while j < len(bucket) and (days[j] - days[i]).days <= opts.max_days:  # type: ignore[operator]
-                same = opts.exact_day and days[i] == days[j] and codes[i] == codes[j]
-                if same or jaccard(tokens[i], tokens[j]) >= opts.min_similarity:
-                    parent[_find(parent, j)] = _find(parent, i)
-                j += 1
-        groups: dict[int, list[dict[str, Any]]] = {}
-        for i, record in enumerate(bucket):
-            groups.setdefault(_find(parent, i), []).append(record)
-        out.extend(_merge(g) for g in groups.values())
+        out.extend(_merge([bucket[i] for i in group]) for group in _cluster_bucket(bucket, opts))
     return out
 
 
