@@ -813,3 +813,19 @@ def test_event_spans_reports_bad_offsets() -> None:
     marks, bad = event_spans(events, 10)
     assert marks == [SpanMark(0, "source", 0, 3)]
     assert [b["role"] for b in bad] == ["trigger", "target"]
+
+
+# -- flashpoint serve ------------------------------------------------------------------------
+def test_serve_command_help_and_missing_store(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from flashpoint.cli.web import serve_cmd
+
+    runner = CliRunner()
+    help_text = runner.invoke(serve_cmd, ["--help"]).output
+    for option in ("--db", "--host", "--port", "--allow-write", "--token", "127.0.0.1"):
+        assert option in help_text
+    missing = runner.invoke(serve_cmd, ["--db", str(tmp_path / "absent.duckdb")])
+    assert missing.exit_code == 1 and "no such store" in missing.output
+    bad_port = runner.invoke(serve_cmd, ["--port", "70000"])
+    assert bad_port.exit_code == 2

@@ -214,6 +214,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if allow_write and coder is None:
+            # Load the language model now, not in the first user's request (and its timeout).
+            threading.Thread(target=_warm_up, name="flashpoint-warm-up", daemon=True).start()
         yield
         store.close()
 
@@ -305,6 +308,18 @@ def create_app(
             json_url=json_link,
             **extra,
         )
+
+    alert_memo: dict[Any, list[dict[str, Any]]] = {}
+
+    def cached_alerts(conn: Any, options: Any) -> list[dict[str, Any]]:
+        """``alerts_sql`` memoised per options: the served store is opened read-only."""
+        from flashpoint.analytics import alerts_sql
+
+        if options not in alert_memo:
+            if len(alert_memo) >= 32:
+                alert_memo.pop(next(iter(alert_memo)))
+            alert_memo[options] = alerts_sql(conn, options)
+        return alert_memo[options]
 
     def run(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
         with handle as locked:
@@ -475,11 +490,11 @@ def create_app(
         offset: int = Query(0),
     ) -> dict[str, Any]:
         """Escalation alerts: dyad-periods whose conflict departs from the dyad's recent past."""
-        return run(views.alerts_view, dict(request.query_params))
+        return run(views.alerts_view, dict(request.query_params), cached_alerts)
 
     @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
     def alerts_page(request: Request) -> Response:
-        data = run(views.alerts_view, dict(request.query_params))
+        data = run(views.alerts_view, dict(request.query_params), cached_alerts)
         return page(request, "alerts.html", data, "Alerts", "/alerts", "/api/alerts")
 
     # -- coding pasted text ------------------------------------------------------------
@@ -540,6 +555,14 @@ def create_app(
         return render("docs.html", title="API", active="/docs", routes=routes, json_url="/openapi.json")
 
     return app
+
+
+def _warm_up() -> None:
+    try:
+        for _ in _default_coder([Article(doc_id="warm-up", text="The United Nations met Japan.")]):
+            pass
+    except Exception:  # noqa: BLE001 - a failing coder is reported on the first real request
+        log.warning("coder warm-up failed", exc_info=True)
 
 
 def _version() -> str:

@@ -8,7 +8,8 @@ Aggregations run in the database; only a page of rows ever reaches the browser.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -254,8 +255,14 @@ def network_view(store: Store, params: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def alerts_view(store: Store, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Escalation alerts (newest first), computed in the database with ``AlertOptions``."""
+def alerts_view(
+    store: Store, params: Mapping[str, Any], compute: Callable[[Any, Any], list[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
+    """Escalation alerts (newest first), computed in the database with ``AlertOptions``.
+
+    ``compute`` defaults to ``analytics.alerts_sql``; the app passes a memoised one because
+    alerts scan the whole store (seconds at 100k events) and a served store is read-only.
+    """
     from flashpoint.analytics import AlertOptions, alerts_sql
     from flashpoint.web.params import parse_by, parse_date
 
@@ -278,14 +285,14 @@ def alerts_view(store: Store, params: Mapping[str, Any]) -> dict[str, Any]:
         since=parse_date(params, "since"),
         until=parse_date(params, "until"),
     )
-    found = alerts_sql(_conn(store), options)
+    found = [dict(a) for a in (compute or alerts_sql)(_conn(store), options)]
     found.sort(key=lambda a: (a["period"], a["z"]), reverse=True)
     for alert in found:
         for key in ("value", "baseline_mean", "baseline_sd", "z"):
             alert[key] = _round(alert[key])
         alert["events_url"] = _link("/events", {"dyad": "-".join(alert["dyad"]), "since": alert["period"]})
     return {
-        "options": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(options).items()},
+        "options": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(options).items()},
         "total": len(found),
         "limit": page.limit,
         "offset": page.offset,

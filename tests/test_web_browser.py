@@ -1,0 +1,260 @@
+"""The dashboard in a real browser: ``flashpoint serve`` in a subprocess, headless Chromium.
+
+The server runs the real command (``serve_cmd``) on a free port of 127.0.0.1 over a store
+built by the test (the reference article, published 2025-04-17, plus synthetic stories; see
+``test_web_api.build_store``).  Chromium is Debian's ``/usr/bin/chromium`` driven by
+Playwright; the tests skip with a reason when it is absent.  Screenshots go to
+``docs/screenshots/`` (shown in ``docs/WEB.md``).
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+TOKEN = "browser-test-token"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (make browser)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _launcher() -> list[str]:
+    """``python -m flashpoint serve``; while other CLI command modules are still missing (the
+    root group imports them all), run the same ``serve_cmd`` without the root group."""
+    try:
+        import flashpoint.cli  # noqa: F401
+    except ImportError as exc:
+        warnings.warn(f"flashpoint CLI does not import ({exc}); running serve_cmd directly", stacklevel=2)
+        return [sys.executable, "-c", _DIRECT]
+    return [sys.executable, "-m", "flashpoint", "serve"]
+
+
+_DIRECT = """
+import importlib.util, sys, types
+import flashpoint
+pkg = types.ModuleType("flashpoint.cli")
+pkg.__path__ = [flashpoint.__path__[0] + "/cli"]
+sys.modules["flashpoint.cli"] = pkg
+from flashpoint.cli.web import serve_cmd
+serve_cmd(prog_name="flashpoint serve")
+"""
+
+
+def _serve(db: Path, *extra: str) -> Iterator[str]:
+    """Run ``flashpoint serve`` until the generator is closed; yields the base URL."""
+    import httpx
+
+    port = _free_port()
+    command = [*_launcher(), "--db", str(db), "--host", "127.0.0.1", "--port", str(port), *extra]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"flashpoint serve exited: {proc.stdout.read() if proc.stdout else ''}")
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("flashpoint serve did not answer within 30 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Path:
+    from test_web_api import build_store
+
+    return build_store(tmp_path_factory.mktemp("web-browser") / "events.duckdb", seed_text)
+
+
+@pytest.fixture(scope="module")
+def server(store_path: Path) -> Iterator[str]:
+    yield from _serve(store_path)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A fresh page that records requests leaving the server and script errors."""
+    context = browser.new_context(viewport={"width": 1100, "height": 720})
+    tab = context.new_page()
+    foreign: list[str] = []
+    errors: list[str] = []
+    tab.on("request", lambda r: None if r.url.startswith(server) else foreign.append(r.url))
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    yield tab
+    context.close()
+    assert foreign == [], "the dashboard must not load anything from elsewhere"
+    assert errors == []
+
+
+def shot(page: Any, name: str, full_page: bool = False) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def test_prk_usa_timeline(page: Any, server: str) -> None:
+    page.goto(f"{server}/dyads/PRK/USA?by=week")
+    page.wait_for_selector("#timeline[data-ready='1']")
+    assert "PRK–USA" in page.text_content("h1")
+    bars = page.locator("#timeline svg g.bar").count()
+    rows = page.locator("#series-table tbody tr").count()
+    assert bars == rows > 0
+    assert page.locator("#timeline rect.q3, #timeline rect.q4").count() > 0
+    assert page.locator("#timeline path.gline").count() == 1
+    totals = page.text_content("#dyad-totals")
+    assert totals and int(totals.split()[0]) > 0
+    shot(page, "timeline")
+
+
+def test_event_table_filters_and_pages(page: Any, server: str) -> None:
+    page.goto(f"{server}/events")
+    total = int(page.text_content("#events-total strong") or 0)
+    assert page.locator("#events-table tbody tr").count() == min(total, 50)
+    page.fill("#f-dyad", "PRK-USA")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**dyad=PRK-USA**")
+    filtered = int(page.text_content("#events-total strong") or 0)
+    assert 0 < filtered < total
+    cells = page.locator(
+        "#events-table tbody tr td:nth-child(2), #events-table tbody tr td:nth-child(4)"
+    ).all_text_contents()
+    assert any("PRK" in c for c in cells) and any("USA" in c for c in cells)
+    shot(page, "events")
+    page.goto(f"{server}/events?limit=25")
+    page.click("a[rel=next]")
+    page.wait_for_url("**offset=25**")
+    assert page.locator("#events-table tbody tr").count() == min(25, total - 25)
+
+
+def test_article_drilldown_highlights_evidence(page: Any, server: str) -> None:
+    page.goto(f"{server}/events?dyad=PRK-USA&q=&limit=100")
+    link = page.locator("#events-table tbody tr td:last-child a", has_text="North Korea").first
+    link.click()
+    page.wait_for_selector("#article-text")
+    assert "/articles/" in page.url and "event=" in page.url
+    for role in ("source", "trigger", "target"):
+        assert page.locator(f"#article-text mark.hl-{role}").count() > 0, role
+    assert page.locator("#article-text mark.selected").count() > 0
+    colours = {
+        role: page.eval_on_selector(
+            f"#article-text mark.hl-{role}", "m => getComputedStyle(m).backgroundColor"
+        )
+        for role in ("source", "trigger", "target")
+    }
+    assert len(set(colours.values())) == 3, colours
+    assert page.locator("ul.legend li").count() >= 3
+    text = page.text_content("#article-text") or ""
+    assert text.startswith("North Korea issues fiery warning")
+    assert page.locator("#article-events li").count() > 0
+    shot(page, "article")
+    page.goto(f"{server}/articles/syn-burst")
+    assert "the mayor of Kharkiv" in (page.text_content("#article-events .speaker") or "")
+
+
+def test_map_network_matrix_alerts(page: Any, server: str) -> None:
+    page.goto(f"{server}/map")
+    page.wait_for_selector("#map[data-ready='1']")
+    assert page.locator("#map path.land").count() >= 20
+    dots = page.locator("#map circle.dot").count()
+    assert dots == page.locator("#places-table tbody tr").count() >= 5
+    shot(page, "map")
+    page.goto(f"{server}/network")
+    page.wait_for_selector("#network[data-ready='1']")
+    assert page.locator("#network a.node").count() >= 6
+    assert page.locator("#network path.edge").count() >= 5
+    shot(page, "network")
+    page.goto(f"{server}/dyads")
+    assert page.locator("#dyad-matrix td.cell a").count() >= 5
+    shot(page, "dyads")
+    page.goto(f"{server}/alerts")
+    assert "RUS–UKR" in (page.text_content("#alerts-table") or "")
+
+
+def test_keyboard_skip_link_and_focus(page: Any, server: str) -> None:
+    page.goto(f"{server}/events")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.focus("#f-actor")
+    outline = page.eval_on_selector("#f-actor", "e => getComputedStyle(e).outlineStyle")
+    assert outline == "solid"
+    labels = page.eval_on_selector_all(
+        "form.filters input, form.filters select", "els => els.filter(e => !e.labels.length).length"
+    )
+    assert labels == 0
+
+
+def test_paste_page_read_only_message(page: Any, server: str) -> None:
+    page.goto(f"{server}/code")
+    assert "switched off" in (page.text_content("#write-disabled") or "")
+    assert page.locator("#code-form").count() == 0
+
+
+@pytest.mark.slow
+def test_paste_an_article(browser: Any, store_path: Path, seed_text: str) -> None:
+    """With --allow-write the page codes pasted text with the real coder and shows its events."""
+    for base in _serve(store_path, "--allow-write", "--token", TOKEN):
+        context = browser.new_context(viewport={"width": 1100, "height": 720})
+        tab = context.new_page()
+        tab.goto(f"{base}/code")
+        tab.fill("#c-text", seed_text)
+        tab.fill("#c-published", "2025-04-17")
+        tab.fill("#c-token", "wrong")
+        tab.click("#code-form button[type=submit]")
+        tab.locator("#code-status", has_text="Error").wait_for()
+        assert "401" in (tab.text_content("#code-status") or "")
+        tab.fill("#c-token", TOKEN)
+        tab.click("#code-form button[type=submit]")
+        tab.locator("#code-status", has_text=re.compile("events found|Error")).wait_for(timeout=45000)
+        status = tab.text_content("#code-status") or ""
+        assert status.endswith("events found."), status
+        count = int(status.split()[0])
+        assert count > 0 and tab.locator("#coded-events tbody tr").count() == count
+        assert tab.locator("#coded-text mark.hl-trigger").count() > 0
+        assert (tab.text_content("#coded-text") or "").startswith("North Korea issues")
+        shot(tab, "paste")
+        context.close()
