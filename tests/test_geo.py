@@ -185,8 +185,8 @@ def test_reference_article_locations(gaz: Gazetteer, seed_text: str) -> None:
 
 def test_locate_is_fast(gaz: Gazetteer) -> None:
     sentences = [r["sentence"] for r in CASE_ROWS] * 40
-    start = time.perf_counter()
+    start = time.process_time()
     for sent in sentences:
         gaz.locate(sent)
-    rate = len(sentences) / (time.perf_counter() - start)
+    rate = len(sentences) / (time.process_time() - start)
     assert rate > 3000, f"{rate:.0f} sentences/s"

@@ -47,9 +47,9 @@ MIN_CITY_POPULATION = 15000
 STOPWORD_MIN_POPULATION = 100_000
 """A stoplisted name ("Reading") is a place only after a locative preposition and this size."""
 
-SMALL_CITY_POPULATION = 50_000
+SMALL_CITY_POPULATION = 100_000
 """A one-word city smaller than this counts only after a locative preposition or verb
-("Marshall", "David" are more often people than towns)."""
+("Marshall", "Zamora", "David" are more often people than towns)."""
 
 QUALIFIER_BONUS = 5.0
 ACTOR_BONUS = 3.0
@@ -65,23 +65,27 @@ _SPECIFICITY = {"city": 3, "feature": 2, "region": 2, "country": 1}
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-‐]\w+)*(?:['’]\w+(?:-\w+)*)*")
 _POSSESSIVE = re.compile(r"^['’]s\b")
-_LOCATIVE = re.compile(
-    r"\b(?:in|over|near|at|across|off|outside|inside|around|throughout|within|along|into|"
-    r"above|beyond|entered|enter|struck|strike|strikes|hit|hits|shelled|shelling|bombed|bombing|"
-    r"attacked|raided|invaded|invade|invasion\s+of|visited|visit|visiting|toured|reached|"
-    r"captured|seized|besieged|annexed|occupied|liberated|retook|recaptured|blockaded|bombarded|pounded|(?:north|south|east|west|northeast|northwest|southeast|"
-    r"southwest)\s+of|(?:coast|outskirts|capital|city|town|region|province|parts|border)\s+of)"
-    r"\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north-?eastern|"
-    r"north-?western|south-?eastern|south-?western|occupied|disputed|contested|besieged|"
-    r"war-torn|restive|embattled|annexed|neighbouring|neighboring|nearby|coastal|rural|remote|"
-    r"southeastern|northeastern|southwestern|northwestern)\s+)*$",
-    re.IGNORECASE,
-)
-_DIRECTIONAL = re.compile(
-    r"\b(?:to|from|toward|towards|through|via|across)\s+(?:the\s+)?"
-    r"(?:(?:northern|southern|eastern|western|central)\s+)*$",
-    re.IGNORECASE,
-)
+_LOCATIVE_WORDS = frozenset({
+    "in", "over", "near", "at", "across", "off", "outside", "inside", "around", "throughout",
+    "within", "along", "into", "above", "beyond", "entered", "enter", "struck", "strike", "strikes",
+    "hit", "hits", "shelled", "shelling", "bombed", "bombing", "attacked", "raided", "invaded",
+    "invade", "visited", "visit", "visiting", "toured", "reached", "captured", "seized", "besieged",
+    "annexed", "occupied", "liberated", "retook", "recaptured", "blockaded", "bombarded", "pounded",
+})  # fmt: skip
+"""Words after which a place is where something happens: "in X", "over X", "struck X"."""
+_LOCATIVE_OF = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "coast",
+    "outskirts", "capital", "city", "town", "region", "province", "parts", "border", "invasion",
+})  # fmt: skip
+"""Heads of "<head> of X" that make X a location: "north of Kyiv", "the outskirts of Gaza"."""
+_DIRECTIONAL_WORDS = frozenset({"to", "from", "toward", "towards", "through", "via"})
+_PLACE_ADJECTIVES = frozenset({
+    "northern", "southern", "eastern", "western", "central", "north-eastern", "north-western",
+    "south-eastern", "south-western", "northeastern", "northwestern", "southeastern",
+    "southwestern", "occupied", "disputed", "contested", "besieged", "war-torn", "restive",
+    "embattled", "annexed", "neighbouring", "neighboring", "nearby", "coastal", "rural", "remote",
+})  # fmt: skip
+_WORDS_BEFORE = re.compile(r"[\w’'-]+|[^\w\s]")
 _ACTOR_HEADS = frozenset({
     "government", "governments", "military", "army", "forces", "troops", "officials", "official",
     "ministry", "minister", "defense", "defence", "foreign", "president", "president's", "leader",
@@ -100,6 +104,7 @@ _PREV_DIRECTION = re.compile(
 )
 _QUALIFIER_GAP = re.compile(r",[ \t]*")
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][\w-]*)")
+_DATELINE_AFTER = re.compile(r"\s*(?:[—–-]|,|\()")
 _ADMIN_WORDS = frozenset({
     "Province", "Oblast", "Region", "Governorate", "State", "District", "County", "City",
     "Prefecture", "Municipality", "Department", "Valley", "Port", "Island", "Islands",
@@ -182,6 +187,11 @@ class Gazetteer:
         for key in entries:
             words = key.split(" ")
             self._max_len[words[0]] = max(self._max_len.get(words[0], 0), len(words))
+        self._after_direction = frozenset(
+            k.split(" ")[1]
+            for k in entries
+            if k.count(" ") == 1 and _PREV_DIRECTION.search(k.split(" ")[0] + " ")
+        )
         self._city_only = frozenset(k for k, v in entries.items() if all(e.source == "geonames" for e in v))
         self._doc_cache: dict[str, _DocPlaces] = {}
 
@@ -280,7 +290,12 @@ class Gazetteer:
             first = first_match.group(0)
             folded = _fold(first)
             tokens = [(first_match.start(), first_match.end(), first)]
-            direction = _PREV_DIRECTION.search(text, max(done, first_match.start() - 12), first_match.start())
+            bare = folded[:-2] if folded.endswith("'s") else folded
+            direction = (
+                _PREV_DIRECTION.search(text, max(done, first_match.start() - 12), first_match.start())
+                if bare in self._after_direction
+                else None
+            )
             if direction is not None:  # "southern Lebanon" -> the table's "Southern Lebanon"
                 hit = self._match_direction(text, direction, tokens, folded)
                 if hit is not None:
@@ -350,6 +365,8 @@ class Gazetteer:
                 continue
             if single and key in self._city_only and self._looks_like_a_name(text, start, end, key, score):
                 continue
+            if single and score < 2 and self._opens_a_name(text, end):
+                continue  # "Balochistan Liberation Army", "Atlantic Treaty", "Asia Society"
             return _Hit(start, end, key, score)
         return None
 
@@ -362,11 +379,19 @@ class Gazetteer:
         """
         if score < 2 and max(e.population for e in self._entries[key]) < SMALL_CITY_POPULATION:
             return True
-        following = _NEXT_CAPITALISED.match(text, end)
-        if following and following.group(1) not in _ADMIN_WORDS:  # "Idlib Province" is a place
+        word = text[start:end]
+        if word.isupper() and len(word) <= 5 and not _DATELINE_AFTER.match(text, end):
+            return True  # an acronym ("PISA"), unless a dateline ("ROME —")
+        if self._opens_a_name(text, end):
             return True
         before = _PREV_CAPITALISED.search(text, max(0, start - 40), start)
         return before is not None and before.group(1).lower() not in _FUNCTION_WORDS
+
+    @staticmethod
+    def _opens_a_name(text: str, end: int) -> bool:
+        """True when a capitalised word other than "Province", "Region"... follows directly."""
+        following = _NEXT_CAPITALISED.match(text, end)
+        return following is not None and following.group(1) not in _ADMIN_WORDS
 
     def _stop_allowed(self, key: str, score: int) -> bool:
         if score < 3:
@@ -383,10 +408,20 @@ class Gazetteer:
         m = _WORD_AFTER.match(after)
         if m and m.group(1).lower() in _ACTOR_HEADS:
             return 0
-        before = text[max(0, start - 60) : start]
-        if _LOCATIVE.search(before):
+        words = _WORDS_BEFORE.findall(text, max(0, start - 60), start)
+        i = len(words) - 1
+        while i >= 0 and words[i].lower() in _PLACE_ADJECTIVES:
+            i -= 1
+        if i >= 0 and words[i].lower() == "the":
+            i -= 1
+        while i >= 0 and words[i].lower() in _PLACE_ADJECTIVES:
+            i -= 1
+        if i < 0:
+            return 1
+        word = words[i].lower()
+        if word in _LOCATIVE_WORDS or (word == "of" and i > 0 and words[i - 1].lower() in _LOCATIVE_OF):
             return 3
-        if _DIRECTIONAL.search(before):
+        if word in _DIRECTIONAL_WORDS:
             return 2
         return 1
 
