@@ -140,6 +140,14 @@ def test_event_record(coder: DictionaryCoder, nlp) -> None:
     assert event.to_dict()["cameo"] == "122"
 
 
+def test_require_dyad_off_codes_unknown_targets(coder: DictionaryCoder, nlp) -> None:
+    loose = DictionaryCoder(coder.actors, coder.verbs, coder.discards, require_dyad=False)
+    (event,) = _code(loose, nlp, "France condemned the attack.")
+    assert (event.source.code, event.target.code, event.cameo) == ("FRA", None, "122")
+    assert event.evidence.target is None and event.to_dict()["target"]["code"] is None
+    assert _code(coder, nlp, "France condemned the attack.") == []
+
+
 def test_story_discard_drops_the_article(coder: DictionaryCoder, nlp) -> None:
     assert _code(coder, nlp, "France condemned Germany. A typhoon hit the coast.") == []
 

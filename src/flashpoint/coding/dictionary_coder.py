@@ -110,11 +110,18 @@ class DictionaryCoder:
     name = CODER_NAME
 
     def __init__(
-        self, actors: MentionFinder, verbs: VerbDictionary, discards: DiscardList | None = None
+        self,
+        actors: MentionFinder,
+        verbs: VerbDictionary,
+        discards: DiscardList | None = None,
+        require_dyad: bool = True,
     ) -> None:
+        """``require_dyad=False`` also codes events whose target is unknown (PETRARCH's
+        ``require_dyad`` option): the target is then an empty ``ActorRef``."""
         self.actors = actors
         self.verbs = verbs
         self.discards = discards
+        self.require_dyad = require_dyad
 
     @property
     def coder_id(self) -> str:
@@ -250,18 +257,22 @@ class DictionaryCoder:
                 sources_u = sources_u or subj
                 targets_u = targets_u or [u for u in obj if u not in sources_u]
         sources = self._parties(ctx, sources_u)
-        targets = self._parties(ctx, targets_u)
-        if not sources or not targets:
+        targets: list[_Party | None] = list(self._parties(ctx, targets_u))
+        if not sources:
             return []
+        if not targets:
+            if self.require_dyad:
+                return []
+            targets = [None]
         forward, _, backward = code.partition(":")
         events: list[Event] = []
         for s in sources:
             for t in targets:
-                if s.code == t.code or (compound_pairs and s.unit is t.unit):
+                if t is not None and (s.code == t.code or (compound_pairs and s.unit is t.unit)):
                     continue
                 if forward:  # "[:173]" codes only the reverse event
                     events.append(self._event(article, ctx, s, t, forward, vs, ve, best is not None))
-                if backward:
+                if backward and t is not None:
                     events.append(self._event(article, ctx, t, s, backward, vs, ve, best is not None))
         return events
 
@@ -368,7 +379,7 @@ class DictionaryCoder:
         article: Article,
         ctx: _Sentence,
         s: _Party,
-        t: _Party,
+        t: _Party | None,
         code: str,
         vs: int,
         ve: int,
@@ -381,7 +392,7 @@ class DictionaryCoder:
             sentence_index=ps.sentence.index,
             sentence=ps.sentence.text,
             source=_ref(s),
-            target=_ref(t),
+            target=_ref(t) if t is not None else ActorRef(),
             cameo=code,
             cameo_root=root,
             cameo_name=name,  # type: ignore[arg-type]  # None for non-CAMEO legacy codes
@@ -391,7 +402,7 @@ class DictionaryCoder:
             evidence=Evidence(
                 source=_span(ctx, s.unit.first, s.unit.last),
                 trigger=_span(ctx, vs, ve),
-                target=_span(ctx, t.unit.first, t.unit.last),
+                target=_span(ctx, t.unit.first, t.unit.last) if t is not None else None,
             ),
             confidence=0.6 if by_pattern else 0.5,
             coder=self.coder_id,
