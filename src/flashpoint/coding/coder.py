@@ -856,7 +856,8 @@ class _Sentence:
         nominal = tok.pos_ == "NOUN"
         if nominal and code[:2] == "15" and self._joint(tok):
             code = "062"  # joint exercises, drills with a partner: military cooperation
-        mod = modality_of(tok, self.inside)
+        light_head = tok.head if tok.dep_ == "dobj" and "light" in self._frames(tok.head) else None
+        mod = modality_of(light_head if light_head is not None else tok, self.inside)
         label = mod.label
         composed = False
         # negation: drop, except "has not ruled out" and negated complements of appeals
@@ -890,6 +891,10 @@ class _Sentence:
             label = {"threat": "threatened", "intent": "intended"}.get(kind, "asserted")
             if (fmod.conditional or mod.conditional) and kind != "threat":
                 label = "conditional"  # a threat is usually conditional: it stays a threat
+        elif (mod.future or mod.would) and mod.conditional and code[:2] not in ("10", "11", "12", "13"):
+            code = self.lex.compose("threat", code) or code  # "will withdraw unless...": a threat
+            label = "threatened"
+            composed = True
         elif mod.future or (mod.would and speech is not None):
             if code[:2] in COOPERATIVE_ROOTS:
                 code = self.lex.compose("intent", code) or code
@@ -903,6 +908,8 @@ class _Sentence:
             code = "138"
         if code in MILITARY_SPECIFIC and self._military(tok, tok):
             code = MILITARY_SPECIFIC[code]
+        if code[:2] == "13" and label == "asserted":
+            label = "threatened"  # a threat is never an accomplished act
         # participants: sources first, so that a target is never the source itself
         passive = False
         if frame is not None and frame.token.pos_ == "NOUN":
