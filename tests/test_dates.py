@@ -242,3 +242,17 @@ def test_weekday_agreement_recovers_the_year(when: date) -> None:
     assert how == "weekday-agreement" and got is not None
     assert (got.month, got.day, got.weekday()) == (when.month, when.day, when.weekday())
     assert got.year >= when.year  # the same calendar recurs; never an older year than the true one
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=200), published=st.one_of(st.none(), PUBLISHED), trigger=st.integers(-5, 250))
+def test_never_raises_and_never_dates_after_publication(
+    text: str, published: date | None, trigger: int
+) -> None:
+    got = resolve_event_date(text, published, trigger=trigger, context=[text[:50]])
+    if published is not None and got.date is not None:
+        assert got.date <= published
+    assert got.precision in (None, "day", "week", "month", "year")
+    infer_publication_date(text, text[:20], today=date(2026, 1, 1))
+    for start, end, phrase in find_date_phrases(text):
+        assert text[start:end] == phrase

@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flashpoint.geo import KINDS, Gazetteer, locate
 from flashpoint.models import Location
@@ -190,3 +192,19 @@ def test_locate_is_fast(gaz: Gazetteer) -> None:
         gaz.locate(sent)
     rate = len(sentences) / (time.process_time() - start)
     assert rate > 3000, f"{rate:.0f} sentences/s"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=200), trigger=st.one_of(st.none(), st.integers(-5, 250)))
+def test_locate_never_raises(gaz: Gazetteer, text: str, trigger: int | None) -> None:
+    loc = gaz.locate(text, text + " in Kyiv.", ("UKR",), trigger=trigger)
+    assert loc is not None  # the document names Kyiv after a locative preposition
+    for start, end, found in gaz.find_places(text):
+        assert 0 <= start < end <= len(text) and found.lat is not None
+
+
+def test_tables_without_geonames_cities() -> None:
+    small = Gazetteer.build(with_cities=False)
+    assert small.locate("Drones struck Kyiv.").name == "Kyiv"  # the project table has Kyiv
+    assert small.locate("Fighting erupted in Tripoli.") is None  # geonames-only city
+    assert small.locate("Talks in Ivory Coast.").country == "CIV"
