@@ -38,6 +38,7 @@ SAY {SAID SAYS}
 --- APPEAR [---] ---
 APPEAR
 - * (BEFORE {&TIES COURT}) [:173]
+- * (BY/WITH TANKS) [190]
 --- FREE [066] ---
 FREE
 - + * FROM $  [067]
@@ -106,6 +107,8 @@ def _triples(events) -> set[tuple[str, str, str]]:
         ("France is about to restore relations with Germany.", {("FRA", "DEU", "064")}),
         # a ":b" code gives only the reverse event; grouped pattern words match in order
         ("France appeared before the economic court of Germany.", {("DEU", "FRA", "173")}),
+        # "BY/WITH" lists alternative words
+        ("France appeared with tanks in Germany.", {("FRA", "DEU", "190")}),
         # ---, +++ codes and sentence discards give no event
         ("France said Germany was angry.", set()),
         ("France blasted Germany.", set()),

@@ -786,7 +786,9 @@ def _element_at(
     words = ctx.words
     out: list[tuple[int, dict[str, list[_Unit]]]] = []
     if el.kind == "word":
-        if words[p] == el.value or (el.value.endswith("-") and words[p].rstrip("-") == el.value[:-1]):
+        if words[p] in _alternatives(el.value) or (
+            el.value.endswith("-") and words[p].rstrip("-") == el.value[:-1]
+        ):
             out.append((p + step, {}))
     elif el.kind == "synset":
         for member in verbs.synset(el.value):
@@ -813,6 +815,14 @@ def _element_at(
         elif el.kind == "skip" and ctx.tokens[p].pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
             out.append((p + step, {}))
     return out
+
+
+def _alternatives(word: str) -> tuple[str, ...]:
+    """PETRARCH 2 writes alternative words as ``BY/WITH``; ``F/A-18`` stays one word."""
+    parts = word.split("/")
+    if len(parts) > 1 and all(part.isalpha() for part in parts):
+        return tuple(parts)
+    return (word,)
 
 
 def _unit_at(ctx: _Sentence, p: int, step: int) -> _Unit | None:
