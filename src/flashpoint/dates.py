@@ -41,8 +41,12 @@ from flashpoint.models import DateInfo
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "REPORT_TRIGGERS",
     "Phrase",
     "SentenceDates",
+    "agreeing_years",
+    "find_phrases",
+    "is_statement_frame",
     "find_date_phrases",
     "infer_publication_date",
     "resolve_event_date",
@@ -299,7 +303,8 @@ def _snap(d: date, precision: str) -> date:
 def agreeing_years(month: int, day: int, weekday: int, reference: date) -> list[int]:
     """Years (most recent first, none after ``reference``) in which month/day fell on ``weekday``.
 
-    Searches back :data:`YEAR_SEARCH_SPAN` years: "Wednesday (April 16)" fits 2025 and 2014.
+    Searches back :data:`YEAR_SEARCH_SPAN` years: "Wednesday (April 16)" fits 2025 (and 2014,
+    2031, ... outside a ten-year window from 2026).
     """
     years = []
     for year in range(reference.year, reference.year - YEAR_SEARCH_SPAN - 1, -1):

@@ -16,9 +16,14 @@ behaviour is visible in the tables.  Capitalised words that are also small city 
 An event's location is the best place of its sentence, where places after a locative
 preposition or an attack/visit verb ("over South Korea", "struck Kyiv") beat places that name
 an actor ("South Korea's Defense Ministry", "US pilots"); failing that, the document's most
-frequent locative place; failing that, any place of the sentence, then of the document.  An
-ambiguous name takes the candidate in the actors' countries or the countries the document
-otherwise names, else the most populous.  Nothing found -> ``None``: never an error.
+frequent locative place; failing that, any place of the sentence, then of the document.  A
+one-word name that looks like part of a person's or organisation's name ("David Lammy",
+"Washington Post", "Balochistan Liberation Army", "PISA") is not a place.
+
+An ambiguous name ("Georgia", "Tripoli", "Paris") takes the candidate with the largest
+log10(population) after boosts for the country of a ", Texas" qualifier, the actors' countries
+and the countries the document names unambiguously; so by default the most populous.
+Nothing found -> ``None``: never an error.
 """
 
 from __future__ import annotations
