@@ -103,7 +103,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Path
 
 @pytest.fixture(scope="module")
 def server(store_path: Path) -> Iterator[str]:
-    yield from _serve(store_path)
+    """One server for the module, with coding on (its model loads while other tests run);
+    the read-only refusal is covered by test_web_api."""
+    yield from _serve(store_path, "--allow-write", "--token", TOKEN)
 
 
 @pytest.fixture(scope="module")
@@ -228,33 +230,24 @@ def test_keyboard_skip_link_and_focus(page: Any, server: str) -> None:
     assert labels == 0
 
 
-def test_paste_page_read_only_message(page: Any, server: str) -> None:
+def test_paste_an_article(page: Any, server: str, seed_text: str) -> None:
+    """The paste page codes the text with the real coder and shows its events at once."""
     page.goto(f"{server}/code")
-    assert "switched off" in (page.text_content("#write-disabled") or "")
-    assert page.locator("#code-form").count() == 0
-
-
-@pytest.mark.slow
-def test_paste_an_article(browser: Any, store_path: Path, seed_text: str) -> None:
-    """With --allow-write the page codes pasted text with the real coder and shows its events."""
-    for base in _serve(store_path, "--allow-write", "--token", TOKEN):
-        context = browser.new_context(viewport={"width": 1100, "height": 720})
-        tab = context.new_page()
-        tab.goto(f"{base}/code")
-        tab.fill("#c-text", seed_text)
-        tab.fill("#c-published", "2025-04-17")
-        tab.fill("#c-token", "wrong")
-        tab.click("#code-form button[type=submit]")
-        tab.locator("#code-status", has_text="Error").wait_for()
-        assert "401" in (tab.text_content("#code-status") or "")
-        tab.fill("#c-token", TOKEN)
-        tab.click("#code-form button[type=submit]")
-        tab.locator("#code-status", has_text=re.compile("events found|Error")).wait_for(timeout=45000)
-        status = tab.text_content("#code-status") or ""
-        assert status.endswith("events found."), status
-        count = int(status.split()[0])
-        assert count > 0 and tab.locator("#coded-events tbody tr").count() == count
-        assert tab.locator("#coded-text mark.hl-trigger").count() > 0
-        assert (tab.text_content("#coded-text") or "").startswith("North Korea issues")
-        shot(tab, "paste")
-        context.close()
+    page.fill("#c-text", seed_text)
+    page.fill("#c-published", "2025-04-17")
+    page.fill("#c-token", "wrong")
+    page.click("#code-form button[type=submit]")
+    page.locator("#code-status", has_text="Error").wait_for()
+    assert "401" in (page.text_content("#code-status") or "")
+    page.fill("#c-token", TOKEN)
+    page.click("#code-form button[type=submit]")
+    page.locator("#code-status", has_text=re.compile("events found|Error")).wait_for(timeout=45000)
+    status = page.text_content("#code-status") or ""
+    assert status.endswith("events found."), status
+    count = int(status.split()[0])
+    assert count > 0 and page.locator("#coded-events tbody tr").count() == count
+    assert page.locator("#coded-text mark.hl-trigger").count() > 0
+    assert (page.text_content("#coded-text") or "").startswith("North Korea issues")
+    page.evaluate("document.getElementById('coded-text').scrollIntoView()")
+    page.evaluate("window.scrollBy(0, -120)")
+    shot(page, "paste")
