@@ -465,3 +465,17 @@ def test_find_mentions_invariants(words: list[str], with_context: bool):
         assert m.actor.code
     for a, b in zip(ms, ms[1:], strict=False):
         assert a.end <= b.start or (a.start, a.end) == (b.start, b.end)
+
+
+def test_patron_modifiers_keep_country_and_sector_apart(d: ActorDictionary):
+    ms = d.find_mentions("Russian-backed separatists shelled the town.")
+    assert [(m.text, m.actor.code) for m in ms] == [("Russian", "RUS"), ("separatists", "REB")]
+    ms = d.find_mentions("Chinese state-run media reported it.")
+    assert [(m.text, m.actor.code) for m in ms] == [("Chinese state-run media", "CHNMED")]
+
+
+def test_known_spans_cover_non_actors(d: ActorDictionary):
+    text = "Ships crossed the Indian Ocean toward Kenya."
+    spans = d.known_spans(text)
+    assert (text.index("Indian"), text.index(" toward")) in spans
+    assert [m.text for m in d.find_mentions(text)] == ["Kenya"]

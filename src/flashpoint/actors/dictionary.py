@@ -210,6 +210,28 @@ _REPRESENTATIVE = frozenset(
 _CONJ_RE = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|&)\s*$", re.IGNORECASE)
 _TIGHT_RE = re.compile(r"^[\s\-]*$")
 _OF_PREPS = frozenset({"of", "for", "from"})
+_PROXY_MODS = frozenset(
+    {
+        "backed",
+        "led",
+        "supported",
+        "sponsored",
+        "funded",
+        "allied",
+        "aligned",
+        "linked",
+        "affiliated",
+        "inspired",
+        "trained",
+        "born",
+        "controlled",
+        "occupied",
+        "friendly",
+        "leaning",
+    }
+)
+"""Modifiers that make the country a patron, not the owner: "Russian-backed separatists" are not
+RUSREB, so the country and the sector stay separate mentions."""
 _NOT_NAME = frozenset(
     [
         "monday",
@@ -592,6 +614,16 @@ class ActorDictionary:
             context.record_all(mentions, offset, _plurals(hits, tokens, text))
         return mentions
 
+    def known_spans(self, text: str, when: date | None = None) -> list[tuple[int, int]]:
+        """Spans of every mention plus every listed non-actor phrase ("Indian Ocean"): what
+        the dictionary already knows, so `unknown_noun_phrases` does not report it."""
+        spans = [(m.start, m.end) for m in self.find_mentions(text, when)]
+        tokens = tokenize(text)
+        for i, j, entries in self._scan(text, tokens):
+            if any(e.code is None for e in entries):
+                spans.append((tokens[i].start, tokens[j - 1].end))
+        return spans
+
     def _why_not(self, phrase: str, when: date | None) -> str:
         """Explain an unresolved phrase: a listed non-actor, a case rule, a date, or nothing."""
         tokens = tokenize(phrase)
@@ -726,7 +758,7 @@ def _mods_ok(text: str, tokens: list[Token], a: int, b: int, allow_caps: bool) -
         return False
     for k in range(a, b):
         t = tokens[k]
-        if not t.is_word or t.norm in _STOP_NORMS or (t.cap and not allow_caps):
+        if not t.is_word or t.norm in _STOP_NORMS or t.norm in _PROXY_MODS or (t.cap and not allow_caps):
             return False
     return all(k == 0 or _TIGHT_RE.match(_gap(text, tokens, k, k)) for k in range(a, b + 1))
 

@@ -16,6 +16,7 @@ from typing import Any
 from flashpoint.models import Mention
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+NOT_ACTOR_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 _LEAD_RE = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 _TAIL_RE = re.compile(r"(?:['’]s?|\s+)$")
 
@@ -56,7 +57,11 @@ def unknown_noun_phrases(
             chunks = list(span.noun_chunks)
         except (ValueError, AttributeError):  # no parser in the pipeline
             chunks = []
-        candidates += [(c.start_char, c.end_char, c.text) for c in chunks if c.root.pos_ == "PROPN"]
+        candidates += [
+            (c.start_char, c.end_char, c.text)
+            for c in chunks
+            if c.root.pos_ == "PROPN" and getattr(c.root, "ent_type_", "") not in NOT_ACTOR_LABELS
+        ]
         for s, e, text in candidates:
             start, end = base + s, base + e
             if (start, end) in seen or any(ms < end and start < me for ms, me in local):
