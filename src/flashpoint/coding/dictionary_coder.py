@@ -673,12 +673,13 @@ def _subject(tokens: list[Any], k: int, offset0: int) -> tuple[int | None, int |
                 children.extend(child.children)
             if child.dep_ == "auxpass":
                 passive_verb = True
+        inside = range(len(tokens))  # heads may point outside a split sentence's span
         for child in children:
-            if child.dep_ in _SUBJ and subj is None:
+            if child.dep_ in _SUBJ and subj is None and child.i - offset0 in inside:
                 subj = child.i - offset0
             if child.dep_ == "agent":
                 for gc in child.children:
-                    if gc.dep_ == "pobj":
+                    if gc.dep_ == "pobj" and gc.i - offset0 in inside:
                         agent = gc.i - offset0
         if subj is not None and 0 <= subj < len(tokens):
             passive = tokens[subj].dep_ in ("nsubjpass", "csubjpass") or passive_verb
@@ -690,6 +691,7 @@ def _subject(tokens: list[Any], k: int, offset0: int) -> tuple[int | None, int |
             # a mis-parsed subject ("Ethiopia act on ...": compound of the verb)
             if (
                 child.i < tok.i
+                and child.i - offset0 in inside
                 and child.dep_ in ("compound", "npadvmod", "dep", "nmod")
                 and child.pos_ in ("PROPN", "NOUN")
             ):
