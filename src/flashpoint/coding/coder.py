@@ -85,7 +85,7 @@ NOUN_TARGET_PREPS = (
     "in",
     "from",
 )
-LOCATIVE_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
+LOCATIVE_ROOTS = frozenset({"02", "14", "15", "17", "18", "19", "20"})
 TARGETLESS_ROOTS = frozenset({"14", "15"})
 NEEDS_TARGET_ROOTS = frozenset({"01", "02", "03", "05", "10", "11", "12"})
 """Verbal acts are addressed to someone: without a resolved target their confidence is low."""
@@ -124,6 +124,7 @@ MILITARY_SPECIFIC = {
     "023": "0232",
     "103": "1032",
 }
+EXERCISE_NOUNS = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "game", "wargame"})
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
 _SPACE_RE = re.compile(r"\W+")
@@ -352,6 +353,16 @@ class _Sentence:
             for c in tok.children:
                 if c.dep_ in ("dobj", "nsubjpass", "dative", "attr", "oprd") and self._in(c):
                     objects.add(c.lemma_.lower())
+                    for g in c.children:  # "tons of food aid", "mediation efforts"
+                        if g.dep_ == "compound":
+                            objects.add(g.lemma_.lower())
+                        if g.dep_ == "prep" and g.lower_ == "of":
+                            for h in g.children:
+                                if h.dep_ == "pobj":
+                                    objects.add(h.lemma_.lower())
+                                    objects.update(
+                                        x.lemma_.lower() for x in h.children if x.dep_ == "compound"
+                                    )
                 elif c.dep_ == "prep" and self._in(c):
                     objects.update(p.lemma_.lower() for p in c.children if p.dep_ == "pobj")
             if tok.lemma_.lower() == "open" and any(c.lower_ == "fire" for c in tok.children):
@@ -587,6 +598,12 @@ class _Sentence:
                 cur = head.head
             elif cur.dep_ in ("xcomp", "conj", "advcl", "acomp"):
                 cur = head
+            elif cur.dep_ == "acl" and cur.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN"):
+                if head.dep_ == "dobj" and self._in(head.head):  # "issued a declaration demanding"
+                    cur = head.head
+                    hops += 1
+                    continue
+                return self.parties(head), False  # "protesters demanding reforms"
             elif cur.dep_ == "acl" and cur.tag_ == "VBN":
                 agents = [p for a in self._children(cur, "agent") for p in self._children(a, "pobj")]
                 return (self.parties(agents[0]) if agents else []), True
@@ -675,7 +692,11 @@ class _Sentence:
         return []
 
     def noun_target(self, noun: Any) -> list[Party]:
-        found = self._prep_targets(noun, NOUN_TARGET_PREPS)
+        entry = self.entries.get(noun.i)
+        preps = NOUN_TARGET_PREPS
+        if entry is not None and entry.cameo.startswith("087"):
+            preps = ("from", "in", *NOUN_TARGET_PREPS)  # "withdrawal of troops from X"
+        found = self._prep_targets(noun, preps)
         if found:
             return found
         head = noun.head
@@ -891,7 +912,17 @@ class _Sentence:
             label = {"threat": "threatened", "intent": "intended"}.get(kind, "asserted")
             if (fmod.conditional or mod.conditional) and kind != "threat":
                 label = "conditional"  # a threat is usually conditional: it stays a threat
-        elif (mod.future or mod.would) and mod.conditional and code[:2] not in ("10", "11", "12", "13"):
+        elif (
+            (mod.future or mod.would or mod.hypothetical)
+            and mod.conditional
+            and code[:2]
+            not in (
+                "10",
+                "11",
+                "12",
+                "13",
+            )
+        ):
             code = self.lex.compose("threat", code) or code  # "will withdraw unless...": a threat
             label = "threatened"
             composed = True
@@ -1052,6 +1083,9 @@ class _Sentence:
         pairs: list[tuple[Party, Party | None]] = []
         if targets:
             pairs = [(s, t) for s in sources for t in targets if s.code != t.code]
+        elif len(sources) > 1 and root == "15" and tok.lemma_.lower() in EXERCISE_NOUNS:
+            code, root = "062", "06"  # "French and Egyptian warships launched war games"
+            pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
         elif len(sources) > 1 and root in RECIPROCAL_ROOTS:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
         elif root in TARGETLESS_ROOTS or (targetless_ok and label not in ("hypothetical", "conditional")):
