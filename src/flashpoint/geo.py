@@ -62,6 +62,10 @@ CONTEXT_BONUS = 1.5
 """Boosts (in orders of magnitude of population) for candidates in the countries the text
 points to; see :meth:`Gazetteer._choose`."""
 
+BONUS_MIN_SHARE = 0.05
+"""Actor and document boosts only lift candidates with at least this share of the largest
+candidate's population: a US actor must not move "Paris" to Paris, Texas (1% of Paris)."""
+
 DEFAULT_POPULATION = 1_000_000
 """Weight of a table place without a population figure when ranking ambiguous names."""
 
@@ -435,21 +439,25 @@ class Gazetteer:
 
         log10(population) plus :data:`QUALIFIER_BONUS` for the country of a ", Texas"
         qualifier, :data:`ACTOR_BONUS` for an actor's country and :data:`CONTEXT_BONUS` for a
-        country the document names: "Tripoli" is Libya's unless Lebanon is in play, "Vienna"
-        stays Austria's in a story that mentions the United States.
+        country the document names (these two only for candidates of comparable size, see
+        :data:`BONUS_MIN_SHARE`): "Tripoli" is Libya's unless Lebanon is in play, "Vienna" and
+        "Paris" stay European in a story about the United States.
         """
         actors = set(actor_countries)
+        candidates = self._entries[hit.key]
+        floor = BONUS_MIN_SHARE * max(e.population for e in candidates)
 
         def rank(entry: PlaceEntry) -> float:
             country = entry.location.country
             weight = math.log10(max(entry.population, 1))
             if country:
                 weight += QUALIFIER_BONUS * (country in hit.qualifier)
-                weight += ACTOR_BONUS * (country in actors)
-                weight += CONTEXT_BONUS * (country in context_countries)
+                if entry.population >= floor:
+                    weight += ACTOR_BONUS * (country in actors)
+                    weight += CONTEXT_BONUS * (country in context_countries)
             return weight
 
-        return max(self._entries[hit.key], key=rank).location
+        return max(candidates, key=rank).location
 
     def _context_countries(self, hits: Sequence[_Hit]) -> set[str]:
         """Countries named unambiguously by the text's places (countries and one-country names)."""
