@@ -147,6 +147,23 @@ INFER_CASES = [
     ("Fighting resumed on March 3 and on March 9.", None, "2026-11-25", "2026-03-09", "latest-date"),
     ("Fighting resumed on December 3.", None, "2026-11-25", "2025-12-03", "latest-date"),
     ("Nothing dated here at all.", None, "2026-11-25", None, None),
+    (
+        "SEOUL, April 17 (Reuters) - A missile was fired on Wednesday (April 16).",
+        None,
+        "2026-11-25",
+        "2025-04-17",
+        "dateline",
+    ),
+    ("WASHINGTON, Nov. 3 — The 2020 vote was close.", None, "2026-11-25", "2020-11-03", "dateline"),
+    (
+        "On Feb. 24, 2022, Russia invaded. Talks on March 3 and March 9 failed in 2025.",
+        None,
+        "2026-11-25",
+        "2025-03-09",
+        "explicit-year",
+    ),
+    ("Published April 17, 2025. Troops moved.", None, "2026-11-25", "2025-04-17", "dateline"),
+    ("Troops moved on April 3, 2031.", None, "2026-11-25", None, None),
 ]
 
 

@@ -177,6 +177,14 @@ _FUTURE_CUE = re.compile(
     r"\b(?i:will|'ll|’ll|shall|(?:is|are|was|were)\s+(?:due|scheduled|set|expected|slated)\s+to|"
     r"plans?\s+to|planned\s+for|scheduled\s+for|set\s+for)\b"
 )
+HEAD_CHARS = 200
+"""How far into a story a dateline or byline date is looked for."""
+_DATELINE = re.compile(
+    rf"^[ \t]*[A-Z][A-Za-z.'’ -]{{1,40}}(?:,[ \t]*[A-Z][A-Za-z.'’ -]{{1,30}})?,[ \t]*"
+    rf"(?P<mon>{_MON})[ \t]+(?P<d>[0-3]?\d)\b[ \t]*(?:\(|[—–-])",
+    re.MULTILINE,
+)
+_NARRATIVE_BEFORE = re.compile(r"\b(?i:on|since|in|until|by|from|before|after)\s+$")
 _ANY_YEAR = re.compile(r"(?<![\d,.$])\b((?:19|20)\d\d)\b(?![,.]?\d)")
 """A year written anywhere ("the 2019 summit"): a cue to the publication year, not an event date."""
 _WORD = re.compile(r"[\w’'-]+")
@@ -549,18 +557,24 @@ def infer_publication_date(
     """Estimate a story's publication date from its text when no metadata gives it.
 
     Returns ``(date, how)`` with ``how`` one of ``"dateline"`` (a full date at the head of the
-    story), ``"weekday-agreement"`` (the year whose calendar matches "Wednesday (April 16)"),
+    story that is not narrative -- "Published April 17, 2025", not "On Feb. 24, 2022, ..." --
+    or a wire dateline "SEOUL, April 17 (Reuters) -"), ``"weekday-agreement"`` (the year whose calendar matches "Wednesday (April 16)"),
     ``"explicit-year"`` (a year written in the text), ``"latest-date"`` (the reference year),
     or ``(None, None)``.  The estimate is the latest day-precision date the text states (a story
     reports the past), never later than ``today`` (default: :func:`date.today`).
     """
     today = today or date.today()
-    head = f"{title or ''}\n{text[:300]}"
+    head = f"{title or ''}\n{text[:HEAD_CHARS]}"
     for p in find_phrases(head):
-        if p.kind in ("iso", "md", "dm") and "y" in p.parts:
+        if (
+            p.kind in ("iso", "md", "dm")
+            and "y" in p.parts
+            and not _NARRATIVE_BEFORE.search(head, 0, p.start)
+        ):
             when, _, _ = _resolve(p, None)
             if when is not None and when <= today:
                 return when, "dateline"
+    dateline = _DATELINE.search(text[:HEAD_CHARS])
     phrases = find_phrases(f"{title or ''}\n{text}")
     full: list[date] = []
     month_days: list[tuple[int, int, int | None]] = []
@@ -579,6 +593,11 @@ def infer_publication_date(
             years.append(int(p.parts["y"]))
     years += [int(y) for y in _ANY_YEAR.findall(f"{title or ''}\n{text}") if int(y) <= today.year]
     year, how = _publication_year(month_days, years, today)
+    if dateline is not None:  # "SEOUL, April 17 (Reuters) -": the story's own date
+        month, day = _month(dateline.group("mon")), int(dateline.group("d"))
+        for candidate in ([year] if year is not None else []) + [today.year, today.year - 1]:
+            if _fits(candidate, month, day, today):
+                return date(candidate, month, day), "dateline"
     if year is None:
         if full:
             return max(full), "explicit-year"
