@@ -479,3 +479,16 @@ def test_known_spans_cover_non_actors(d: ActorDictionary):
     spans = d.known_spans(text)
     assert (text.index("Indian"), text.index(" toward")) in spans
     assert [m.text for m in d.find_mentions(text)] == ["Kenya"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Syrian government forces advanced.", [("Syrian government forces", "SYRMIL")]),
+        ("student protesters marched", [("student protesters", "CVL")]),
+        ("a defense ministry spokesman said", [("defense ministry spokesman", "MIL")]),
+        ("Islamist militants attacked", [("Islamist militants", "REB")]),
+    ],
+)
+def test_adjacent_sectors_take_the_head(d: ActorDictionary, text: str, expected: list[tuple[str, str]]):
+    assert [(m.text, m.actor.code) for m in d.find_mentions(text)] == expected

@@ -592,6 +592,7 @@ class ActorDictionary:
             hit.i, hit.j, hit.first, hit.last = i, j, i, j
             hit.possessive = j < len(tokens) and tokens[j].norm == "'s"
             hits.append(hit)
+        hits = _merge_agents(text, tokens, hits)
         _compose(text, tokens, hits)
         if context is not None:
             from flashpoint.actors.context import apply_context
@@ -761,6 +762,34 @@ def _mods_ok(text: str, tokens: list[Token], a: int, b: int, allow_caps: bool) -
         if not t.is_word or t.norm in _STOP_NORMS or t.norm in _PROXY_MODS or (t.cap and not allow_caps):
             return False
     return all(k == 0 or _TIGHT_RE.match(_gap(text, tokens, k, k)) for k in range(a, b + 1))
+
+
+def _merge_agents(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit]:
+    """Adjacent sector phrases are one noun phrase whose head is the last: "government
+    forces" -> MIL, "student protesters" -> CVL, "Islamist militants" -> REB; a representative
+    head keeps its modifier's sector ("defense ministry spokesman" -> MIL)."""
+    out: list[_Hit] = []
+    for h in hits:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.is_agent
+            and h.is_agent
+            and prev.j == h.i
+            and not prev.possessive
+            and _TIGHT_RE.match(_gap(text, tokens, h.i, h.i))
+        ):
+            if tokens[h.j - 1].norm in _REPRESENTATIVE:
+                prev.why = f"{prev.why} + '{_tok_text(text, tokens, h)}'"
+                prev.j = prev.last = h.j
+                prev.possessive = h.possessive
+                continue
+            h.why = f"'{_tok_text(text, tokens, prev)}' + {h.why}"
+            h.i = h.first = prev.i
+            out[-1] = h
+            continue
+        out.append(h)
+    return out
 
 
 def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
