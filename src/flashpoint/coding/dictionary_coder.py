@@ -356,9 +356,17 @@ class DictionaryCoder:
                 # ("Danish media" -> DNKMED); a coordinated sector replaces it
                 root = base[: -len(own)] if own and base.endswith(own) and len(base) > len(own) else base
                 variants: list[tuple[str, list[Mention]]] = []
-                if not alternatives or own:
+                if not alternatives:
                     variants.append((base, stacked))
-                variants.extend((root, stacked + [alt]) for alt in alternatives)
+                elif own and u.first <= u.phrase <= u.last:
+                    # the joined sector is the phrase's head noun: "Danish media and
+                    # government" -> DNKMED and DNKGOV
+                    variants.append((base, stacked))
+                    variants.extend((root, stacked + [alt]) for alt in alternatives)
+                else:
+                    # the joined sector is a modifier: "Danish Islamist media and government"
+                    # -> DNKMUSMED and DNKMUSGOV
+                    variants.extend((base, stacked + [alt]) for alt in alternatives)
                 for code, chain in variants:
                     agent = own or None
                     for am in chain:
