@@ -641,7 +641,33 @@ class _Sentence:
         if found:
             return found
         if root in LOCATIVE_ROOTS:
-            return self._prep_targets(verb, ("in",))
+            found = self._prep_targets(verb, ("in",))
+            if found:
+                return found
+        if not any(c.dep_ == "dobj" for c in verb.children):
+            return self._loose_target(verb)
+        return []
+
+    def _loose_target(self, verb: Any) -> list[Party]:
+        """A misparsed object ("kidnapped up to 16 Russian advisers"): the first actor named
+        within a few tokens after the verb, outside embedded clauses."""
+        allowed = {
+            t.i for c in verb.children if c.dep_ in ("prt", "prep") and c.i > verb.i for t in c.subtree
+        }
+        for t in self.tokens:
+            if t.i <= verb.i or t.i > verb.i + 8 or t.i not in allowed:
+                continue
+            m = self._tok_mention.get(t.i)
+            if m is not None and m.actor.code not in self.exclude:
+                return [self._party(m, via="loose")]
+        return []
+
+    def _purpose_target(self, verb: Any) -> list[Party]:
+        """A protest's target from its purpose clause ("rallied to demand reforms from X")."""
+        for c in self._children(verb, "advcl", "xcomp"):
+            found = self._addressee(c) or self.verb_target(c, "14", False)
+            if found:
+                return found
         return []
 
     def _own_possession(self, tok: Any) -> bool:
@@ -968,6 +994,8 @@ class _Sentence:
             if self._frames(tok) & {"appeal", "demand"}:
                 targets = self._addressee(tok)
             targets = targets or self.verb_target(tok, code[:2], passive, entry.particle)
+        if not targets and code[:2] == "14":
+            targets = self._purpose_target(light_head if light_head is not None else tok)
         self.exclude = set()
         if not sources:
             return []
@@ -1053,6 +1081,8 @@ class _Sentence:
         for _ in range(12):
             if cur.dep_ in ("advcl", "relcl", "acl", "ccomp", "pcomp", "csubj"):
                 depth += 1
+                if cur.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+                    depth += 1  # a purpose clause ("staged rallies to demand"): not the main event
             if cur.dep_ in ("pobj", "dobj", "nsubj") and cur.pos_ == "NOUN":
                 depth += 1
             if cur.head.i == cur.i or not self._in(cur.head):

@@ -20,8 +20,9 @@ VIA_FACTOR = {
     "pronoun": 0.8,
     "definite": 0.75,
     "context": 0.7,
-    "none": 0.75,
-    "untargeted": 0.55,
+    "none": 0.65,
+    "untargeted": 0.5,
+    "loose": 0.7,
 }
 MODALITY_FACTOR = {
     "asserted": 1.0,
