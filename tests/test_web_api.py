@@ -561,6 +561,9 @@ def test_dyad_series(client: TestClient, by: str) -> None:
     assert periods == sorted(periods) and len(set(periods)) == len(periods)
     if by == "month":
         assert all(p.endswith("-01") for p in periods)
+    busiest = max(points, key=lambda p: p["events"])
+    behind = client.get(busiest["events_url"].replace("/events", "/api/events", 1)).json()
+    assert behind["total"] == busiest["events"]
 
 
 @pytest.mark.parametrize(

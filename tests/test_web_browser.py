@@ -141,7 +141,7 @@ def test_prk_usa_timeline(page: Any, server: str) -> None:
     page.goto(f"{server}/dyads/PRK/USA?by=week")
     page.wait_for_selector("#timeline[data-ready='1']")
     assert "PRK–USA" in page.text_content("h1")
-    bars = page.locator("#timeline svg g.bar").count()
+    bars = page.locator("#timeline svg a.bar").count()
     rows = page.locator("#series-table tbody tr").count()
     assert bars == rows > 0
     assert page.locator("#timeline rect.q3, #timeline rect.q4").count() > 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -160,7 +161,14 @@ def summary_view(store: Store) -> dict[str, Any]:
         "last_date": span["last"].isoformat() if span["last"] else None,
         "quad_classes": quads,
         "top_actors": store.actors(limit=10),
+        "top_dyads": _top_dyads(store, 8),
     }
+
+
+def _top_dyads(store: Store, n: int) -> list[dict[str, Any]]:
+    from flashpoint.analytics import top_dyads_sql
+
+    return [{**d, "goldstein_mean": _round(d["goldstein_mean"])} for d in top_dyads_sql(_conn(store), n=n)]
 
 
 def actor_key(value: str, what: str = "actor") -> str:
@@ -219,6 +227,18 @@ def dyad_series_view(store: Store, a: str, b: str, params: Mapping[str, Any]) ->
         for key in ("goldstein_mean", "conflict_score"):
             p[key] = _round(p[key])
         p["goldstein_sum"] = _round(p["goldstein_sum"])
+    for p in points:
+        first = date.fromisoformat(p["period"])
+        last = _period_end(first, by)
+        p["events_url"] = _link(
+            "/events",
+            {
+                "dyad": f"{a}-{b}",
+                "directed": "1" if directed else None,
+                "since": p["period"],
+                "until": last.isoformat(),
+            },
+        )
     totals = {k: sum(p[k] for p in points) for k in ("events", "quad1", "quad2", "quad3", "quad4")}
     return {
         "a": a,
@@ -231,6 +251,15 @@ def dyad_series_view(store: Store, a: str, b: str, params: Mapping[str, Any]) ->
         "points": points,
         "events_url": _link("/events", {"dyad": f"{a}-{b}", "since": since, "until": until}),
     }
+
+
+def _period_end(first: date, by: str) -> date:
+    """The last day of the period starting at ``first`` (for the events behind a bar)."""
+    if by == "day":
+        return first
+    if by == "week":
+        return first + timedelta(days=6)
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def network_view(store: Store, params: Mapping[str, Any]) -> dict[str, Any]:

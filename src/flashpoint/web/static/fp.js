@@ -59,7 +59,7 @@
     var line = [];
     pts.forEach(function (p, k) {
       var x0 = m.l + k * step + (step - bw) / 2, base = 0;
-      var g = svg("g", { class: "bar" });
+      var g = svg("a", { class: "bar", href: p.events_url || "#" });
       [1, 2, 3, 4].forEach(function (q) {
         var c = p["quad" + q] || 0;
         if (!c) { return; }
