@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -93,7 +94,9 @@ def code_partition(
     results = list(pipeline.code_articles(items))
     path = Path(out_dir) / f"part-{part_id}.parquet"
     tmp = path.with_suffix(".tmp")
-    results_to_parquet(results, str(tmp))
+    results_to_parquet(results, str(tmp))  # a bundle directory
+    if path.exists():  # left by an attempt whose worker died before reporting: redo wins
+        shutil.rmtree(path)
     os.replace(tmp, path)
     return {
         "peak_rss_mb": _peak_rss_mb(),
@@ -178,7 +181,7 @@ def run_dask(
                 in_flight -= 1
                 store.load_parquet([info["path"]])
                 manifest.mark(info)
-                Path(info["path"]).unlink(missing_ok=True)
+                shutil.rmtree(info["path"], ignore_errors=True)  # bundles are directories
                 summary.partitions += 1
                 summary.articles += info["articles"]
                 summary.sentences += info["sentences"]
