@@ -109,6 +109,20 @@ class Store:
     def _actors_sql(self) -> str:  # pragma: no cover
         raise NotImplementedError
 
+    def _delete_docs(self, doc_ids: list[str], error_ids: list[str]) -> int:
+        """Delete the stored rows of ``doc_ids`` (errors of ``error_ids``); return how many
+        events that removed.  Runs inside the write transaction."""
+        replaced = 0
+        for chunk in _chunks(doc_ids, 1000):
+            marks = ", ".join(["?"] * len(chunk))
+            replaced += int(self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({marks})", chunk))
+            for table in ("events", "sentences", "articles"):
+                self._conn.execute(self._sql(f"DELETE FROM {table} WHERE doc_id IN ({marks})"), chunk)
+        for chunk in _chunks(error_ids, 1000):
+            marks = ", ".join(["?"] * len(chunk))
+            self._conn.execute(self._sql(f"DELETE FROM errors WHERE doc_id IN ({marks})"), chunk)
+        return replaced
+
     def _begin(self) -> None:
         self._conn.execute("BEGIN TRANSACTION")
 
@@ -206,15 +220,7 @@ class Store:
         error_ids = sorted({r["doc_id"] for r in rows["errors"] if r["doc_id"] is not None})
         self._begin()
         try:
-            replaced = 0
-            for chunk in _chunks(doc_ids, 1000):
-                marks = ", ".join(["?"] * len(chunk))
-                replaced += int(self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({marks})", chunk))
-                for table in ("events", "sentences", "articles"):
-                    self._conn.execute(self._sql(f"DELETE FROM {table} WHERE doc_id IN ({marks})"), chunk)
-            for chunk in _chunks(sorted(set(doc_ids) | set(error_ids)), 1000):
-                marks = ", ".join(["?"] * len(chunk))
-                self._conn.execute(self._sql(f"DELETE FROM errors WHERE doc_id IN ({marks})"), chunk)
+            replaced = self._delete_docs(doc_ids, sorted(set(doc_ids) | set(error_ids)))
             for table in ("articles", "sentences", "events", "errors"):
                 if rows[table]:
                     self._insert(table, rows[table])

@@ -60,5 +60,24 @@ class DuckDBStore(Store):
         finally:
             self._conn.unregister("_fp_rows")
 
+    def _delete_docs(self, doc_ids: list[str], error_ids: list[str]) -> int:
+        """Delete through a registered Arrow table of ids (a semi-join is ~3x faster than a
+        long ``IN (?, ?, ...)`` list in DuckDB)."""
+        import pyarrow as pa
+
+        self._conn.register("_fp_ids", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
+        self._conn.register("_fp_error_ids", pa.table({"doc_id": pa.array(error_ids, pa.string())}))
+        try:
+            replaced = self._scalar(
+                "SELECT count(*) FROM events WHERE doc_id IN (SELECT doc_id FROM _fp_ids)"
+            )
+            for table in ("events", "sentences", "articles"):
+                self._conn.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _fp_ids)")
+            self._conn.execute("DELETE FROM errors WHERE doc_id IN (SELECT doc_id FROM _fp_error_ids)")
+        finally:
+            self._conn.unregister("_fp_ids")
+            self._conn.unregister("_fp_error_ids")
+        return int(replaced)
+
     def _actors_sql(self) -> str:
         return ACTORS_SQL
