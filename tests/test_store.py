@@ -452,3 +452,20 @@ def test_real_coder_corpus_written_twice(tmp_path: Path, results: list[CodingRes
         assert [(a["dyad"], a["period"], a["event_ids"]) for a in sql_alerts] == [
             (a["dyad"], a["period"], a["event_ids"]) for a in py_alerts
         ]
+
+
+def test_flattening_is_one_shape(results: list[CodingResult]) -> None:
+    """The fast path (from the Event) equals the record path, and both cover every leaf of
+    the public record (so a field added to ``Event`` cannot silently miss the store)."""
+    from flashpoint.models import flatten_record
+    from flashpoint.store.schema import EVENT_COLUMNS, event_record, event_row, event_row_of
+
+    columns = [name for name, _ in EVENT_COLUMNS]
+    for result in results[:40]:
+        for event in result.events:
+            record = event.to_dict()
+            row = event_row(record)
+            assert event_row_of(event) == row
+            assert set(row) == set(columns)
+            assert set(flatten_record(record)) <= set(row)
+            assert event_record(row) == record
