@@ -122,7 +122,7 @@ class VerbDictionary:
     path: str
     blocks: tuple[VerbBlock, ...]
     synsets: dict[str, tuple[tuple[str, ...], ...]]
-    forms: dict[str, tuple[VerbMatch, ...]] = field(default_factory=dict)
+    forms: dict[str, tuple[VerbMatch, ...]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[VerbMatch]] = {}
@@ -140,6 +140,7 @@ class VerbDictionary:
         return self.forms.get(word.upper(), ())
 
     def synset(self, name: str) -> tuple[tuple[str, ...], ...]:
+        """The member phrases of synset ``&NAME`` (empty when it is not defined)."""
         return self.synsets.get(name, ())
 
 
