@@ -168,3 +168,10 @@ def test_tabari_merges_into_builtin(petrarch: ActorDictionary):
     assert d.lookup("Taiwan").code == "ROC"  # user (TABARI) entries win
     assert d.lookup("Gondor").code == "GON"
     assert d.lookup("Kenyan police").code == "KENCOP"  # built-ins still there
+
+
+def test_tabari_agents_stack_and_do_not_double(petrarch: ActorDictionary):
+    assert _codes(petrarch, "The Danish Islamist media warned") == [("Danish Islamist media", "DNKMUSMED")]
+    assert _codes(petrarch, "The Quibbler government newspaper said") == [
+        ("Quibbler government newspaper", "HGWGOVMED")
+    ]

@@ -745,6 +745,8 @@ def _combine(base: _Hit, agent: _Hit) -> tuple[str | None, str | None, str | Non
         return base.code, country, base.agent
     if agent.entry.agent_prefix:
         return f"{ag}{root}", country, ag
+    if root.endswith(ag):  # "Quibbler [HGWGOVMED] government newspaper [~GOVMED]": no doubling
+        return root, country, ag
     return f"{root}{ag}", country, ag
 
 
@@ -785,11 +787,26 @@ def _merge_agents(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit
                 prev.possessive = h.possessive
                 continue
             h.why = f"'{_tok_text(text, tokens, prev)}' + {h.why}"
+            if _stacks(prev, h):
+                # TABARI agents stack: "Islamist media" -> ~MUS + ~MED = MUSMED
+                h.agent = f"{prev.agent}{h.agent}"
+                h.code = h.agent
             h.i = h.first = prev.i
             out[-1] = h
             continue
         out.append(h)
     return out
+
+
+def _stacks(mod: _Hit, head: _Hit) -> bool:
+    """True for two suffix agents of a TABARI dictionary, whose codes concatenate."""
+    return (
+        mod.entry.source.startswith("tabari")
+        and head.entry.source.startswith("tabari")
+        and not mod.entry.agent_prefix
+        and not head.entry.agent_prefix
+        and bool(mod.agent and head.agent)
+    )
 
 
 def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
