@@ -193,3 +193,17 @@ def test_cli_export(tmp_path: Path, db: str, fmt: str) -> None:
         expected = store.count(EventFilter(actor="IRN"))
     assert f"exported {expected} events" in result.output
     assert out.stat().st_size > 0
+
+
+def test_cli_dyad_counts_deduplicated_events(db: str, records: list[dict]) -> None:
+    _, dyad_cmd, alerts_cmd, _ = _cli()
+    result = CliRunner().invoke(
+        dyad_cmd, ["PRK", "USA", "--db", db, "--dedup", "cluster", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    between = [r for r in records if {r["source"]["country"], r["target"]["country"]} == {"PRK", "USA"}]
+    assert (
+        sum(p["events"] for p in json.loads(result.stdout)) == len(dedup(between, "cluster")) < len(between)
+    )
+    result = CliRunner().invoke(alerts_cmd, ["--db", db, "--dedup", "story", "--format", "json"])
+    assert result.exit_code == 0, result.output

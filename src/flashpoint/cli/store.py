@@ -105,11 +105,6 @@ def _opened(db: str) -> Iterator[Any]:
         store.close()
 
 
-def _sql_target(store: Any) -> Any:
-    """What the analytics ``*_sql`` functions run on: DuckDB's connection, else the store."""
-    return getattr(store, "duckdb", None) or store
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
@@ -206,27 +201,28 @@ SERIES_COLUMNS = [
 @click.option("--directed", is_flag=True, help="Only ACTOR_A acting on ACTOR_B (default: both directions).")
 @click.option("--since", help="First date (YYYY-MM-DD).")
 @click.option("--until", help="Last date (YYYY-MM-DD).")
+@click.option(
+    "--dedup", type=click.Choice(DEDUP_METHODS), default="none", show_default=True,
+    help="Count deduplicated events (e.g. 'cluster': one per event, not one per report).",
+)  # fmt: skip
 @_format_option(("table", "json", "csv"))
 def dyad_cmd(
-    actor_a: str,
-    actor_b: str,
-    db: str,
-    by: str,
-    directed: bool,
-    since: str | None,
-    until: str | None,
-    fmt: str,
-) -> None:
+    actor_a: str, actor_b: str, db: str, by: str, directed: bool, since: str | None, until: str | None,
+    dedup: str, fmt: str,
+) -> None:  # fmt: skip
     """Time series of events between two actors: counts by quad class and Goldstein scores."""
     from flashpoint.analytics import dyad_series, dyad_series_sql
 
     flt = _event_filter({"since": since, "until": until})
     with _opened(db) as store:
-        target = _sql_target(store)
-        if getattr(store, "duckdb", None) is not None:
-            series = dyad_series_sql(target, actor_a, actor_b, by, directed, flt.since, flt.until)
+        if dedup == "none" and getattr(store, "duckdb", None) is not None:
+            series = dyad_series_sql(store.duckdb, actor_a, actor_b, by, directed, flt.since, flt.until)
         else:
-            series = dyad_series(store.iter_events(), actor_a, actor_b, by, directed, flt.since, flt.until)
+            from flashpoint.analytics import dedup as run_dedup
+
+            between = _event_filter({"dyad": f"{actor_a},{actor_b}", "directed": directed})
+            records = run_dedup(store.iter_events(between), dedup)
+            series = dyad_series(records, actor_a, actor_b, by, directed, flt.since, flt.until)
     _emit(series, fmt, SERIES_COLUMNS)
 
 
@@ -252,10 +248,14 @@ ALERT_COLUMNS = [
 @click.option("--directed", is_flag=True, help="Treat A->B and B->A as different dyads.")
 @click.option("--since", help="First date (YYYY-MM-DD).")
 @click.option("--until", help="Last date (YYYY-MM-DD).")
+@click.option(
+    "--dedup", type=click.Choice(DEDUP_METHODS), default="none", show_default=True,
+    help="Score deduplicated events (e.g. 'cluster', so one event told by five outlets counts once).",
+)  # fmt: skip
 @_format_option(("table", "json", "csv"))
 def alerts_cmd(
     db: str, window: int, threshold: float, by: str, min_events: int, min_sd: float, metric: str, directed: bool,
-    since: str | None, until: str | None, fmt: str,
+    since: str | None, until: str | None, dedup: str, fmt: str,
 ) -> None:  # fmt: skip
     """Escalation alerts: dyads whose conflict jumps above their own recent baseline."""
     from flashpoint.analytics import AlertOptions, alerts, alerts_sql
@@ -268,10 +268,12 @@ def alerts_cmd(
     except FlashpointError as exc:
         raise click.ClickException(exc.message) from exc
     with _opened(db) as store:
-        if getattr(store, "duckdb", None) is not None:
+        if dedup == "none" and getattr(store, "duckdb", None) is not None:
             found = alerts_sql(store.duckdb, options)
         else:
-            found = alerts(store.iter_events(), options)
+            from flashpoint.analytics import dedup as run_dedup
+
+            found = alerts(run_dedup(store.iter_events(), dedup), options)
     _emit(found, fmt, ALERT_COLUMNS)
 
 
