@@ -125,6 +125,9 @@ MILITARY_SPECIFIC = {
     "103": "1032",
 }
 EXERCISE_NOUNS = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "game", "wargame"})
+DOMESTIC_ROOTS = frozenset({"14", "17"})
+"""Without a named target, curfews, bans, arrests and protests are coded against the
+source's own country (CAMEO's convention for domestic events; confidence is lowered)."""
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
 _SPACE_RE = re.compile(r"\W+")
@@ -624,6 +627,10 @@ class _Sentence:
             return self._keep(self.parties(subj[0])) if subj else []
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and self._in(verb.head):
             return self._keep(self.parties(verb.head))
+        if root == "11":
+            found = self._prep_targets(verb, ("over", "about", "against"))
+            if found:
+                return found
         if particle and particle not in ("out", "up", "down", "off", "back", "over"):
             found = self._prep_targets(verb, (particle,))
             if found:
@@ -660,6 +667,27 @@ class _Sentence:
             m = self._tok_mention.get(t.i)
             if m is not None and m.actor.code not in self.exclude:
                 return [self._party(m, via="loose")]
+        return []
+
+    def _condition_subject(self, verb: Any) -> list[Party]:
+        """ "X threatened to strike unless Y withdrew": the threat is addressed to Y."""
+        cur = verb
+        for _ in range(3):
+            for c in self._children(cur, "advcl"):
+                if any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                    subj = self._children(c, "nsubj", "nsubjpass")
+                    if subj:
+                        found = self._keep(self.parties(subj[0]))
+                        if found:
+                            return found
+            if cur.dep_ in ("xcomp", "ccomp") and self._in(cur.head):
+                cur = cur.head
+            else:
+                break
+        for c in self._children(verb, "xcomp"):
+            found = self._condition_subject(c) if c is not verb else []
+            if found:
+                return found
         return []
 
     def _purpose_target(self, verb: Any) -> list[Party]:
@@ -996,6 +1024,17 @@ class _Sentence:
             targets = targets or self.verb_target(tok, code[:2], passive, entry.particle)
         if not targets and code[:2] == "14":
             targets = self._purpose_target(light_head if light_head is not None else tok)
+        if not targets and frame is not None and frame.token is not tok:
+            targets = (
+                self._keep(self.verb_target(frame.token, code[:2], False))
+                if frame.token.pos_ == "VERB"
+                else []
+            )
+        if not targets and code[:2] == "13":
+            targets = self._condition_subject(frame.token if frame is not None else tok)
+        if not targets and code[:2] in DOMESTIC_ROOTS and sources and sources[0].ref.country:
+            cc = sources[0].ref.country  # curfews, bans, protests, concessions: the country itself
+            targets = [Party(ActorRef(text=None, name=cc, code=cc, country=cc), None, "implied")]
         self.exclude = set()
         if not sources:
             return []

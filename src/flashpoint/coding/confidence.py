@@ -23,6 +23,7 @@ VIA_FACTOR = {
     "none": 0.65,
     "untargeted": 0.5,
     "loose": 0.7,
+    "implied": 0.6,
 }
 MODALITY_FACTOR = {
     "asserted": 1.0,
