@@ -492,3 +492,19 @@ def test_known_spans_cover_non_actors(d: ActorDictionary):
 )
 def test_adjacent_sectors_take_the_head(d: ActorDictionary, text: str, expected: list[tuple[str, str]]):
     assert [(m.text, m.actor.code) for m in d.find_mentions(text)] == expected
+
+
+def test_builtin_phrases_have_one_meaning():
+    """Across all built-in tables an undated phrase names one actor; the only exceptions are
+    named institutions that are also sector phrases ("State Department" vs "state department")."""
+    from flashpoint.actors.tables import builtin_entries
+
+    by_key: dict[tuple[str, ...], set[tuple[str | None, str]]] = {}
+    for e in builtin_entries():
+        if not e.dated:
+            by_key.setdefault(e.key, set()).add((e.code, e.role))
+    for key, meanings in by_key.items():
+        codes = {c for c, _ in meanings}
+        if len(codes) > 1:
+            roles = sorted(r for _, r in meanings)
+            assert roles == ["agent", "metonym"], (key, meanings)
