@@ -161,7 +161,7 @@ def test_petrarch_regression(shared: Path) -> None:
     report = evaluate_petrarch(folder / "PETR.UnitTest.records.xml", folder)
     assert report["records"] >= 270
     # floors pinned at the measured values; raise them when the coder improves
-    assert report["recall"] >= 0.898, report["failures"]  # measured 319/355
-    assert report["extra_rate"] <= 0.034, report["failures"]  # measured 11/330
+    assert report["recall"] >= 0.901, report["failures"]  # measured 320/355
+    assert report["extra_rate"] <= 0.031, report["failures"]  # measured 10/330
     assert report["per_category"]["SYNSET"]["recall"] == 1.0
     assert report["noevents_rate"] >= 0.94

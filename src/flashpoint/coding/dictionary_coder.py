@@ -447,7 +447,10 @@ def _is_event_code(code: str) -> bool:
 
 
 def _is_verb(tok: Any) -> bool:
-    return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or tok.tag_ == "MD"
+    """Verbs as PETRARCH saw them (Treebank VB* tags); modals ("should") are not coded."""
+    if tok.tag_ == "MD":
+        return False
+    return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
 
 
 def _span_head(tokens: list[Any], first: int, last: int) -> int:
