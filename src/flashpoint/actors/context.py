@@ -48,11 +48,11 @@ _ATTACH = frozenset(
         "authorities",
         "judiciary",
         "legislature",
-        "president",
-        "leader",
     ]
 )
-"""Head nouns of definite institutions that take the country of the document ("the regime")."""
+"""Head nouns of definite institutions that take the country of the document ("the regime").
+Persons ("the president") are left out: in a story about two countries the last one named
+is too often the wrong one; the coder resolves them like pronouns."""
 _IT = frozenset({"it", "its", "itself"})
 _THEY = frozenset({"they", "them", "their", "theirs", "themselves"})
 _PERSON = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
