@@ -508,3 +508,23 @@ def test_builtin_phrases_have_one_meaning():
         if len(codes) > 1:
             roles = sorted(r for _, r in meanings)
             assert roles == ["agent", "metonym"], (key, meanings)
+
+
+def test_cli_check(tmp_path: Path, shared: Path):
+    from click.testing import CliRunner
+
+    try:
+        from flashpoint.cli.actors import actors_group
+    except ModuleNotFoundError as exc:
+        if "actors" in str(exc):
+            raise
+        pytest.skip(f"flashpoint.cli package not importable: {exc}")
+    runner = CliRunner()
+    agents = shared / "data" / "petrarch2_validation" / "PETR.Validate.agents.txt"
+    out = runner.invoke(actors_group, ["check", str(agents)])
+    assert out.exit_code == 0, out.output
+    assert "(agents)" in out.output
+    bad = tmp_path / "bad.actors"
+    bad.write_text("GONDOR [GON\n", encoding="utf-8")
+    out = runner.invoke(actors_group, ["check", str(bad)])
+    assert out.exit_code != 0 and f"{bad}:1" in out.output

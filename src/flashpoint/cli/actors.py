@@ -74,3 +74,34 @@ def lookup_cmd(
         return
     for key, value in res.to_dict().items():
         click.echo(f"{key:8} {value if value is not None else '-'}")
+
+
+@actors_group.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--kind",
+    type=click.Choice(["auto", "csv", "actors", "agents"]),
+    default="auto",
+    show_default=True,
+    help="File format; auto: .csv is flashpoint CSV, names containing 'agent' are TABARI agents.",
+)
+def check_cmd(path: str, kind: str) -> None:
+    """Validate a user dictionary; report its size and its conflicts with the built-in tables."""
+    from flashpoint.actors import ActorDictionary
+
+    if kind == "auto":
+        lower = path.lower()
+        kind = "csv" if lower.endswith(".csv") else ("agents" if "agent" in lower else "actors")
+    try:
+        if kind == "csv":
+            user = ActorDictionary.from_csv(path)
+        elif kind == "agents":
+            user = ActorDictionary.from_tabari(None, path)
+        else:
+            user = ActorDictionary.from_tabari(path, None)
+    except FlashpointError as exc:
+        raise click.ClickException(str(exc)) from exc
+    conflicts = ActorDictionary.default().merge(user)
+    click.echo(f"{path}: {len(user)} phrases ({kind}), {len(conflicts)} override built-in entries")
+    for c in conflicts[:50]:
+        click.echo(f"  {c.phrase!r}: {c.ours} -> {c.theirs}")
