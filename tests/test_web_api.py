@@ -9,6 +9,7 @@ the alerts, the map and the network something to show.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ SEED_ID = "seed-article"
 SEED_PUBLISHED = date(2025, 4, 17)
 TOKEN = "test-token-123"
 SPEAKER = "the mayor of Kharkiv"
+ODD_DOC_ID = "wire/2025:odd id?#"
 
 PRK = ActorRef(text="North Korea", name="North Korea", code="PRK", country="PRK")
 USA = ActorRef(text="United States", name="United States", code="USA", country="USA")
@@ -342,6 +344,28 @@ def synthetic_results() -> list[CodingResult]:
             published=when,
         )
         results.append(CodingResult(article=article, clean=CleanText(text=text), events=tuple(built)))
+    odd_id = ODD_DOC_ID
+    text = "China hosted Russia for talks."
+    results.append(
+        CodingResult(
+            article=Article(
+                doc_id=odd_id, text=text, title="Odd id", source="synthetic", published=date(2025, 2, 2)
+            ),
+            clean=CleanText(text=text),
+            events=(
+                _event(
+                    odd_id,
+                    0,
+                    text,
+                    CHN,
+                    "042",
+                    RUS,
+                    date=date(2025, 2, 2),
+                    evidence=Evidence(source=(0, 5), trigger=(6, 12), target=(13, 19)),
+                ),
+            ),
+        )
+    )
     burst = date(2025, 5, 20)
     lines = [f"Russia attacked Ukraine near Kharkiv, report {i}." for i in range(6)]
     text = "\n\n".join(lines)
@@ -525,6 +549,18 @@ def test_article_spans_point_at_evidence(client: TestClient) -> None:
     picked = client.get(f"/api/articles/{SEED_ID}", params={"event": chosen}).json()
     assert picked["selected"] == 0 and any(s["selected"] for s in picked["segments"])
     error_of(client.get("/api/articles/missing"), 404)
+
+
+def test_article_ids_with_slashes_and_marks(client: TestClient) -> None:
+    from urllib.parse import quote
+
+    body = client.get("/api/articles/" + quote(ODD_DOC_ID, safe="")).json()
+    assert body["article"]["doc_id"] == ODD_DOC_ID and len(body["events"]) == 1
+    page = client.get("/events", params={"doc_id": ODD_DOC_ID}).text
+    links = re.findall(r'href="(/articles/[^"?]*odd[^"?]*)', page)
+    assert links
+    followed = client.get(links[0], params={"format": "json"}).json()
+    assert followed["article"]["doc_id"] == ODD_DOC_ID
 
 
 # -- actors, dyads, series, network, map, alerts --------------------------------------

@@ -156,8 +156,12 @@ def test_event_table_filters_and_pages(page: Any, server: str) -> None:
     total = int(page.text_content("#events-total strong") or 0)
     assert page.locator("#events-table tbody tr").count() == min(total, 50)
     page.fill("#f-dyad", "PRK-USA")
+    page.fill("#f-since", "2025-03-25")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**dyad=PRK-USA**")
+    assert "since=2025-03-25" in page.url
+    dates = page.locator("#events-table tbody tr td:first-child").all_text_contents()
+    assert dates and all(d.strip()[:10] >= "2025-03-25" for d in dates)
     filtered = int(page.text_content("#events-total strong") or 0)
     assert 0 < filtered < total
     cells = page.locator(

@@ -379,7 +379,7 @@ def create_app(
         return page(request, "event.html", data, f"Event {event_id}", "/events", f"/api/events/{event_id}")
 
     # -- articles ----------------------------------------------------------------------
-    @app.get("/api/articles/{doc_id}", tags=["articles"])
+    @app.get("/api/articles/{doc_id:path}", tags=["articles"])
     def api_article(
         request: Request,
         doc_id: str,
@@ -388,7 +388,7 @@ def create_app(
         """An article's coded text, its events, their evidence spans and the marked text runs."""
         return run(views.article_view, doc_id, dict(request.query_params))
 
-    @app.get("/articles/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, doc_id: str) -> Response:
         data = run(views.article_view, doc_id, dict(request.query_params))
         title = data["article"].get("title") or doc_id
