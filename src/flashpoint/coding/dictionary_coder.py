@@ -692,6 +692,15 @@ def _subject(tokens: list[Any], k: int, offset0: int) -> tuple[int | None, int |
                 for gc in child.children:
                     if gc.dep_ == "pobj" and gc.i - offset0 in inside:
                         agent = gc.i - offset0
+        if (
+            subj is not None
+            and tokens[subj].tag_ in ("WDT", "WP")
+            and tok.dep_ == "relcl"
+            and tok.head.i - offset0 in inside
+        ):
+            # "Russia, which attacked Ukraine": the relative pronoun stands for the noun
+            head_noun = tok.head.i - offset0
+            return head_noun, None
         if subj is not None and 0 <= subj < len(tokens):
             passive = tokens[subj].dep_ in ("nsubjpass", "csubjpass") or passive_verb
             return subj, agent if passive else None
