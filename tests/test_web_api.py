@@ -349,7 +349,12 @@ def synthetic_results() -> list[CodingResult]:
     results.append(
         CodingResult(
             article=Article(
-                doc_id=odd_id, text=text, title="Odd id", source="synthetic", published=date(2025, 2, 2)
+                doc_id=odd_id,
+                text=text,
+                title="Odd id",
+                source="synthetic",
+                published=date(2025, 2, 2),
+                url="javascript:alert(1)",
             ),
             clean=CleanText(text=text),
             events=(
@@ -561,6 +566,11 @@ def test_article_ids_with_slashes_and_marks(client: TestClient) -> None:
     assert links
     followed = client.get(links[0], params={"format": "json"}).json()
     assert followed["article"]["doc_id"] == ODD_DOC_ID
+    event_id = followed["events"][0]["event_id"]
+    for html in (client.get(links[0]).text, client.get(f"/events/{event_id}").text):
+        assert "javascript:" not in html and ">original</a>" not in html
+    seed_event = client.get("/api/events", params={"doc_id": "syn-000"}).json()["events"][0]["event_id"]
+    assert 'href="https://example.org/wire/0"' in client.get(f"/events/{seed_event}").text
 
 
 # -- actors, dyads, series, network, map, alerts --------------------------------------

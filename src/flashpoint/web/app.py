@@ -239,6 +239,10 @@ def create_app(
         loader=PackageLoader("flashpoint.web", "templates"), autoescape=select_autoescape(default=True)
     )
     env.globals.update(nav=NAV, quad_names=QUAD_NAMES, static=lambda name: f"/static/{name}")
+    # Article URLs come from inputs: only http(s) ones become links (never javascript: etc.).
+    env.tests["http_url"] = lambda url: (
+        isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+    )
 
     def render(name: str, http_status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("json_url", None)
