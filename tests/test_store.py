@@ -469,3 +469,14 @@ def test_flattening_is_one_shape(results: list[CodingResult]) -> None:
             assert set(row) == set(columns)
             assert set(flatten_record(record)) <= set(row)
             assert event_record(row) == record
+
+
+def test_an_article_twice_in_one_batch_keeps_the_last(tmp_path: Path, results: list[CodingResult]) -> None:
+    first = results[0]
+    fewer = dataclasses.replace(first, events=first.events[:0])
+    with open_store(tmp_path / "dup.duckdb") as s:
+        s.write([first, results[1], fewer])
+        assert s.count(EventFilter(doc_id=first.article.doc_id)) == 0
+        assert s.stats()["articles"] == 2
+        s.write([fewer, first])
+        assert s.count(EventFilter(doc_id=first.article.doc_id)) == len(first.events)

@@ -295,10 +295,15 @@ def result_rows(results: Iterable[CodingResult], when: datetime) -> dict[str, li
     """Turn coding results into the rows of every table, keyed by table name.
 
     Within one article, events with the same ``event_id`` (the coder emitting the same
-    event twice) are kept once so the primary key holds.
+    event twice) are kept once so the primary key holds; an article coded twice in one
+    batch (a duplicated input) keeps its last successful coding, as two writes would.
     """
     rows: dict[str, list[dict[str, Any]]] = {"articles": [], "sentences": [], "events": [], "errors": []}
-    for result in results:
+    results = list(results)
+    last_ok = {r.article.doc_id: i for i, r in enumerate(results) if r.error is None}
+    for i, result in enumerate(results):
+        if result.error is None and last_ok[result.article.doc_id] != i:
+            continue
         article = result.article
         if result.error is not None:
             # A failed (re-)coding records why and leaves the story's stored events alone.
