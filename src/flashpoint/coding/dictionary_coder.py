@@ -697,10 +697,11 @@ def _subject(tokens: list[Any], k: int, offset0: int) -> tuple[int | None, int |
             and tokens[subj].tag_ in ("WDT", "WP")
             and tok.dep_ == "relcl"
             and tok.head.i - offset0 in inside
+            and (tok.head.pos_ != "PROPN" or (subj > 0 and tokens[subj - 1].text == ","))
         ):
-            # "Russia, which attacked Ukraine": the relative pronoun stands for the noun
-            head_noun = tok.head.i - offset0
-            return head_noun, None
+            # "Russia, which attacked Ukraine": the relative pronoun stands for the noun (a
+            # comma-less "Al-Qaeda who shot" is more often a misattached clause)
+            return tok.head.i - offset0, None
         if subj is not None and 0 <= subj < len(tokens):
             passive = tokens[subj].dep_ in ("nsubjpass", "csubjpass") or passive_verb
             return subj, agent if passive else None
