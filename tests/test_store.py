@@ -480,3 +480,32 @@ def test_an_article_twice_in_one_batch_keeps_the_last(tmp_path: Path, results: l
         assert s.stats()["articles"] == 2
         s.write([fewer, first])
         assert s.count(EventFilter(doc_id=first.article.doc_id)) == len(first.events)
+
+
+def _recount(store) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in store.events(limit=None):
+        for side in ("source", "target"):
+            code = record[side]["code"]
+            if code:
+                counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_actors_follow_replacements(
+    request, tmp_path: Path, results: list[CodingResult], backend: str
+) -> None:
+    if backend == "duckdb":
+        url = str(tmp_path / "a.duckdb")
+    else:
+        url = request.getfixturevalue("pg_url")
+        _pg_reset(url)
+    with open_store(url) as s:
+        s.write(results[:30])
+        assert {a["code"]: a["count"] for a in s.actors()} == _recount(s)
+        for result in results[:30:3]:
+            s.write([dataclasses.replace(result, events=result.events[:0])])
+            assert {a["code"]: a["count"] for a in s.actors()} == _recount(s)
+        s.write(results[:30])
+        assert {a["code"]: a["count"] for a in s.actors()} == _recount(s)

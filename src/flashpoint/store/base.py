@@ -34,6 +34,10 @@ ARTICLE_JOIN = (
     "a.url AS article_url, a.title AS article_title, a.source AS article_source, "
     "a.published AS article_published"
 )
+OLD_CODES_SQL = (
+    "SELECT source_code AS code FROM events WHERE doc_id IN ({ids}) "
+    "UNION SELECT target_code FROM events WHERE doc_id IN ({ids})"
+)
 ORDER = "date NULLS LAST, doc_id, sentence_index, event_id"
 ORDER_F = "f.date NULLS LAST, f.doc_id, f.sentence_index, f.event_id"
 
@@ -107,21 +111,32 @@ class Store:
         raise NotImplementedError
 
     def _actors_sql(self) -> str:  # pragma: no cover
+        """INSERT INTO actors ... for the codes in ``{codes}`` (a list of placeholders or a subquery)."""
         raise NotImplementedError
 
-    def _delete_docs(self, doc_ids: list[str], error_ids: list[str]) -> int:
+    def _delete_docs(self, doc_ids: list[str], error_ids: list[str]) -> tuple[int, set[str]]:
         """Delete the stored rows of ``doc_ids`` (errors of ``error_ids``); return how many
-        events that removed.  Runs inside the write transaction."""
-        replaced = 0
+        events that removed and the actor codes they named.  Runs inside the write
+        transaction."""
+        replaced, codes = 0, set()
         for chunk in _chunks(doc_ids, 1000):
             marks = ", ".join(["?"] * len(chunk))
             replaced += int(self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({marks})", chunk))
+            codes |= {r["code"] for r in self.query(OLD_CODES_SQL.format(ids=marks), chunk + chunk)}
             for table in ("events", "sentences", "articles"):
                 self._conn.execute(self._sql(f"DELETE FROM {table} WHERE doc_id IN ({marks})"), chunk)
         for chunk in _chunks(error_ids, 1000):
             marks = ", ".join(["?"] * len(chunk))
             self._conn.execute(self._sql(f"DELETE FROM errors WHERE doc_id IN ({marks})"), chunk)
-        return replaced
+        return replaced, codes - {None}
+
+    def _refresh_actors(self, codes: list[str]) -> None:
+        """Recount the ``actors`` rows of ``codes`` from ``events`` (only what a write touched,
+        so writing into a large store does not recount every actor)."""
+        for chunk in _chunks(codes, 1000):
+            marks = ", ".join(["?"] * len(chunk))
+            self._conn.execute(self._sql(f"DELETE FROM actors WHERE code IN ({marks})"), chunk)
+            self._conn.execute(self._sql(self._actors_sql().format(codes=marks)), chunk)
 
     def _begin(self) -> None:
         self._conn.execute("BEGIN TRANSACTION")
@@ -220,12 +235,12 @@ class Store:
         error_ids = sorted({r["doc_id"] for r in rows["errors"] if r["doc_id"] is not None})
         self._begin()
         try:
-            replaced = self._delete_docs(doc_ids, sorted(set(doc_ids) | set(error_ids)))
+            replaced, codes = self._delete_docs(doc_ids, sorted(set(doc_ids) | set(error_ids)))
             for table in ("articles", "sentences", "events", "errors"):
                 if rows[table]:
                     self._insert(table, rows[table])
-            self._conn.execute("DELETE FROM actors")
-            self._conn.execute(self._actors_sql())
+            codes |= {r[f"{side}_code"] for r in rows["events"] for side in ("source", "target")}
+            self._refresh_actors(sorted(codes - {None}))
             self._commit()
         except Exception as exc:
             self._rollback_quietly()

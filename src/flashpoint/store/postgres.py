@@ -28,7 +28,7 @@ FROM (
     UNION ALL
     SELECT target_code, target_name, target_country, target_agent FROM events
 ) sides
-WHERE code IS NOT NULL
+WHERE code IN ({codes})
 GROUP BY code
 """
 
