@@ -108,6 +108,8 @@ def _triples(events) -> set[tuple[str, str, str]]:
             "Russia, which condemned Italy on Monday, met Germany.",
             {("RUS", "ITA", "122"), ("RUS", "DEU", "031"), ("DEU", "RUS", "031")},
         ),
+        # coordinated verbs share a following object
+        ("France condemned and blasted Germany.", {("FRA", "DEU", "122")}),
         # the subject is inherited along an xcomp chain
         ("France is about to restore relations with Germany.", {("FRA", "DEU", "064")}),
         # a ":b" code gives only the reverse event; grouped pattern words match in order

@@ -287,6 +287,11 @@ class DictionaryCoder:
                 return agent_units, subj
         after = [u for u in ctx.actors if ve < u.first <= region_end and u not in subj]
         if not after:
+            shared_end = _shared_object_end(tokens, head, ctx.offset0)
+            if shared_end is not None:
+                # "condemned and sanctioned Russia": coordinated verbs share the object
+                after = [u for u in ctx.actors if ve < u.first <= shared_end and u not in subj]
+        if not after:
             # a sector with no actor ("police arrested students") is a target too
             after = [u for u in ctx.agents_alone if ve < u.first <= region_end and u not in subj]
         if not after:
@@ -727,6 +732,19 @@ def _subject(tokens: list[Any], k: int, offset0: int) -> tuple[int | None, int |
             continue
         break
     return None, None
+
+
+def _shared_object_end(tokens: list[Any], k: int, offset0: int) -> int | None:
+    """When a verb without an object of its own is coordinated with a following verb
+    ("condemned and sanctioned Russia"), the end of that verb's phrase; else None."""
+    tok = tokens[k]
+    if any(c.dep_ in ("dobj", "dative", "prep", "ccomp", "xcomp", "attr") for c in tok.children):
+        return None
+    for child in tok.children:
+        if child.dep_ == "conj" and child.pos_ == "VERB" and child.i > tok.i:
+            end = child.right_edge.i - offset0
+            return min(end, len(tokens) - 1)
+    return None
 
 
 def _region_end(tokens: list[Any], k: int, offset0: int) -> int:
