@@ -849,7 +849,7 @@ class _Sentence:
                 frame_heads.add(frame.token.i)
                 if frame.kind == "intent":  # "refused to commit to aid": the outer frame decides
                     outer, _ = self.governor(frame.token)
-                    if outer is not None and outer.kind in ("refuse", "appeal", "demand"):
+                    if outer is not None and outer.kind in ("refuse", "appeal", "demand", "deny", "allege"):
                         frame_heads.add(outer.token.i)
                         frame = outer
             plans.append((tok, entry, frame, speech))
@@ -870,6 +870,12 @@ class _Sentence:
         verb = tok
         if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and self._in(tok.head):
             verb = tok.head
+        while (
+            verb.dep_ == "xcomp"
+            and self._in(verb.head)
+            and not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children)
+        ):
+            verb = verb.head
         if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
             return None
         head = verb.head
@@ -929,10 +935,18 @@ class _Sentence:
     def _code_trigger(self, tok: Any, entry: Entry, frame: _Frame | None, speech: Any) -> list[Event]:
         code = entry.cameo
         nominal = tok.pos_ == "NOUN"
+        if code[:2] in ("18", "19", "20") and self._nonviolent(tok):
+            return []  # "trade war", "retaliate with tariffs"
         if nominal and code[:2] == "15" and self._joint(tok):
             code = "062"  # joint exercises, drills with a partner: military cooperation
         light_head = tok.head if tok.dep_ == "dobj" and "light" in self._frames(tok.head) else None
         mod = modality_of(light_head if light_head is not None else tok, self.inside)
+        if (
+            tok.dep_ in ("xcomp", "dobj")
+            and self._in(tok.head)
+            and self.lex.has_cue(tok.head.lemma_, "cessation")
+        ):
+            mod = replace(mod, negated=True)  # "must stop killing civilians"
         label = mod.label
         composed = False
         # negation: drop, except "has not ruled out" and negated complements of appeals
@@ -1007,7 +1021,7 @@ class _Sentence:
             sources = self.noun_source(tok)
         else:
             sources, passive = self.subject(tok)
-        if not sources:
+        if not sources and not passive:  # an agentless passive has no source to attribute
             sources = self._speaker_fallback(tok, speech)
         self.exclude = {p.code for p in sources}
         if frame is not None:
@@ -1046,6 +1060,13 @@ class _Sentence:
         return self._emit(
             tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote, targetless_ok
         )
+
+    def _nonviolent(self, tok: Any) -> bool:
+        words = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod")]
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "with":
+                words.extend(prep.subtree)
+        return any(self.lex.has_cue(w.lower_, "nonviolent") for w in words)
 
     def _joint(self, tok: Any) -> bool:
         return any(
