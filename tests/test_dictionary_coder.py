@@ -135,6 +135,15 @@ def test_legacy_codes_pass_through(coder: DictionaryCoder, nlp) -> None:
     assert event.plover.type is None
 
 
+def test_negation_is_recorded(coder: DictionaryCoder, nlp) -> None:
+    (event,) = _code(coder, nlp, "France did not condemn Germany.")
+    assert (event.cameo, event.modality) == ("122", "negated")
+    (event,) = _code(coder, nlp, "France did not hail Germany.")  # the pattern "NOT *" handles it
+    assert (event.cameo, event.modality) == ("999", "asserted")
+    (event,) = _code(coder, nlp, "France condemned Germany.")
+    assert event.modality == "asserted"
+
+
 def test_event_record(coder: DictionaryCoder, nlp) -> None:
     text = "Yesterday France condemned Germany."
     (event,) = _code(coder, nlp, text)

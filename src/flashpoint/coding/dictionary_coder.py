@@ -265,15 +265,22 @@ class DictionaryCoder:
                 return []
             targets = [None]
         forward, _, backward = code.partition(":")
+        # a pattern's code already says what a negation means ("NOT * [112]"); a bare
+        # verb code under "not" is recorded as negated rather than dropped
+        modality = "negated" if best is None and _negated(tokens, head, ctx.offset0) else "asserted"
         events: list[Event] = []
         for s in sources:
             for t in targets:
                 if t is not None and (s.code == t.code or (compound_pairs and s.unit is t.unit)):
                     continue
                 if forward:  # "[:173]" codes only the reverse event
-                    events.append(self._event(article, ctx, s, t, forward, vs, ve, best is not None))
+                    events.append(
+                        self._event(article, ctx, s, t, forward, vs, ve, best is not None, modality)
+                    )
                 if backward and t is not None:
-                    events.append(self._event(article, ctx, t, s, backward, vs, ve, best is not None))
+                    events.append(
+                        self._event(article, ctx, t, s, backward, vs, ve, best is not None, modality)
+                    )
         return events
 
     def _roles(self, ctx: _Sentence, head: int, ve: int, region_end: int) -> tuple[list[_Unit], list[_Unit]]:
@@ -397,6 +404,7 @@ class DictionaryCoder:
         vs: int,
         ve: int,
         by_pattern: bool,
+        modality: str = "asserted",
     ) -> Event:
         name, goldstein, quad, plover, root = _cameo_info(code)
         ps = ctx.ps
@@ -417,6 +425,7 @@ class DictionaryCoder:
                 trigger=_span(ctx, vs, ve),
                 target=_span(ctx, t.unit.first, t.unit.last) if t is not None else None,
             ),
+            modality=modality,
             confidence=0.6 if by_pattern else 0.5,
             coder=self.coder_id,
         )
@@ -732,6 +741,14 @@ def _subject(tokens: list[Any], k: int, offset0: int) -> tuple[int | None, int |
             continue
         break
     return None, None
+
+
+def _negated(tokens: list[Any], k: int, offset0: int) -> bool:
+    """True when the verb (or an auxiliary of it) carries a negation ("did not condemn")."""
+    tok = tokens[k]
+    kids = list(tok.children)
+    kids += [g for c in kids if c.dep_ in ("aux", "auxpass") for g in c.children]
+    return any(c.dep_ == "neg" for c in kids)
 
 
 def _shared_object_end(tokens: list[Any], k: int, offset0: int) -> int | None:
