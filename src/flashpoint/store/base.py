@@ -1,9 +1,9 @@
 """The backend-independent part of the event store: migrations, idempotent writes, queries.
 
-A backend (DuckDB, PostgreSQL) supplies a DB-API-like connection plus three dialect hooks
-(bulk insert of rows, the actors rebuild statement, placeholder style); everything else (the
-SQL text, the replace-by-``doc_id`` rule, the record shapes) lives here so the backends
-cannot drift apart.
+A backend (DuckDB, PostgreSQL) supplies a DB-API-like connection plus a few dialect hooks
+(bulk insert of rows, the actors recount statement, placeholder style, and optionally faster
+deletes); everything else (the SQL text, the replace-by-``doc_id`` rule, the record shapes)
+lives here so the backends cannot drift apart.
 """
 
 from __future__ import annotations
@@ -163,7 +163,8 @@ class Store:
 
     def _applied(self) -> list[int]:
         exists = self._scalar(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
         )
         if not exists:
             return []
