@@ -21,7 +21,7 @@ from flashpoint.models import Actor, ActorRef, Article, CodingError, CodingResul
 if TYPE_CHECKING:
     from flashpoint.config import Settings
 
-__version__ = "0.1.0"
+from flashpoint._version import __version__
 
 __all__ = [
     "Actor",
