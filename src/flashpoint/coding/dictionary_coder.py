@@ -32,7 +32,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from flashpoint import __version__
+from flashpoint import ontology
+from flashpoint._version import __version__
 from flashpoint.coding.tabari import (
     DiscardList,
     PatternElement,
@@ -436,6 +437,8 @@ class DictionaryCoder:
 
 @dataclass
 class _Sentence:
+    """One sentence being coded: its parse, upper-cased words and actor/agent units."""
+
     ps: Any
     tokens: list[Any]
     offset0: int
@@ -908,8 +911,6 @@ def _ref(p: _Party) -> ActorRef:
 
 def _cameo_info(code: str) -> tuple[str | None, float | None, int | None, Plover, str]:
     """Name, Goldstein, QuadClass, PLOVER and root for a code; legacy codes pass through."""
-    from flashpoint import ontology
-
     if ontology.is_cameo(code):
         c = ontology.cameo(code)
         return c.name, c.goldstein, c.quad_class, ontology.plover_for(code), c.root
