@@ -214,7 +214,7 @@ def test_full_disk_gives_a_clear_cli_error(tmp_path: Path) -> None:
             "text": f"Japan protested to China on Monday, report {i}.\n\n"
             + "".join(rng.choice(string.ascii_letters) for _ in range(400_000)),
         }
-        for i in range(4)
+        for i in range(2)
     ]
     inputs = write_jsonl(tmp_path / "big.jsonl", big)
     with tmpfs(tmp_path / "full", "2m") as mnt:
@@ -287,8 +287,8 @@ def _kill_after_first_store_write(proc: subprocess.Popen[bytes], log: Path, time
 
 @pytest.mark.slow
 def test_kill_9_mid_run_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
-    rows = generated_articles(160)
-    rows.insert(40, {"id": "empty-1", "text": "   "})  # an error record must survive too
+    rows = generated_articles(100)
+    rows.insert(30, {"id": "empty-1", "text": "   "})  # an error record must survive too
     inputs = write_jsonl(tmp_path / "big.jsonl", rows)
 
     clean_db = tmp_path / "clean.duckdb"
@@ -330,7 +330,7 @@ def test_dask_worker_killed_mid_run_redoes_its_partition(tmp_path: Path) -> None
     from flashpoint.ingest import read_inputs
     from flashpoint.pipeline import Pipeline
 
-    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(48))
+    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(24))
     local_db = tmp_path / "local.duckdb"
     with open_store(local_db) as store:
         store.write(Pipeline(Settings()).code_articles(read_inputs([inputs])))
@@ -353,15 +353,15 @@ def test_dask_worker_killed_mid_run_redoes_its_partition(tmp_path: Path) -> None
             Settings(),
             str(tmp_path / "dask.duckdb"),
             scheduler=cluster.scheduler_address,
-            partition_size=4,
+            partition_size=3,
             on_progress=kill_one_worker,
         )
     finally:
         client.close()
         cluster.close()
     assert killed, "a worker was killed while partitions were in flight"
-    assert summary.partitions == 12
-    assert summary.articles == 48
+    assert summary.partitions == 8
+    assert summary.articles == 24
     local, dask = store_snapshot(local_db), store_snapshot(tmp_path / "dask.duckdb")
     assert local["event_ids"]
     assert dask["event_ids"] == local["event_ids"]
