@@ -632,6 +632,13 @@ def test_bad_parameters_elsewhere(
     assert needle in error_of(client.get(path, params=params), status)
 
 
+def test_dyad_form_redirects(client: TestClient) -> None:
+    response = client.get("/dyad", params={"a": " prk", "b": "usa "}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/dyads/PRK/USA"
+    bad = client.get("/dyad", params={"a": "../x", "b": "USA"}, follow_redirects=False)
+    assert bad.status_code == 400 and "a must be an actor code" in bad.text
+
+
 def test_network(client: TestClient) -> None:
     body = client.get("/api/network", params={"nodes": 4}).json()
     ids = {n["id"] for n in body["nodes"]}

@@ -184,11 +184,14 @@ def test_article_drilldown_highlights_evidence(page: Any, server: str) -> None:
     for role in ("source", "trigger", "target"):
         assert page.locator(f"#article-text mark.hl-{role}").count() > 0, role
     assert page.locator("#article-text mark.selected").count() > 0
+    only = {
+        "source": "mark.hl-source:not(.hl-trigger):not(.hl-target)",
+        "trigger": "mark.hl-trigger",
+        "target": "mark.hl-target:not(.hl-trigger):not(.hl-source)",
+    }
     colours = {
-        role: page.eval_on_selector(
-            f"#article-text mark.hl-{role}", "m => getComputedStyle(m).backgroundColor"
-        )
-        for role in ("source", "trigger", "target")
+        role: page.eval_on_selector(f"#article-text {sel}", "m => getComputedStyle(m).backgroundColor")
+        for role, sel in only.items()
     }
     assert len(set(colours.values())) == 3, colours
     assert page.locator("ul.legend li").count() >= 3
@@ -215,6 +218,11 @@ def test_map_network_matrix_alerts(page: Any, server: str) -> None:
     page.goto(f"{server}/dyads")
     assert page.locator("#dyad-matrix td.cell a").count() >= 5
     shot(page, "dyads")
+    page.fill("#d-a", "kor")
+    page.fill("#d-b", "usa")
+    page.press("#d-b", "Enter")
+    page.wait_for_url("**/dyads/KOR/USA")
+    page.wait_for_selector("#timeline[data-ready='1']")
     page.goto(f"{server}/alerts")
     assert "RUS–UKR" in (page.text_content("#alerts-table") or "")
 

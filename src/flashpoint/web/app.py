@@ -26,7 +26,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -428,6 +428,12 @@ def create_app(
         data = run(views.dyads_view, dict(request.query_params))
         colours = _matrix_colours(data["matrix"])
         return page(request, "dyads.html", data, "Dyads", "/dyads", "/api/dyads", colours=colours)
+
+    @app.get("/dyad", include_in_schema=False)
+    def dyad_form(a: str = "", b: str = "") -> Response:
+        """The "timeline for A and B" form on /dyads: a plain GET that redirects."""
+        first, second = views.actor_key(a.strip(), "a"), views.actor_key(b.strip(), "b")
+        return RedirectResponse(f"/dyads/{first}/{second}", status_code=303)
 
     @app.get("/api/dyads/{a}/{b}/series", tags=["dyads"])
     def api_dyad_series(
