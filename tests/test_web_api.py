@@ -667,14 +667,45 @@ def test_alerts_find_the_burst(client: TestClient) -> None:
 
 
 def test_summary_and_health(client: TestClient) -> None:
+    import flashpoint
+
     body = client.get("/api/summary").json()
     assert body["counts"]["events"] > 40 and body["counts"]["articles"] >= 2
     assert body["first_date"] <= "2025-03-31" <= body["last_date"]
-    assert client.get("/api/health").json() == {
-        "status": "ok",
-        "write": False,
-        "version": body.get("version", client.get("/api/health").json()["version"]),
-    }
+    assert body["top_dyads"][0]["count"] >= body["top_dyads"][-1]["count"]
+    health = client.get("/api/health").json()
+    assert health == {"status": "ok", "write": False, "version": flashpoint.__version__}
+
+
+SAMPLE_PATH_VALUES = {"a": "PRK", "b": "USA", "doc_id": SEED_ID}
+
+
+def test_every_get_route_in_the_schema_answers_json(client: TestClient) -> None:
+    """A smoke test over the OpenAPI schema, so a new route cannot ship untested."""
+    schema = client.get("/openapi.json").json()
+    event_id = client.get("/api/events", params={"limit": 1}).json()["events"][0]["event_id"]
+    values = {**SAMPLE_PATH_VALUES, "event_id": event_id}
+    seen = []
+    for path, ops in schema["paths"].items():
+        if "get" not in ops:
+            continue
+        url = re.sub(r"{(\w+)(:path)?}", lambda m: values[m.group(1)], path)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.text)
+        assert isinstance(response.json(), dict)
+        seen.append(path)
+    assert len(seen) >= 11 and "post" in schema["paths"]["/api/code"]
+
+
+def test_settings_are_documented() -> None:
+    from dataclasses import fields
+
+    from flashpoint.web import WEB_SETTINGS_HELP
+
+    assert set(WEB_SETTINGS_HELP) == {f.name for f in fields(WebSettings)}
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "WEB.md").read_text(encoding="utf-8")
+    for option in ("--db", "--host", "--port", "--allow-write", "--token", "--code-timeout", "--max-body"):
+        assert f"`{option}" in doc, option
 
 
 # -- HTML pages share their JSON twin's query --------------------------------------------
@@ -690,9 +721,13 @@ def test_summary_and_health(client: TestClient) -> None:
         ("/network", "/api/network"),
         ("/map", "/api/map"),
         ("/alerts", "/api/alerts"),
+        ("/events/{event}", "/api/events/{event}"),
     ],
 )
 def test_pages_have_json_twins(client: TestClient, page: str, api: str) -> None:
+    if "{event}" in page:
+        event_id = client.get("/api/events", params={"limit": 1}).json()["events"][0]["event_id"]
+        page, api = page.format(event=event_id), api.format(event=event_id)
     html = client.get(page)
     assert html.status_code == 200 and "text/html" in html.headers["content-type"]
     assert 'href="#main"' in html.text and "This page as JSON" in html.text
