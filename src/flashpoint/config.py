@@ -20,6 +20,8 @@ SETTINGS_HELP: dict[str, str] = {
     "actor_dictionaries": "Extra actor dictionaries (flashpoint CSV or TABARI/PETRARCH .actors files) merged over the built-in tables.",
     "agent_dictionaries": "Extra TABARI/PETRARCH .agents files.",
     "verb_dictionary": "A TABARI/PETRARCH verbs file (used by the 'dictionary' coder).",
+    "discard_dictionary": "A TABARI/PETRARCH discards file: sentences holding a discard phrase yield no events.",
+    "builtin_actors": "Start from the built-in actor tables (off: use only the given dictionaries).",
     "batch_articles": "Articles coded per batch (spaCy pipes all their paragraphs together).",
     "prefilter": "Cheap first pass: parse only sentences that may hold an event (actors + trigger words).",
     "dates": "Resolve event dates from the text.",
@@ -38,6 +40,8 @@ class Settings:
     actor_dictionaries: tuple[str, ...] = ()
     agent_dictionaries: tuple[str, ...] = ()
     verb_dictionary: str | None = None
+    discard_dictionary: str | None = None
+    builtin_actors: bool = True
     batch_articles: int = 16
     prefilter: bool = False
     dates: bool = True

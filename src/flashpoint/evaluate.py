@@ -786,6 +786,8 @@ def _pipeline_coder(dataset: str, path: str, settings: Settings | None, use_envi
             settings = settings.with_(
                 coder="dictionary",
                 verb_dictionary=env["verbs"],
+                discard_dictionary=env.get("discards"),
+                builtin_actors=False,
                 actor_dictionaries=(
                     *settings.actor_dictionaries,
                     *([env["actors"]] if "actors" in env else []),

@@ -95,20 +95,19 @@ class Pipeline:
         if self._actors is None:
             from flashpoint.actors import ActorDictionary
 
-            base = ActorDictionary.default()
             s = self.settings
-            if s.actor_dictionaries or s.agent_dictionaries:
-                base = base.copy() if hasattr(base, "copy") else base
-                for path in s.actor_dictionaries:
-                    if path.lower().endswith(".csv"):
-                        extra = ActorDictionary.from_csv(path)
-                    else:
-                        extra = ActorDictionary.from_tabari(path, None)
-                    for conflict in base.merge(extra):
-                        log.warning("actor dictionary conflict: %s", conflict)
-                for path in s.agent_dictionaries:
-                    for conflict in base.merge(ActorDictionary.from_tabari(None, path)):
-                        log.warning("agent dictionary conflict: %s", conflict)
+            base = ActorDictionary.default() if s.builtin_actors else ActorDictionary([], name="empty")
+            for path in s.actor_dictionaries:
+                extra = (
+                    ActorDictionary.from_csv(path)
+                    if path.lower().endswith(".csv")
+                    else ActorDictionary.from_tabari(path)
+                )
+                for conflict in base.merge(extra):
+                    log.info("actor dictionary conflict: %s", conflict)
+            for path in s.agent_dictionaries:
+                for conflict in base.merge(ActorDictionary.from_tabari(None, path)):
+                    log.info("agent dictionary conflict: %s", conflict)
             self._actors = base
         return self._actors
 
@@ -117,10 +116,15 @@ class Pipeline:
         if self._coder is None:
             if self.settings.coder == "dictionary":
                 from flashpoint.coding.dictionary_coder import DictionaryCoder
-                from flashpoint.coding.tabari import read_verb_dictionary
+                from flashpoint.coding.tabari import read_discards, read_verb_dictionary
 
                 verbs = read_verb_dictionary(self.settings.verb_dictionary)
-                self._coder = DictionaryCoder(self.actors, verbs, None)
+                discards = (
+                    read_discards(self.settings.discard_dictionary)
+                    if self.settings.discard_dictionary
+                    else None
+                )
+                self._coder = DictionaryCoder(self.actors, verbs, discards)
             else:
                 from flashpoint.coding import RulesCoder
 

@@ -229,6 +229,15 @@ def run_coding(
 )
 @click.option("--verbs", type=click.Path(exists=True, dir_okay=False), help=SETTINGS_HELP["verb_dictionary"])
 @click.option(
+    "--discards", type=click.Path(exists=True, dir_okay=False), help=SETTINGS_HELP["discard_dictionary"]
+)
+@click.option(
+    "--builtin-actors/--no-builtin-actors",
+    default=True,
+    show_default=True,
+    help=SETTINGS_HELP["builtin_actors"],
+)
+@click.option(
     "--unknown-actors",
     "unknown_file",
     type=click.Path(dir_okay=False),
@@ -276,6 +285,8 @@ def code_cmd(
     actor_dicts: tuple[str, ...],
     agent_dicts: tuple[str, ...],
     verbs: str | None,
+    discards: str | None,
+    builtin_actors: bool,
     unknown_file: str | None,
     min_confidence: float,
     prefilter: bool,
@@ -295,6 +306,8 @@ def code_cmd(
             actor_dictionaries=actor_dicts,
             agent_dictionaries=agent_dicts,
             verb_dictionary=verbs,
+            discard_dictionary=discards,
+            builtin_actors=builtin_actors,
             unknown_actors=bool(unknown_file),
             min_confidence=min_confidence,
             prefilter=prefilter,
