@@ -732,6 +732,8 @@ class _Sentence:
                 return found
         for c in self._children(noun, "amod", "compound", "nmod"):
             m = self._tok_mention.get(c.i)
+            if m is not None and m.actor.country is None and m.actor.kind == "sector":
+                continue  # "military aid" is not aid given by "the military"
             if m is not None:
                 return self.parties(c)
         for c in self._children(noun, "prep"):
@@ -749,7 +751,11 @@ class _Sentence:
         entry = self.entries.get(noun.i)
         preps = NOUN_TARGET_PREPS
         if entry is not None and entry.cameo.startswith("087"):
-            preps = ("from", "in", *NOUN_TARGET_PREPS)  # "withdrawal of troops from X"
+            preps = (
+                "from",
+                "in",
+                *(p for p in NOUN_TARGET_PREPS if p != "of"),
+            )  # "withdrawal of troops from X"
         found = self._prep_targets(noun, preps)
         if found:
             return found
@@ -883,6 +889,16 @@ class _Sentence:
             return head
         return None
 
+    def _direct_parties(self, head: Any) -> list[Party]:
+        """Parties named by the head itself or its modifiers, not by a prepositional phrase
+        ("immigration to France should stop" obliges nobody)."""
+        near = {head.i} | {
+            c.i for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod", "appos", "conj")
+        }
+        if _is_pronoun(head) or any(i in self._tok_mention for i in near):
+            return self.parties(head)
+        return []
+
     def _obligations(self) -> list[Event]:
         """Reported obligations are demands: speaker -> the obliged clause's subject."""
         out: list[Event] = []
@@ -907,7 +923,7 @@ class _Sentence:
             if not sources:
                 continue
             self.exclude = {p.code for p in sources}
-            targets = self._keep(self.parties(subj[0]))
+            targets = self._keep(self._direct_parties(subj[0]))
             self.exclude = set()
             if not targets:
                 continue
@@ -937,6 +953,12 @@ class _Sentence:
         nominal = tok.pos_ == "NOUN"
         if code[:2] in ("18", "19", "20") and self._nonviolent(tok):
             return []  # "trade war", "retaliate with tariffs"
+        if code[:2] == "04" and any(
+            self.lex.has_cue(p.lemma_, "reception")
+            for c in self._children(tok, "prep")
+            for p in self._children(c, "pobj")
+        ):
+            return []  # "met with opposition"
         if nominal and code[:2] == "15" and self._joint(tok):
             code = "062"  # joint exercises, drills with a partner: military cooperation
         light_head = tok.head if tok.dep_ == "dobj" and "light" in self._frames(tok.head) else None
@@ -1032,10 +1054,12 @@ class _Sentence:
         elif nominal:
             targets = self.noun_target(tok)
         else:
-            targets = []
-            if self._frames(tok) & {"appeal", "demand"}:
-                targets = self._addressee(tok)
-            targets = targets or self.verb_target(tok, code[:2], passive, entry.particle)
+            if self._frames(tok) & {"appeal", "demand"}:  # "called for reforms": reforms are no target
+                targets = self._addressee(tok) or self._keep(
+                    self._prep_targets(tok, ("from", "against", "with"))
+                )
+            else:
+                targets = self.verb_target(tok, code[:2], passive, entry.particle)
         if not targets and code[:2] == "14":
             targets = self._purpose_target(light_head if light_head is not None else tok)
         if not targets and frame is not None and frame.token is not tok:

@@ -29,7 +29,7 @@ from flashpoint.errors import DictionaryError
 
 logger = logging.getLogger(__name__)
 
-CUES = frozenset({"military", "owned", "definite", "nonviolent", "cessation"})
+CUES = frozenset({"military", "owned", "definite", "nonviolent", "cessation", "reception"})
 _CODE_RE = re.compile(r"^\d{3,4}$")
 FRAMES = frozenset(
     {"speech", "intent", "threat", "appeal", "demand", "refuse", "allege", "deny", "light", "evaluate"}
@@ -61,8 +61,12 @@ class Entry:
 
 def _rows(name: str) -> list[tuple[int, dict[str, str]]]:
     text = resources.files("flashpoint.coding").joinpath("data", name).read_text(encoding="utf-8")
-    reader = csv.DictReader(text.splitlines())
-    return [(i + 2, {k: (v or "").strip() for k, v in row.items()}) for i, row in enumerate(reader)]
+    out = []
+    for i, row in enumerate(csv.DictReader(text.splitlines())):
+        if None in row:  # more fields than the header
+            raise DictionaryError(f"coding/data/{name}", i + 2, "too many fields")
+        out.append((i + 2, {k: (v or "").strip() for k, v in row.items()}))
+    return out
 
 
 class Lexicon:
