@@ -379,3 +379,38 @@ def test_sentence_beyond_spacy_max_length_is_parsed_in_pieces(nlp) -> None:
     assert parsed
     assert sum(len(p.sentence.text) for p in parsed) == len(text)
     assert max(len(p.sentence.text) for p in parsed) <= fp_nlp.MAX_SENTENCE_CHARS
+
+
+def test_cli_batch_of_hostile_rows_reports_every_error_in_store_and_summary(tmp_path: Path) -> None:
+    """End to end: each bad row is one error record in the store and counted in the summary."""
+    from click.testing import CliRunner
+
+    from flashpoint.cli import cli
+    from flashpoint.store import open_store
+
+    good = "Russia warned Ukraine on Monday against further attacks, officials said."
+    lines = [
+        json.dumps({"id": "ok-1", "text": good}).encode(),
+        json.dumps({"id": "blank", "text": " \n\t "}).encode(),
+        b'{"id": "deep", "text": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        b'{"id": "latin1", "text": "caf\xe9"}',
+        json.dumps({"id": "notext", "title": "no text field"}).encode(),
+        json.dumps({"id": "huge", "text": "word " * 220_000}).encode(),
+        json.dumps({"id": "invisible", "text": "\u200b\u200e\ufeff\u2066"}).encode(),
+        json.dumps({"id": "ok-2", "text": "\u202e" + good + " \u05e9\u05dc\u05d5\u05dd"}).encode(),
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    db = tmp_path / "events.duckdb"
+    result = CliRunner().invoke(cli, ["code", str(path), "--db", str(db), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "coded 2 articles" in result.stderr and "6 errors" in result.stderr, result.stderr
+    with open_store(db, read_only=True) as store:
+        errors = store.errors()
+        assert len(errors) == 6
+        assert all(e["stage"] and e["reason"] and e["origin"] for e in errors)
+        by_origin = {e["origin"]: e for e in errors}
+        assert set(by_origin) == {f"{path}:{n}" for n in (2, 3, 4, 5, 6, 7)}
+        assert "nested" in by_origin[f"{path}:3"]["reason"]
+        assert "1,000,000" in by_origin[f"{path}:6"]["reason"]
+        assert {a["doc_id"] for a in store.query("SELECT doc_id FROM articles")} >= {"ok-1", "ok-2"}
