@@ -5,6 +5,7 @@ Importing this package imports FastAPI; nothing else in flashpoint does.
 
 from __future__ import annotations
 
-from flashpoint.web.app import WEB_SETTINGS_HELP, WebSettings, create_app
+from flashpoint.web.app import create_app
+from flashpoint.web.guards import WEB_SETTINGS_HELP, WebSettings
 
 __all__ = ["WEB_SETTINGS_HELP", "WebSettings", "create_app"]

@@ -7,7 +7,8 @@ needs a bearer token, request bodies are capped, coding requests are time-bounde
 path is ever taken from a request, and every refusal is JSON ``{"error", "detail"}``.
 
 Swagger UI loads its JavaScript from a CDN, so it is disabled: ``/openapi.json`` serves the
-schema and ``/docs`` is a small offline page of ours listing the routes.
+schema and ``/docs`` is a small offline page of ours listing the routes.  The limits live in
+``guards``, the paste-an-article request handling in ``paste``, the queries in ``views``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ import asyncio
 import logging
 import secrets
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, asynccontextmanager
-from dataclasses import dataclass, fields
-from datetime import date
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +32,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from flashpoint.errors import ConfigError, FlashpointError
-from flashpoint.models import Article, CodingResult
-from flashpoint.store import Store, open_store
+from flashpoint.models import Article
+from flashpoint.store import open_store
 from flashpoint.web import views
-from flashpoint.web.highlight import event_spans, segments
+from flashpoint.web.guards import SECURITY_HEADERS, BodyLimit, LockedStore, WebSettings
 from flashpoint.web.params import ApiError
+from flashpoint.web.paste import Coder, check_token, coded_answer, default_coder, read_code_request, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -59,132 +59,6 @@ NAV = (
     ("/code", "Paste an article"),
     ("/docs", "API"),
 )
-
-WEB_SETTINGS_HELP: dict[str, str] = {
-    "max_body_bytes": "Largest request body accepted (bytes); bigger requests get 413.",
-    "max_text_chars": "Longest text POST /api/code codes (characters); longer gets 413.",
-    "code_timeout": "Seconds a POST /api/code request may take before it is answered 504.",
-    "code_concurrency": "Coding requests run at once; more get 503 until one finishes.",
-}
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    """Limits of the web server (see ``WEB_SETTINGS_HELP``), declared once for CLI and docs."""
-
-    max_body_bytes: int = 2_000_000
-    max_text_chars: int = 200_000
-    code_timeout: float = 60.0
-    code_concurrency: int = 2
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            if getattr(self, f.name) <= 0:
-                raise ConfigError(f"{f.name} must be positive, got {getattr(self, f.name)!r}")
-
-
-Coder = Callable[[Iterable[Article]], Iterator[CodingResult]]
-
-
-def _default_coder(articles: Iterable[Article]) -> Iterator[CodingResult]:
-    import flashpoint
-
-    return flashpoint.code_articles(articles)
-
-
-class _LockedStore(AbstractContextManager["Store"]):
-    """One store connection shared by the worker threads, one query at a time.
-
-    A DuckDB connection must not run two statements at once from different threads; the
-    queries behind a page take milliseconds, so a lock costs less than a pool.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> Store:
-        self._lock.acquire()
-        return self.store
-
-    def __exit__(self, *exc: object) -> None:
-        self._lock.release()
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class BodyLimit:
-    """ASGI middleware refusing bodies over ``max_bytes`` (by header, or while streaming)."""
-
-    def __init__(self, app: Any, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def _refuse(self, send: Any) -> None:
-        body = (
-            b'{"error":"request body too large","detail":{"max_bytes":' + str(self.max_bytes).encode() + b"}}"
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None:
-            try:
-                too_big = int(declared) > self.max_bytes
-            except ValueError:
-                too_big = True
-            if too_big:
-                await self._refuse(send)
-                return
-        seen = 0
-        started = False
-
-        async def limited_receive() -> Any:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Any) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
-
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
 
 
 def _wants_json(request: Request) -> bool:
@@ -208,15 +82,15 @@ def create_app(
     if allow_write and not token:
         raise ConfigError("allow_write needs a token (POST /api/code is never open to everyone)")
     store = open_store(str(store_path), read_only=True)
-    handle = _LockedStore(store)
-    code_fn = coder or _default_coder
+    handle = LockedStore(store)
+    code_fn = coder or default_coder
     code_slots = asyncio.Semaphore(settings.code_concurrency)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if allow_write and coder is None:
             # Load the language model now, not in the first user's request (and its timeout).
-            threading.Thread(target=_warm_up, name="flashpoint-warm-up", daemon=True).start()
+            threading.Thread(target=warm_up, name="flashpoint-warm-up", daemon=True).start()
         yield
         store.close()
 
@@ -522,8 +396,8 @@ def create_app(
         """
         if not allow_write:
             raise ApiError(403, "coding is disabled on this server (start it with --allow-write)")
-        _check_token(request, token)
-        text, published, title = await _read_code_request(request, settings)
+        check_token(request, token)
+        text, published, title = await read_code_request(request, settings)
         article = Article(
             doc_id=f"web-{secrets.token_hex(6)}",
             text=text,
@@ -545,7 +419,7 @@ def create_app(
                     f"coding took longer than {settings.code_timeout:g} s",
                     {"timeout": settings.code_timeout},
                 ) from None
-        return JSONResponse(_coded(result))
+        return JSONResponse(coded_answer(result))
 
     # -- offline API docs ----------------------------------------------------------------
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
@@ -567,94 +441,10 @@ def create_app(
     return app
 
 
-def _warm_up() -> None:
-    try:
-        for _ in _default_coder([Article(doc_id="warm-up", text="The United Nations met Japan.")]):
-            pass
-    except Exception:  # noqa: BLE001 - a failing coder is reported on the first real request
-        log.warning("coder warm-up failed", exc_info=True)
-
-
 def _version() -> str:
     from flashpoint import __version__
 
     return __version__
-
-
-def _check_token(request: Request, token: str | None) -> None:
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not given:
-        raise ApiError(401, "a bearer token is required (Authorization: Bearer <token>)")
-    if token is None or not secrets.compare_digest(given.strip().encode(), token.encode()):
-        raise ApiError(401, "wrong token")
-
-
-async def _read_code_request(request: Request, settings: WebSettings) -> tuple[str, date | None, str | None]:
-    """Text, publication date and title from a JSON body or a multipart upload."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind == "application/json":
-        try:
-            body = await request.json()
-        except ValueError:
-            raise ApiError(400, "body is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise ApiError(400, "body must be a JSON object {text, published?, title?}")
-        text, published, title = body.get("text"), body.get("published"), body.get("title")
-    elif kind == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            text = form.get("text")
-        else:
-            raw = await upload.read()
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ApiError(415, "the uploaded file is not UTF-8 text") from None
-        published, title = form.get("published"), form.get("title")
-    else:
-        raise ApiError(
-            415,
-            "send application/json {text, published?} or a multipart form with a file",
-            {"content_type": kind or None},
-        )
-    if not isinstance(text, str) or not text.strip():
-        raise ApiError(400, "text is required and must not be empty")
-    if len(text) > settings.max_text_chars:
-        raise ApiError(413, f"text is longer than {settings.max_text_chars} characters", {"chars": len(text)})
-    if title is not None and not isinstance(title, str):
-        raise ApiError(400, "title must be a string")
-    day = None
-    if published not in (None, ""):
-        try:
-            day = date.fromisoformat(str(published))
-        except ValueError:
-            raise ApiError(400, "published must be a date YYYY-MM-DD", {"published": published}) from None
-    return text, day, title
-
-
-def _coded(result: CodingResult) -> dict[str, Any]:
-    """The JSON answer of ``POST /api/code``: events plus the text runs to highlight."""
-    if result.error is not None:
-        raise ApiError(422, f"the text could not be coded ({result.error.stage}): {result.error.reason}")
-    text = result.clean.text if result.clean is not None else result.article.text
-    events = [e.to_dict() for e in result.events]
-    marks, bad = event_spans(events, len(text))
-    return {
-        "doc_id": result.article.doc_id,
-        "published": result.article.published.isoformat() if result.article.published else None,
-        "text": text,
-        "events": events,
-        "spans": [
-            {"event_id": events[m.event]["event_id"], "role": m.role, "start": m.start, "end": m.end}
-            for m in marks
-        ],
-        "unplaced_spans": bad,
-        "segments": segments(text, marks),
-        "sentences": len(result.sentences),
-        "unknown_actors": list(result.unknown_actors),
-    }
 
 
 def _matrix_colours(matrix: dict[str, Any]) -> dict[str, dict[str, Any]]:
