@@ -509,3 +509,17 @@ def test_actors_follow_replacements(
             assert {a["code"]: a["count"] for a in s.actors()} == _recount(s)
         s.write(results[:30])
         assert {a["code"]: a["count"] for a in s.actors()} == _recount(s)
+
+
+def test_bundle_from_an_older_writer_loads(tmp_path: Path, results: list[CodingResult]) -> None:
+    """A bundle lacking a newer column (``written_at``) still loads, the column null."""
+    import pyarrow.parquet as pq
+
+    results_to_parquet(results[:10], tmp_path / "old")
+    events = pq.read_table(tmp_path / "old" / "events.parquet").drop_columns(["written_at"])
+    pq.write_table(events, tmp_path / "old" / "events.parquet")
+    (tmp_path / "old" / "errors.parquet").unlink()
+    with open_store(tmp_path / "o.duckdb") as s:
+        s.load_parquet(tmp_path / "old")
+        assert s.count() == sum(len(r.events) for r in results[:10])
+        assert s.query("SELECT count(*) AS n FROM events WHERE written_at IS NOT NULL")[0]["n"] == 0

@@ -82,6 +82,13 @@ def _statements(sql: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
+def _values(data: Any, column: str) -> list[Any]:
+    """One column of a table given as row dicts or as an Arrow table."""
+    if hasattr(data, "column_names"):
+        return data.column(column).to_pylist()
+    return [row.get(column) for row in data]
+
+
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while batch := list(islice(it, size)):
@@ -98,6 +105,8 @@ class Store:
 
     placeholder = "?"
     backend = "abstract"
+    arrow_loads = False
+    """Whether ``_insert`` takes Arrow tables as well as row dicts (Parquet loads skip dicts)."""
 
     def __init__(self, conn: Any, read_only: bool = False, location: str = "") -> None:
         self._conn = conn
@@ -232,15 +241,15 @@ class Store:
 
     def _replace(self, rows: dict[str, list[dict[str, Any]]]) -> WriteSummary:
         """One transaction: delete the batch's articles' rows, insert the new ones."""
-        doc_ids = sorted({r["doc_id"] for r in rows["articles"]})
-        error_ids = sorted({r["doc_id"] for r in rows["errors"] if r["doc_id"] is not None})
+        doc_ids = sorted(set(_values(rows["articles"], "doc_id")))
+        error_ids = sorted(set(_values(rows["errors"], "doc_id")) - {None})
         self._begin()
         try:
             replaced, codes = self._delete_docs(doc_ids, sorted(set(doc_ids) | set(error_ids)))
             for table in ("articles", "sentences", "events", "errors"):
-                if rows[table]:
+                if len(rows[table]):
                     self._insert(table, rows[table])
-            codes |= {r[f"{side}_code"] for r in rows["events"] for side in ("source", "target")}
+            codes |= set(_values(rows["events"], "source_code")) | set(_values(rows["events"], "target_code"))
             self._refresh_actors(sorted(codes - {None}))
             self._commit()
         except Exception as exc:
@@ -261,7 +270,7 @@ class Store:
             paths = [paths]  # type: ignore[list-item]
         total = WriteSummary()
         for path in paths:
-            total += self._replace(read_bundle(path))
+            total += self._replace(read_bundle(path, as_arrow=self.arrow_loads))
         return total
 
     def write_events_parquet(self, path: str, filters: EventFilter | None = None) -> int:

@@ -30,6 +30,7 @@ class DuckDBStore(Store):
     """Store in a DuckDB file (or ``:memory:``)."""
 
     backend = "duckdb"
+    arrow_loads = True
 
     @classmethod
     def open(cls, path: str, read_only: bool = False) -> DuckDBStore:
@@ -52,8 +53,8 @@ class DuckDBStore(Store):
         """The DuckDB connection, for analytics that run as SQL."""
         return self._conn
 
-    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        data = rows_to_arrow(rows, table)
+    def _insert(self, table: str, rows: Any) -> None:
+        data = rows if hasattr(rows, "column_names") else rows_to_arrow(rows, table)
         self._conn.register("_fp_rows", data)
         try:
             self._conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _fp_rows")

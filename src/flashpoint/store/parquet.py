@@ -67,8 +67,10 @@ def results_to_parquet(results: Iterable[CodingResult], path: str | os.PathLike[
     return {table: write_rows(rows[table], table, out / f"{table}.parquet") for table in TABLE_COLUMNS}
 
 
-def read_bundle(path: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]:
-    """Read a bundle back into rows per table (missing tables read as empty)."""
+def read_bundle(path: str | os.PathLike[str], as_arrow: bool = False) -> dict[str, Any]:
+    """Read a bundle back per table (missing tables read as empty): row dicts, or Arrow
+    tables in the store's schema when ``as_arrow`` (DuckDB then inserts them directly)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     folder = Path(path)
@@ -76,16 +78,23 @@ def read_bundle(path: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]
         raise StoreError(
             f"{folder}: not a Parquet bundle directory (expected articles.parquet, events.parquet...)"
         )
-    rows: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, Any] = {}
     for table in TABLE_COLUMNS:
+        schema = arrow_schema(table)
         file = folder / f"{table}.parquet"
         if not file.exists():
-            rows[table] = []
+            out[table] = schema.empty_table() if as_arrow else []
             continue
         try:
             data = pq.read_table(str(file))
+            columns = [
+                data.column(name).cast(schema.field(name).type)
+                if name in data.column_names
+                else pa.nulls(data.num_rows, schema.field(name).type)
+                for name in schema.names
+            ]
         except Exception as exc:
-            raise StoreError(f"{file}: cannot read Parquet: {exc}") from exc
-        names = [n for n, _ in TABLE_COLUMNS[table] if n in data.column_names]
-        rows[table] = data.select(names).to_pylist()
-    return rows
+            raise StoreError(f"{file}: cannot read Parquet bundle table: {exc}") from exc
+        conformed = pa.Table.from_arrays(columns, schema=schema)
+        out[table] = conformed if as_arrow else conformed.to_pylist()
+    return out
