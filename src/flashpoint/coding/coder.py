@@ -343,7 +343,7 @@ class _Sentence:
             return self.lex.frames(tok.lemma_) & NOUN_FRAMES
         if tok.pos_ not in ("VERB", "AUX", "ADJ"):
             return frozenset()
-        return self.lex.frames(tok.lemma_)
+        return self.lex.frames(tok.lemma_, tok.lower_ if tok.pos_ == "VERB" else None)
 
     def _match(self, tok: Any) -> Entry | None:
         if tok.pos_ == "VERB":
@@ -1196,7 +1196,7 @@ class _Sentence:
         root = code[:2]
         pairs: list[tuple[Party, Party | None]] = []
         if targets:
-            pairs = [(s, t) for s in sources for t in targets if s.code != t.code]
+            pairs = [(s, t) for s in sources for t in targets if s.code != t.code or t.via == "implied"]
         elif len(sources) > 1 and root == "15" and tok.lemma_.lower() in EXERCISE_NOUNS:
             code, root = "062", "06"  # "French and Egyptian warships launched war games"
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]

@@ -162,8 +162,13 @@ class Lexicon:
         )
 
     # ------------------------------------------------------------------ lookups
-    def frames(self, lemma: str) -> frozenset[str]:
-        return self._frames.get(lemma.lower(), frozenset())
+    def frames(self, lemma: str, surface: str | None = None) -> frozenset[str]:
+        """Frames of a verb; ``surface`` (the word as written) rescues lemmatizer slips."""
+        found = self._frames.get(lemma.lower(), frozenset())
+        if not found and surface:
+            for form in self.base_forms(surface):
+                found = found | self._frames.get(form, frozenset())
+        return found
 
     def is_trigger_lemma(self, lemma: str) -> bool:
         lemma = lemma.lower()
@@ -216,7 +221,11 @@ class Lexicon:
         """Best verb entry for ``token`` given the particles/prepositions and object lemmas
         found on it.  Rows with an object list only match when one of the objects is present;
         rows with a particle only match when that particle is present."""
-        return self._best(self._verbs.get(token.lemma_.lower()), particles, objects)
+        found = self._best(self._verbs.get(token.lemma_.lower()), particles, objects)
+        if found is None and token.lemma_.lower() not in self._verbs:  # lemmatizer slips ("staged" -> "stag")
+            for form in sorted(self.base_forms(token.lower_)):
+                found = found or self._best(self._verbs.get(form), particles, objects)
+        return found
 
     def match_noun(self, token: Any, modifiers: set[str], particles: set[str]) -> Entry | None:
         """Best noun entry for ``token`` given its modifier lemmas and prepositions."""
