@@ -86,10 +86,40 @@ def test_confidence_orders_evidence():
 
 
 def test_needs_parse_prefilter():
-    coder = RulesCoder(actors=object())
-    assert coder.needs_parse("Troops shelled the town overnight.")
-    assert coder.needs_parse("The minister met his counterpart.")
-    assert not coder.needs_parse("The weather was pleasant and the market was busy.")
+    from flashpoint.coding import Prefilter
+
+    words = Prefilter()  # no actor dictionary: trigger words only
+    assert words.needs_parse("Troops shelled the town overnight.")
+    assert words.needs_parse("The minister met his counterpart.")
+    assert words.needs_parse("Rebels fought government forces.")  # irregular form
+    assert not words.needs_parse("The weather was pleasant and the market was busy.")
+
+
+def test_prefilter_needs_an_actor():
+    from flashpoint.actors import ActorDictionary
+    from flashpoint.coding import Prefilter
+
+    pre = Prefilter(ActorDictionary.default())
+    assert pre.needs_parse("Russia attacked Ukraine.")
+    assert pre.needs_parse("They attacked the convoy.")  # a pronoun may refer to an actor
+    assert not pre.needs_parse("Somebody attacked the convoy.")
+    assert not pre.needs_parse("Russia and Ukraine are large.")
+
+
+def test_prefilter_keeps_gold_sentences(shared):
+    """The first pass must not drop sentences that carry events (recall of the filter)."""
+    import json
+
+    from flashpoint.actors import ActorDictionary
+    from flashpoint.coding import Prefilter
+
+    pre = Prefilter(ActorDictionary.default())
+    records = json.loads(
+        (shared / "data" / "plover_gsr" / "PLOVER_GSR_CAMEO.txt").read_text(encoding="utf-8")
+    )
+    texts = [r["text"] for r in records if r.get("event") != "DOCUMENT" and r.get("text")]
+    kept = sum(pre.needs_parse(t) for t in texts)
+    assert kept / len(texts) >= 0.95
 
 
 # ---------------------------------------------------------------- coding

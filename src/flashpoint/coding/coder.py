@@ -196,6 +196,7 @@ class RulesCoder:
         self._actors = actors
         self.lexicon = lexicon or Lexicon.default()
         self._speech = frozenset(k for k, v in self.lexicon._frames.items() if "speech" in v)
+        self._prefilter: Any = None
 
     @property
     def actors(self) -> Any:
@@ -243,17 +244,12 @@ class RulesCoder:
         return events
 
     def needs_parse(self, sentence_text: str) -> bool:
-        """Cheap prefilter: could this sentence hold an event at all?
+        """Cheap prefilter (see ``Prefilter``): could this sentence hold an event at all?"""
+        from flashpoint.coding.prefilter import Prefilter
 
-        True when some word could be a trigger or frame lemma (by suffix-stripping, plus a
-        table of irregular forms).  It errs on the side of parsing.
-        """
-        lex = self.lexicon
-        for word in re.findall(r"[A-Za-z][A-Za-z'-]*", sentence_text):
-            for form in lex.base_forms(word):
-                if lex.is_trigger_lemma(form) or lex.frames(form):
-                    return True
-        return False
+        if self._prefilter is None:
+            self._prefilter = Prefilter(self._actors, self.lexicon)
+        return self._prefilter.needs_parse(sentence_text)
 
     # ------------------------------------------------------------------ actors adapter
     def _new_context(self) -> Any:
