@@ -714,6 +714,10 @@ def test_settings_are_documented() -> None:
     [
         ("/", "/api/summary"),
         ("/events?dyad=PRK-USA&limit=5", "/api/events?dyad=PRK-USA&limit=5"),
+        (
+            "/events?actor=&dyad=PRK-USA&quad_class=&since=&q=&limit=5",
+            "/api/events?actor=&dyad=PRK-USA&quad_class=&since=&q=&limit=5",
+        ),
         (f"/articles/{SEED_ID}", f"/api/articles/{SEED_ID}"),
         ("/actors", "/api/actors"),
         ("/dyads", "/api/dyads"),
@@ -734,6 +738,8 @@ def test_pages_have_json_twins(client: TestClient, page: str, api: str) -> None:
     assert "Content-Security-Policy" in html.headers
     sep = "&" if "?" in page else "?"
     assert client.get(page + sep + "format=json").json() == client.get(api).json()
+    twin = re.search(r'rel="alternate" type="application/json">([^<]+)<', html.text)
+    assert twin and client.get(twin.group(1).replace("&amp;", "&")).json() == client.get(api).json()
 
 
 def test_article_page_escapes_and_highlights(client: TestClient) -> None:

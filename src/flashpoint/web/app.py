@@ -21,8 +21,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -175,8 +176,8 @@ def create_app(
         """The HTML page, or the very same data as JSON for ``?format=json``."""
         if request.query_params.get("format") == "json":
             return JSONResponse(jsonable_encoder(data))
-        query = request.url.query
-        json_link = f"{json_url}?{query}" if query else json_url
+        given = [(k, v) for k, v in request.query_params.multi_items() if v != ""]
+        json_link = f"{json_url}?{urlencode(given)}" if given else json_url
         return render(
             template,
             data=data,
@@ -219,26 +220,13 @@ def create_app(
         return page(request, "home.html", run(views.summary_view), "Overview", "/", "/api/summary")
 
     # -- events ------------------------------------------------------------------------
-    @app.get("/api/events", tags=["events"])
+    @app.get("/api/events", tags=["events"], dependencies=[Depends(_event_filter_params)])
     def api_events(
         request: Request,
-        actor: str | None = Query(
-            None, description="Either side is this actor (country, code or 3-letter root)"
-        ),
-        dyad: str | None = Query(
-            None, description="Two actors, e.g. PRK-USA (either direction unless directed=1)"
-        ),
-        code: str | None = Query(None, description="CAMEO code prefix, e.g. 19 or 112"),
-        plover: str | None = Query(None, description="PLOVER event type, e.g. THREATEN"),
-        quad_class: int | None = Query(None, description="QuadClass 1-4"),
-        country: str | None = Query(None, description="ISO alpha-3 of either side or the event place"),
-        since: str | None = Query(None, description="First event date, YYYY-MM-DD"),
-        until: str | None = Query(None, description="Last event date, YYYY-MM-DD"),
-        q: str | None = Query(None, description="Text the sentence contains"),
         limit: int = Query(50, description="Page size, 1-1000"),
         offset: int = Query(0, description="Rows to skip"),
     ) -> dict[str, Any]:
-        """Filtered events, one page at a time, with ``total`` and next/previous links."""
+        """Filtered events, one page at a time, with `total` and next/previous links."""
         return run(views.events_view, dict(request.query_params))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
@@ -342,15 +330,9 @@ def create_app(
         data = run(views.network_view, dict(request.query_params))
         return page(request, "network.html", data, "Actor network", "/network", "/api/network")
 
-    @app.get("/api/map", tags=["events"])
+    @app.get("/api/map", tags=["events"], dependencies=[Depends(_event_filter_params)])
     def api_map(
-        request: Request,
-        actor: str | None = Query(None),
-        dyad: str | None = Query(None),
-        code: str | None = Query(None),
-        since: str | None = Query(None),
-        until: str | None = Query(None),
-        limit: int = Query(500, description="Places returned (1-5000)"),
+        request: Request, limit: int = Query(500, description="Places returned (1-5000)")
     ) -> dict[str, Any]:
         """Located events grouped by place (takes the same filters as /api/events)."""
         return run(views.map_view, dict(request.query_params))
@@ -430,7 +412,7 @@ def create_app(
                 "method": method.upper(),
                 "path": path,
                 "summary": op.get("summary", ""),
-                "description": (op.get("description") or "").split("\n\n")[0],
+                "description": (op.get("description") or "").split("\n\n")[0].replace("``", ""),
                 "params": [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"],
             }
             for path, ops in schema["paths"].items()
@@ -439,6 +421,29 @@ def create_app(
         return render("docs.html", title="API", active="/docs", routes=routes, json_url="/openapi.json")
 
     return app
+
+
+def _event_filter_params(
+    actor: str | None = Query(None, description="Either side is this actor (country, code or 3-letter root)"),
+    dyad: str | None = Query(
+        None, description="Two actors, e.g. PRK-USA (either direction unless directed=1)"
+    ),
+    directed: str | None = Query(None, description="With dyad: 1 = only the first actor as source"),
+    code: str | None = Query(None, description="CAMEO code prefix, e.g. 19 or 112"),
+    plover: str | None = Query(None, description="PLOVER event type, e.g. THREATEN"),
+    quad_class: str | None = Query(None, description="QuadClass 1-4"),
+    country: str | None = Query(None, description="ISO alpha-3 of either side or the event place"),
+    since: str | None = Query(None, description="First event date, YYYY-MM-DD"),
+    until: str | None = Query(None, description="Last event date, YYYY-MM-DD"),
+    q: str | None = Query(None, description="Text the sentence contains"),
+    doc_id: str | None = Query(None, description="Events of one article"),
+    modality: str | None = Query(None, description="asserted, negated, intended, threatened, ..."),
+) -> None:
+    """The event filters, declared once for the OpenAPI schema of every route taking them.
+
+    The values are read (and checked, with messages naming the parameter) by
+    ``params.parse_filter`` from the query string, the same way the HTML pages read them.
+    """
 
 
 def _version() -> str:
