@@ -662,6 +662,10 @@ def test_alerts_find_the_burst(client: TestClient) -> None:
     burst = [a for a in body["alerts"] if a["period"] == "2025-05-20"]
     assert burst and burst[0]["dyad"] == ["RUS", "UKR"] and burst[0]["conflict_events"] == 6
     assert burst[0]["z"] >= body["options"]["threshold"]
+    behind = client.get(burst[0]["events_url"].replace("/events", "/api/events", 1)).json()
+    assert set(burst[0]["event_ids"]) <= {e["event_id"] for e in behind["events"]}
+    weekly = client.get("/api/alerts", params={"by": "week", "window": 4}).json()
+    assert all(a["by"] == "week" and a["events_url"].count("until=") == 1 for a in weekly["alerts"])
     quiet = client.get("/api/alerts", params={"threshold": "100"}).json()
     assert quiet["total"] == 0
 

@@ -319,7 +319,10 @@ def alerts_view(
     for alert in found:
         for key in ("value", "baseline_mean", "baseline_sd", "z"):
             alert[key] = _round(alert[key])
-        alert["events_url"] = _link("/events", {"dyad": "-".join(alert["dyad"]), "since": alert["period"]})
+        end = _period_end(date.fromisoformat(alert["period"]), options.by)
+        alert["events_url"] = _link(
+            "/events", {"dyad": "-".join(alert["dyad"]), "since": alert["period"], "until": end.isoformat()}
+        )
     return {
         "options": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(options).items()},
         "total": len(found),
