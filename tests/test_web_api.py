@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashpoint.models import (
     ActorRef,
@@ -930,3 +932,34 @@ def test_serve_command_help_and_missing_store(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no such store" in missing.output
     bad_port = runner.invoke(serve_cmd, ["--port", "70000"])
     assert bad_port.exit_code == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(min_size=0, max_size=40),
+    raw=st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.sampled_from(["source", "trigger", "target"]),
+            st.integers(0, 45),
+            st.integers(0, 45),
+        ),
+        max_size=8,
+    ),
+)
+def test_segments_property(text: str, raw: list[tuple[int, str, int, int]]) -> None:
+    """Runs always rebuild the text, and each run carries exactly the spans covering it."""
+    events = [{"event_id": f"e{i}", "evidence": {}} for i in range(4)]
+    for i, role, a, b in raw:
+        events[i]["evidence"][role] = [min(a, b), max(a, b)]
+    marks, bad = event_spans(events, len(text))
+    placed = {(m.event, m.role) for m in marks} | {(int(b["event_id"][1:]), b["role"]) for b in bad}
+    assert placed == {(i, role) for i, e in enumerate(events) for role in e["evidence"]}
+    runs = segments(text, marks)
+    assert "".join(r["text"] for r in runs) == text
+    for run in runs:
+        covering = [m for m in marks if m.start <= run["start"] and run["end"] <= m.end]
+        assert set(run["roles"]) == {m.role for m in covering}
+        assert run["events"] == sorted({m.event for m in covering})
+        partial = [m for m in marks if m.start < run["end"] and run["start"] < m.end and m not in covering]
+        assert not partial, "a span boundary falls inside a run"
