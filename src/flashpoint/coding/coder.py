@@ -112,7 +112,7 @@ OBJECT_CONTROL = frozenset(
 )
 COOPERATIVE_ROOTS = frozenset({"04", "05", "06", "07", "08", "09"})
 CONFLICT_ROOTS = frozenset({"13", "14", "15", "16", "17", "18", "19", "20"})
-NOUN_FRAMES = frozenset({"intent", "threat"})
+NOUN_FRAMES = frozenset({"intent", "threat", "demand", "appeal"})
 MILITARY_SPECIFIC = {
     "060": "062",
     "031": "0312",
@@ -785,6 +785,11 @@ class _Sentence:
             ):
                 cur, head, link = head, head.head, "prep:" + head.lower_
             frames = self._frames(head)
+            if link == "ccomp" and not (frames - {"speech", "light"}):
+                for noun in self._children(head, "dobj"):  # "reiterated its demand that Israel ease..."
+                    kinds = self._frames(noun) & {"demand", "appeal"}
+                    if kinds:
+                        return _Frame(sorted(kinds)[0], noun), speech
             content_link = link in (
                 "xcomp",
                 "ccomp",
@@ -796,7 +801,7 @@ class _Sentence:
                 "prep:on",
                 "acomp",
                 "oprd",
-            ) or (link == "acl" and head.pos_ == "NOUN")
+            ) or (link in ("acl", "ccomp") and head.pos_ == "NOUN")
             if frames and content_link:
                 for kind in FRAME_PRIORITY:
                     if kind in frames:
@@ -873,7 +878,7 @@ class _Sentence:
         if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and self._in(tok.head):
             verb = tok.head
         while (
-            verb.dep_ == "xcomp"
+            verb.dep_ in ("xcomp", "acomp")
             and self._in(verb.head)
             and not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children)
         ):
@@ -907,13 +912,15 @@ class _Sentence:
             subj = self._children(verb, "nsubj", "nsubjpass")
             if not subj:
                 continue
-            content = None
-            if verb.i in self.entries:
-                content = verb
-            else:
-                for c in self._children(verb, "dobj", "xcomp"):
+            content = verb if verb.i in self.entries else None
+            frontier = [verb]
+            while content is None and frontier:  # "must be ready to mediate", "must hand over X"
+                cur = frontier.pop(0)
+                for c in self._children(cur, "dobj", "xcomp", "acomp"):
                     if c.i in self.entries:
                         content = c
+                        break
+                    frontier.append(c)
             code = self.lex.compose("demand", self.entries[content.i].cameo) if content is not None else "100"
             sources, _ = self.subject(speech)
             if not sources:
@@ -1072,11 +1079,11 @@ class _Sentence:
         self.exclude = set()
         if not sources:
             return []
-        targetless_ok = (
-            not nominal or frame is not None or (tok.dep_ == "dobj" and "light" in self._frames(tok.head))
-        )
+        targetless_ok = not nominal or frame is not None or light_head is not None
         quote = self._quote_for(tok)
-        depth = self._clause_depth(tok)
+        depth = self._clause_depth(light_head if light_head is not None else tok)
+        if light_head is not None:
+            nominal = False  # "held talks", "staged a protest": as good as a verb
         return self._emit(
             tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote, targetless_ok
         )
@@ -1121,7 +1128,7 @@ class _Sentence:
                     found = self.parties(p)
                     if found:
                         return found
-        for c in self._children(frame_tok, "ccomp"):
+        for c in self._children(frame_tok, "ccomp", "acl"):
             subj = self._children(c, "nsubj", "nsubjpass")
             if subj:
                 found = self.parties(subj[0])
@@ -1162,7 +1169,7 @@ class _Sentence:
             if cur.dep_ in ("advcl", "relcl", "acl", "ccomp", "pcomp", "csubj"):
                 depth += 1
                 if cur.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
-                    depth += 1  # a purpose clause ("staged rallies to demand"): not the main event
+                    depth += 2  # a purpose clause ("staged rallies to demand"): not the main event
             if cur.dep_ in ("pobj", "dobj", "nsubj") and cur.pos_ == "NOUN":
                 depth += 1
             if cur.head.i == cur.i or not self._in(cur.head):
@@ -1205,17 +1212,10 @@ class _Sentence:
         out = []
         for s, t in pairs:
             dist = 0
-            for p in (s, t):
-                if p is not None and p.span is not None:
-                    dist = max(
-                        dist,
-                        len(
-                            self.ps.sentence.text[
-                                min(p.span[0], trig[0]) - self.ps.sentence.start : max(p.span[1], trig[1])
-                                - self.ps.sentence.start
-                            ].split()
-                        ),
-                    )
+            if s.span is not None:  # words between the source and the trigger
+                lo, hi = min(s.span[0], trig[0]), max(s.span[1], trig[1])
+                start = self.ps.sentence.start
+                dist = len(self.ps.sentence.text[lo - start : hi - start].split())
             conf = confidence.score(
                 confidence.Evidence(
                     weight=weight,
