@@ -14,7 +14,6 @@ import errno
 import json
 import os
 import random
-import shutil
 import signal
 import string
 import subprocess
@@ -317,25 +316,96 @@ def test_kill_9_mid_run_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
     assert [e["doc_id"] for e in expected["errors"]] == ["empty-1"]
 
 
-# --- a Dask worker killed -----------------------------------------------------------------
+# --- Dask: the coordinator crashes, a worker is killed ---------------------------------------
+
+DASK_ARTICLES = 24
+DASK_PARTITION = 3
+
+
+@pytest.fixture(scope="module")
+def dask_inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The Dask corpus and the store the local engine makes of it (the reference)."""
+    from flashpoint.config import Settings
+    from flashpoint.ingest import read_inputs
+    from flashpoint.pipeline import Pipeline
+
+    folder = tmp_path_factory.mktemp("dask")
+    inputs = write_jsonl(folder / "in.jsonl", generated_articles(DASK_ARTICLES))
+    local_db = folder / "local.duckdb"
+    with open_store(local_db) as store:
+        store.write(Pipeline(Settings()).code_articles(read_inputs([inputs])))
+    reference = store_snapshot(local_db)
+    assert reference["event_ids"], "the generated corpus must produce events"
+    return inputs, reference
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    """One LocalCluster (2 single-threaded worker processes) shared by the Dask fault tests,
+    so the workers load the model once."""
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local
+
+
+class CoordinatorCrash(Exception):
+    """Stands for the process running ``run_dask`` dying right after a checkpoint."""
 
 
 @pytest.mark.slow
-def test_dask_worker_killed_mid_run_redoes_its_partition(tmp_path: Path) -> None:
-    pytest.importorskip("dask.distributed")
-    from dask.distributed import Client, LocalCluster
+def test_dask_run_crashed_after_checkpoints_resumes_without_loss_or_duplicates(
+    tmp_path: Path, dask_inputs: tuple[Path, dict[str, object]], cluster: object
+) -> None:
+    from flashpoint.config import Settings
+    from flashpoint.distributed import run_dask
+    from flashpoint.ingest import read_inputs
+
+    inputs, reference = dask_inputs
+    db = str(tmp_path / "dask.duckdb")
+
+    def crash_after_two(summary: object) -> None:
+        if summary.partitions == 2:
+            raise CoordinatorCrash
+
+    with pytest.raises(CoordinatorCrash):
+        run_dask(
+            read_inputs([inputs]),
+            Settings(),
+            db,
+            scheduler=cluster.scheduler_address,
+            partition_size=DASK_PARTITION,
+            on_progress=crash_after_two,
+        )
+    assert len(store_snapshot(db)["articles"]) == 2 * DASK_PARTITION
+    summary = run_dask(
+        read_inputs([inputs]),
+        Settings(),
+        db,
+        scheduler=cluster.scheduler_address,
+        partition_size=DASK_PARTITION,
+        resume=True,
+    )
+    assert summary.skipped_partitions == 2
+    assert summary.partitions == DASK_ARTICLES // DASK_PARTITION - 2
+    resumed = store_snapshot(db)
+    assert resumed["event_ids"] == reference["event_ids"]
+    assert resumed["events"] == reference["events"]
+    assert resumed["articles"] == reference["articles"]
+
+
+@pytest.mark.slow
+def test_dask_worker_killed_mid_run_redoes_its_partition(
+    tmp_path: Path, dask_inputs: tuple[Path, dict[str, object]], cluster: object
+) -> None:
+    from dask.distributed import Client
 
     from flashpoint.config import Settings
     from flashpoint.distributed import run_dask
     from flashpoint.ingest import read_inputs
-    from flashpoint.pipeline import Pipeline
 
-    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(24))
-    local_db = tmp_path / "local.duckdb"
-    with open_store(local_db) as store:
-        store.write(Pipeline(Settings()).code_articles(read_inputs([inputs])))
-
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    inputs, reference = dask_inputs
     client = Client(cluster)
     killed: list[int] = []
 
@@ -353,18 +423,15 @@ def test_dask_worker_killed_mid_run_redoes_its_partition(tmp_path: Path) -> None
             Settings(),
             str(tmp_path / "dask.duckdb"),
             scheduler=cluster.scheduler_address,
-            partition_size=3,
+            partition_size=DASK_PARTITION,
             on_progress=kill_one_worker,
         )
     finally:
         client.close()
-        cluster.close()
     assert killed, "a worker was killed while partitions were in flight"
-    assert summary.partitions == 8
-    assert summary.articles == 24
-    local, dask = store_snapshot(local_db), store_snapshot(tmp_path / "dask.duckdb")
-    assert local["event_ids"]
-    assert dask["event_ids"] == local["event_ids"]
-    assert dask["events"] == local["events"]
-    assert dask["articles"] == local["articles"]
-    shutil.rmtree(tmp_path / "dask.duckdb.parts", ignore_errors=True)
+    assert summary.partitions == DASK_ARTICLES // DASK_PARTITION
+    assert summary.articles == DASK_ARTICLES
+    dask = store_snapshot(tmp_path / "dask.duckdb")
+    assert dask["event_ids"] == reference["event_ids"]
+    assert dask["events"] == reference["events"]
+    assert dask["articles"] == reference["articles"]
