@@ -32,7 +32,7 @@ from flashpoint.errors import DictionaryError
 
 logger = logging.getLogger(__name__)
 
-DATA = "flashpoint.actors.data"
+DATA = "flashpoint.actors"
 TABLES = ("countries.csv", "agents.csv", "actors.csv", "people.csv", "nonactors.csv")
 
 
@@ -42,7 +42,7 @@ def split_list(cell: str | None) -> list[str]:
 
 def read_table(name: str) -> list[dict[str, str]]:
     """Rows of a packaged table, with the file name and line in any error."""
-    text = resources.files(DATA).joinpath(name).read_text(encoding="utf-8")
+    text = resources.files(DATA).joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 
