@@ -86,7 +86,6 @@ NOUN_TARGET_PREPS = (
     "from",
 )
 LOCATIVE_ROOTS = frozenset({"02", "14", "15", "17", "18", "19", "20"})
-TARGETLESS_ROOTS = frozenset({"14", "15"})
 NEEDS_TARGET_ROOTS = frozenset({"01", "02", "03", "05", "10", "11", "12"})
 """Verbal acts are addressed to someone: without a resolved target their confidence is low."""
 RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
@@ -966,6 +965,8 @@ class _Sentence:
             code = "062"  # joint exercises, drills with a partner: military cooperation
         light_head = tok.head if tok.dep_ == "dobj" and "light" in self._frames(tok.head) else None
         mod = modality_of(light_head if light_head is not None else tok, self.inside)
+        if light_head is not None and is_negated(tok):
+            mod = replace(mod, negated=True)  # "made no reference", "held no talks"
         if (
             tok.dep_ in ("xcomp", "dobj")
             and self._in(tok.head)
@@ -1073,7 +1074,13 @@ class _Sentence:
             )
         if not targets and code[:2] == "13":
             targets = self._condition_subject(frame.token if frame is not None else tok)
-        if not targets and code[:2] in DOMESTIC_ROOTS and sources and sources[0].ref.country:
+        if (
+            not targets
+            and code[:2] in DOMESTIC_ROOTS
+            and sources
+            and sources[0].ref.country
+            and not (nominal and light_head is None)
+        ):
             cc = sources[0].ref.country  # curfews, bans, protests, concessions: the country itself
             targets = [Party(ActorRef(text=None, name=cc, code=cc, country=cc), None, "implied")]
         self.exclude = set()
@@ -1089,7 +1096,7 @@ class _Sentence:
         )
 
     def _nonviolent(self, tok: Any) -> bool:
-        words = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod")]
+        words = [t for t in tok.subtree if t.i < tok.i] + [c for c in tok.children if c.dep_ == "nmod"]
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ == "with":
                 words.extend(prep.subtree)
@@ -1205,8 +1212,8 @@ class _Sentence:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
         elif len(sources) > 1 and root in RECIPROCAL_ROOTS:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
-        elif root in TARGETLESS_ROOTS or (targetless_ok and label not in ("hypothetical", "conditional")):
-            pairs = [(s, None) for s in sources]
+        elif targetless_ok and root != "04" and label not in ("hypothetical", "conditional"):
+            pairs = [(s, None) for s in sources]  # a meeting or visit without a partner is no event
         info = cameo(code)
         trig = self._off(tok)
         out = []
