@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from flashpoint.actors.entries import Entry
+from flashpoint.actors.tables import country_names
 from flashpoint.actors.text import Token
 from flashpoint.models import Mention
 
@@ -230,7 +231,7 @@ def apply_context(
             phrase=f"the {noun.raw}",
             key=("the", noun.norm),
             code=code,
-            name=code,
+            name=country_names().get(code, code),
             country=code,
             kind="country",
             role="reference",

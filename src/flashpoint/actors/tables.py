@@ -181,6 +181,12 @@ def _country_codes() -> frozenset[str]:
     return frozenset(r["code"] for r in read_table("countries.csv"))
 
 
+@cache
+def country_names() -> dict[str, str]:
+    """Country code -> display name."""
+    return {r["code"]: r["name"] for r in read_table("countries.csv")}
+
+
 def country_codes() -> frozenset[str]:
     """The ISO alpha-3 (plus XKX/XNC/XSL) codes of the country table."""
     return _country_codes()
