@@ -536,6 +536,8 @@ def test_event_with_evidence(client: TestClient) -> None:
     assert set(body["evidence_text"]) == {"source", "trigger", "target"}
     assert body["evidence_text"]["trigger"]
     assert body["article_url"].startswith(f"/articles/{listed['doc_id']}")
+    article_page = client.get(body["article_url"].split("#")[0]).text
+    assert article_page.count('id="sel"') == 1 and 'id="sel"' in article_page.split('class="article-text"')[1]
     error_of(client.get("/api/events/nope"), 404)
 
 
@@ -639,6 +641,12 @@ def test_dyad_form_redirects(client: TestClient) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/dyads/PRK/USA"
     bad = client.get("/dyad", params={"a": "../x", "b": "USA"}, follow_redirects=False)
     assert bad.status_code == 400 and "a must be an actor code" in bad.text
+
+
+def test_dyad_without_events(client: TestClient) -> None:
+    body = client.get("/api/dyads/PRK/BRA/series").json()
+    assert body["points"] == [] and body["totals"]["events"] == 0
+    assert "0</strong> dated events" in client.get("/dyads/PRK/BRA").text
 
 
 def test_network(client: TestClient) -> None:

@@ -198,6 +198,8 @@ def test_article_drilldown_highlights_evidence(page: Any, server: str) -> None:
     text = page.text_content("#article-text") or ""
     assert text.startswith("North Korea issues fiery warning")
     assert page.locator("#article-events li").count() > 0
+    assert page.evaluate("window.scrollY") > 0, "the link's #sel should scroll to the selected event"
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "article")
     page.goto(f"{server}/articles/syn-burst")
     assert "the mayor of Kharkiv" in (page.text_content("#article-events .speaker") or "")

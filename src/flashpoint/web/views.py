@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flashpoint.store import EventFilter, Store
 from flashpoint.web.highlight import event_spans, segments
@@ -71,7 +71,7 @@ def event_view(store: Store, event_id: str) -> dict[str, Any]:
     return {
         "event": event,
         "evidence_text": words,
-        "article_url": f"/articles/{event['doc_id']}?event={event_id}",
+        "article_url": f"/articles/{quote(event['doc_id'], safe='/')}?event={quote(event_id, safe='')}#sel",
     }
 
 
