@@ -127,6 +127,24 @@ EXERCISE_NOUNS = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "game"
 DOMESTIC_ROOTS = frozenset({"14", "17"})
 """Without a named target, curfews, bans, arrests and protests are coded against the
 source's own country (CAMEO's convention for domestic events; confidence is lowered)."""
+CARRIER_NOUNS = frozenset(
+    {
+        "effort",
+        "mission",
+        "bid",
+        "attempt",
+        "initiative",
+        "process",
+        "campaign",
+        "drive",
+        "operation",
+        "plan",
+        "round",
+    }
+)
+"""Nouns that carry an event named by their compound: "a mediation effort", "peace mission"."""
+MEASURE_NOUNS = frozenset({"day", "week", "month", "round", "series", "wave", "spate", "string", "number"})
+LIGHT_IN = frozenset({"engage", "participate", "involve", "join"})
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
 _SPACE_RE = re.compile(r"\W+")
@@ -371,7 +389,7 @@ class _Sentence:
                     if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in entry.objects:
                         self.consumed.add(c.i)
             return entry
-        if tok.pos_ == "NOUN" and tok.dep_ != "compound":
+        if tok.pos_ == "NOUN" and (tok.dep_ != "compound" or tok.head.lemma_.lower() in CARRIER_NOUNS):
             mods = {
                 c.lemma_.lower()
                 for c in tok.children
@@ -720,7 +738,34 @@ class _Sentence:
                     return found
         return []
 
+    def _np(self, noun: Any) -> Any:
+        """The noun phrase head carrying a trigger ("mediation effort" -> effort)."""
+        if noun.dep_ == "compound" and self._in(noun.head) and noun.head.lemma_.lower() in CARRIER_NOUNS:
+            return noun.head
+        return noun
+
+    def light_of(self, noun: Any) -> Any | None:
+        """The light verb whose object the event noun is: "held talks", "launched 10 days of
+        war games", "engaged in ethnic cleansing", "launched a mediation effort"."""
+        np = self._np(noun)
+        head = np.head
+        if not self._in(head) or head.i == np.i:
+            return None
+        if np.dep_ in ("dobj", "nsubjpass") and "light" in self._frames(head):
+            return head
+        if np.dep_ == "pobj" and head.lower_ == "of" and self._in(head.head):
+            measure = head.head
+            measured = measure.lemma_.lower() in MEASURE_NOUNS and measure.dep_ == "dobj"
+            if measured and self._in(measure.head) and "light" in self._frames(measure.head):
+                return measure.head
+        if np.dep_ == "pobj" and head.lower_ == "in" and self._in(head.head):
+            verb = head.head
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in LIGHT_IN:
+                return verb
+        return None
+
     def noun_source(self, noun: Any) -> list[Party]:
+        noun = self._np(noun)
         for c in self._children(noun, "poss"):
             found = self.parties(c)
             if found:
@@ -737,9 +782,15 @@ class _Sentence:
                     found = self.parties(p)
                     if found:
                         return found
+        light = self.light_of(noun)
+        if light is not None:
+            return self.subject(light)[0]
+        entry = self.entries.get(noun.i)
         head = noun.head
-        if noun.dep_ in ("dobj", "nsubjpass") and self._in(head) and "light" in self._frames(head):
-            return self.subject(head)[0]
+        protest = entry is not None and entry.cameo[:2] == "14" and noun.dep_ == "pobj" and self._in(head)
+        during = protest and head.lower_ in ("during", "in", "at", "for") and self._in(head.head)
+        if during and head.head.pos_ == "VERB":
+            return self.subject(head.head)[0]  # "youths threw stones during demonstrations"
         return []
 
     def noun_target(self, noun: Any) -> list[Party]:
@@ -751,11 +802,12 @@ class _Sentence:
                 "in",
                 *(p for p in NOUN_TARGET_PREPS if p != "of"),
             )  # "withdrawal of troops from X"
-        found = self._prep_targets(noun, preps)
+        np = self._np(noun)
+        found = self._prep_targets(noun, preps) or (self._prep_targets(np, preps) if np is not noun else [])
         if found:
             return found
-        head = noun.head
-        if noun.dep_ in ("dobj", "nsubjpass") and self._in(head) and "light" in self._frames(head):
+        head = self.light_of(noun)
+        if head is not None:
             for c in self._children(head, "dative"):
                 found = self._keep(self.parties(c))
                 if found:
@@ -767,7 +819,7 @@ class _Sentence:
     def governor(self, tok: Any) -> tuple[_Frame | None, Any | None]:
         """The frame verb governing a trigger (threaten/urge/pledge/accuse...) and the nearest
         reporting verb above it, if any."""
-        cur = tok
+        cur = self._np(tok) if tok.pos_ == "NOUN" else tok
         speech = None
         for _ in range(5):
             head = cur.head
@@ -963,7 +1015,7 @@ class _Sentence:
             return []  # "met with opposition"
         if nominal and code[:2] == "15" and self._joint(tok):
             code = "062"  # joint exercises, drills with a partner: military cooperation
-        light_head = tok.head if tok.dep_ == "dobj" and "light" in self._frames(tok.head) else None
+        light_head = self.light_of(tok) if tok.pos_ == "NOUN" else None
         mod = modality_of(light_head if light_head is not None else tok, self.inside)
         if light_head is not None and is_negated(tok):
             mod = replace(mod, negated=True)  # "made no reference", "held no talks"
@@ -1047,6 +1099,11 @@ class _Sentence:
             sources = self.noun_source(tok)
         else:
             sources, passive = self.subject(tok)
+            subj = self._children(tok, "nsubj")
+            violent = code[:2] in ("18", "19", "20")
+            by_noun = violent and subj and subj[0].i in self.entries
+            if not sources and by_noun and self.entries[subj[0].i].cameo[:2] in ("18", "19", "20"):
+                sources = self.noun_source(subj[0])  # "US drone strikes killed..."
         if not sources and not passive:  # an agentless passive has no source to attribute
             sources = self._speaker_fallback(tok, speech)
         self.exclude = {p.code for p in sources}
