@@ -198,35 +198,58 @@ def rule_splitter() -> Any:
         return _splitter
 
 
+@dataclass
+class FilteredParse:
+    """What the first pass did to a batch of texts.
+
+    ``parsed[i]`` holds the parsed sentences of text ``i`` (the ones ``keep`` accepted);
+    ``sentences[i]`` holds all its sentences, parsed or not, so that callers can store them,
+    give date resolution its context, and say which sentences were skipped.
+    """
+
+    parsed: list[list[ParsedSentence]]
+    sentences: list[list[Sentence]]
+    seen: int
+    kept: int
+
+    def skipped(self, t_index: int) -> list[int]:
+        """Indexes of the sentences of text ``t_index`` that the first pass did not parse."""
+        done = {p.sentence.index for p in self.parsed[t_index]}
+        return [s.index for s in self.sentences[t_index] if s.index not in done]
+
+
+def rule_sentences(text: str) -> list[Sentence]:
+    """Sentences by rule (paragraphs, spaCy's sentencizer, quote repair, long cuts): no parser."""
+    splitter = rule_splitter()
+    out: list[Sentence] = []
+    for p_index, (s, e) in enumerate(paragraphs(text)):
+        doc = splitter(text[s:e]) if e - s <= 20 * MAX_SENTENCE_CHARS else None
+        spans = [(s + x.start_char, s + x.end_char) for x in doc.sents] if doc is not None else [(s, e)]
+        for a, b in spans:
+            for c, d in (cut for rep in _repair(a, b, text) for cut in _cut_long(*rep, text)):
+                out.append(Sentence(len(out), text[c:d], c, d, p_index))
+    return out
+
+
 def segment_and_parse_filtered(
     texts: list[str], keep: Callable[[str], bool], nlp: Any | None = None, batch_size: int = 128
-) -> tuple[list[list[ParsedSentence]], int, int]:
+) -> FilteredParse:
     """The cheap first pass: split sentences by rule, and parse only those ``keep`` accepts.
 
-    Returns the parsed sentences per text (indexes count all sentences, parsed or not, so
-    they stay stable) and the numbers of sentences seen and parsed.
+    Sentence indexes count all sentences, parsed or not, so they stay stable.
     """
     nlp = nlp or load()
-    splitter = rule_splitter()
     plan: list[tuple[int, Sentence]] = []
-    seen = 0
+    every: list[list[Sentence]] = []
     for t_index, text in enumerate(texts):
-        index = 0
-        for p_index, (s, e) in enumerate(paragraphs(text)):
-            doc = splitter(text[s:e]) if e - s <= 20 * MAX_SENTENCE_CHARS else None
-            spans = [(s + x.start_char, s + x.end_char) for x in doc.sents] if doc is not None else [(s, e)]
-            for a, b in spans:
-                for c, d in (cut for rep in _repair(a, b, text) for cut in _cut_long(*rep, text)):
-                    seen += 1
-                    sent = Sentence(index, text[c:d], c, d, p_index)
-                    index += 1
-                    if keep(sent.text):
-                        plan.append((t_index, sent))
+        sents = rule_sentences(text) if text else []
+        every.append(sents)
+        plan.extend((t_index, sent) for sent in sents if keep(sent.text))
     out: list[list[ParsedSentence]] = [[] for _ in texts]
     docs = nlp.pipe((sent.text for _t, sent in plan), batch_size=batch_size)
     for (t_index, sent), doc in zip(plan, docs, strict=True):
         out[t_index].append(ParsedSentence(sent, doc[:], sent.start))
-    return out, seen, len(plan)
+    return FilteredParse(out, every, sum(len(s) for s in every), len(plan))
 
 
 def split_sentences(text: str, nlp: Any | None = None) -> list[Sentence]:
