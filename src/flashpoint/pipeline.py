@@ -134,7 +134,7 @@ class Pipeline:
     def keep_sentence(self, text: str) -> bool:
         """The first-pass test: may this sentence hold an event (actor + trigger words)?"""
         if self._keep is None:
-            from flashpoint.coding import Prefilter
+            from flashpoint.coding.prefilter import Prefilter
 
             self._keep = Prefilter(self.actors).needs_parse
         return bool(self._keep(text))
@@ -216,11 +216,13 @@ class Pipeline:
                 results[i] = self._failed(article, "clean", exc)
                 prepared.append((article, CleanText(""), False))
         texts = [c.text if i not in results else "" for i, (_a, c, _f) in enumerate(prepared)]
+        first_pass: Any = None
         try:
             if self.settings.prefilter:
-                parsed_all, seen, kept = nlp.segment_and_parse_filtered(texts, self.keep_sentence, self.nlp)
-                self.stats["sentences_seen"] += seen
-                self.stats["sentences_parsed"] += kept
+                first_pass = nlp.segment_and_parse_filtered(texts, self.keep_sentence, self.nlp)
+                parsed_all = first_pass.parsed
+                self.stats["sentences_seen"] += first_pass.seen
+                self.stats["sentences_parsed"] += first_pass.kept
             else:
                 parsed_all = nlp.segment_and_parse_many(texts, self.nlp)
                 n = sum(len(p) for p in parsed_all)
@@ -228,6 +230,7 @@ class Pipeline:
                 self.stats["sentences_parsed"] += n
         except Exception:
             # fall back to one article at a time so one bad text cannot sink the batch
+            first_pass = None
             parsed_all = []
             for i, text in enumerate(texts):
                 try:
@@ -245,6 +248,14 @@ class Pipeline:
                 yield self._failed(article, "code", exc, cleaned)
                 continue
             sents = [p.sentence for p in parsed]
+            if first_pass is not None:
+                # all sentences, parsed or not: date context, the store, and which were skipped
+                sents = first_pass.sentences[i]
+                skipped = first_pass.skipped(i)
+                meta = dict(article.meta)
+                meta["prefilter_skipped_sentences"] = skipped
+                meta["prefilter_skipped"] = bool(sents) and len(skipped) == len(sents)
+                article = replace(article, meta=meta)
             events = [self._place_and_date(e, article, cleaned, sents, inferred) for e in events]
             if self.settings.min_confidence:
                 events = [e for e in events if e.confidence >= self.settings.min_confidence]
@@ -254,7 +265,7 @@ class Pipeline:
             yield CodingResult(
                 article=article,
                 clean=cleaned,
-                sentences=tuple(p.sentence for p in parsed),
+                sentences=tuple(sents),
                 events=tuple(events),
                 unknown_actors=unknown,
             )
