@@ -15,7 +15,7 @@ import click
 
 from flashpoint.config import SETTINGS_HELP, Settings, parse_date
 from flashpoint.errors import FlashpointError
-from flashpoint.models import CodingError, CodingResult, Event
+from flashpoint.models import Article, CodingError, CodingResult, Event
 
 TABLE_COLUMNS = ("doc", "sent", "date", "source", "event", "plover", "target", "modality", "conf")
 
@@ -330,9 +330,13 @@ def code_cmd(
 
             store = open_store(db)
         unknown: Counter[str] | None = Counter() if unknown_file else None
-        summary = run_coding(
-            _inputs_to_items(inputs, published), settings, EventWriter(out, fmt), store, unknown
-        )
+        items: Iterable[Any] = _inputs_to_items(inputs, published)
+        if resume and store is not None:
+            # articles are written one transaction each: a stored doc id is a finished article
+            done = {row["doc_id"] for row in store.query("SELECT doc_id FROM articles")}
+            items = (i for i in items if not (isinstance(i, Article) and i.doc_id in done))
+        progress = None if quiet else Progress(estimate_total(inputs))
+        summary = run_coding(items, settings, EventWriter(out, fmt), store, unknown, progress)
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
