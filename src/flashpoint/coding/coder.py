@@ -468,7 +468,11 @@ class _Sentence:
         root = tok
         while root.head.i != root.i and self._in(root.head) and self._tok_mention.get(root.head.i) is mention:
             root = root.head
-        for conj in root.conjuncts:
+        conjuncts = list(root.conjuncts)
+        for t in self.tokens:  # "French and Egyptian warships": coordinated modifiers
+            if self._tok_mention.get(t.i) is mention and t.i != root.i:
+                conjuncts.extend(c for c in t.conjuncts if c not in conjuncts)
+        for conj in conjuncts:
             if not self._in(conj):
                 continue
             m = self._tok_mention.get(conj.i)
