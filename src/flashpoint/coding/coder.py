@@ -145,6 +145,9 @@ CARRIER_NOUNS = frozenset(
 """Nouns that carry an event named by their compound: "a mediation effort", "peace mission"."""
 MEASURE_NOUNS = frozenset({"day", "week", "month", "round", "series", "wave", "spate", "string", "number"})
 LIGHT_IN = frozenset({"engage", "participate", "involve", "join"})
+MAX_ARG_DEPTH = 4
+"""An actor buried deeper than this in an argument phrase is not the argument."""
+VERBAL_CONFLICT = frozenset({"10", "11", "12", "13"})
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
 _SPACE_RE = re.compile(r"\W+")
@@ -443,7 +446,7 @@ class _Sentence:
             if m is None:
                 continue
             d = self._depth_to(t, head)
-            if d is None:
+            if d is None or d > MAX_ARG_DEPTH:
                 continue
             if m.actor.country is None and m.actor.kind == "sector":
                 d += 10  # a bare sector ("the military") only if nothing names a country
@@ -1065,16 +1068,15 @@ class _Sentence:
         elif (
             (mod.future or mod.would or mod.hypothetical)
             and mod.conditional
-            and code[:2]
-            not in (
-                "10",
-                "11",
-                "12",
-                "13",
-            )
+            and code[:2] not in VERBAL_CONFLICT
         ):
-            code = self.lex.compose("threat", code) or code  # "will withdraw unless...": a threat
-            label = "threatened"
+            hostile = code[:2] in CONFLICT_ROOTS or code[:3] in ("087", "084") or self._unless(tok)
+            if hostile:  # "will withdraw unless...", "will strike if...": a threat
+                code = self.lex.compose("threat", code) or code
+                label = "threatened"
+            else:  # "would meet him if he...": a conditional offer
+                code = self.lex.compose("intent", code) or code
+                label = "conditional"
             composed = True
         elif mod.future or (mod.would and speech is not None):
             if code[:2] in COOPERATIVE_ROOTS:
@@ -1155,6 +1157,18 @@ class _Sentence:
         return self._emit(
             tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote, targetless_ok
         )
+
+    def _unless(self, tok: Any) -> bool:
+        """Whether the trigger's clause chain carries an "unless" condition."""
+        cur = tok
+        for _ in range(4):
+            for c in self._children(cur, "advcl"):
+                if any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children):
+                    return True
+            if cur.dep_ not in ("xcomp", "conj", "ccomp") or not self._in(cur.head):
+                return False
+            cur = cur.head
+        return False
 
     def _nonviolent(self, tok: Any) -> bool:
         words = [t for t in tok.subtree if t.i < tok.i] + [c for c in tok.children if c.dep_ == "nmod"]
