@@ -124,7 +124,7 @@ MILITARY_SPECIFIC = {
     "103": "1032",
 }
 EXERCISE_NOUNS = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "game", "wargame"})
-DOMESTIC_ROOTS = frozenset({"14", "17"})
+DOMESTIC_PREFIXES = ("14", "17", "081", "082", "083")
 """Without a named target, curfews, bans, arrests and protests are coded against the
 source's own country (CAMEO's convention for domestic events; confidence is lowered)."""
 CARRIER_NOUNS = frozenset(
@@ -1137,9 +1137,10 @@ class _Sentence:
             )
         if not targets and code[:2] == "13":
             targets = self._condition_subject(frame.token if frame is not None else tok)
+        domestic = entry.cameo.startswith(DOMESTIC_PREFIXES) or code.startswith(DOMESTIC_PREFIXES)
         if (
             not targets
-            and code[:2] in DOMESTIC_ROOTS
+            and domestic
             and sources
             and sources[0].ref.country
             and not (nominal and light_head is None)
