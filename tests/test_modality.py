@@ -23,3 +23,9 @@ def test_modality(nlp, text, word, label):
     doc = nlp(text)
     tok = next(t for t in doc if t.text == word)
     assert modality_of(tok).label == label
+
+
+def test_no_subject_negates(nlp):
+    doc = nlp("No country has recognized the new government.")
+    tok = next(t for t in doc if t.text == "recognized")
+    assert modality_of(tok).negated

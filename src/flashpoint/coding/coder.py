@@ -450,6 +450,8 @@ class _Sentence:
                 continue
             if m.actor.country is None and m.actor.kind == "sector":
                 d += 10  # a bare sector ("the military") only if nothing names a country
+            elif "named before" in m.why:
+                d += 5  # a sector whose country was guessed from the context
             if best is None or (d, t.i) < (best[0], best[1]):
                 best = (d, t.i, m, t)
         if best is None:
@@ -619,6 +621,14 @@ class _Sentence:
                     return self.parties(objs[0]), False
             if cur.dep_ == "pcomp" and head.dep_ == "prep" and self._in(head.head):
                 cur = head.head
+            elif (
+                cur.dep_ == "advcl"
+                and self._children(head, "nsubjpass")
+                and not self._children(head, "nsubj")
+            ):
+                return self.parties(
+                    self._children(head, "nsubjpass")[0]
+                ), False  # "X was freed after apologizing"
             elif cur.dep_ in ("xcomp", "conj", "advcl", "acomp"):
                 cur = head
             elif cur.dep_ == "acl" and cur.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN"):
@@ -771,8 +781,23 @@ class _Sentence:
                 return verb
         return None
 
+    def _between(self, noun: Any) -> list[Party]:
+        """ "cooperation between Russia and North Korea": the participants of a joint act."""
+        for prep in self._children(noun, "prep"):
+            if prep.lower_ == "between":
+                for pobj in self._children(prep, "pobj"):
+                    found = self.parties(pobj)
+                    if len(found) > 1:
+                        return found
+        return []
+
     def noun_source(self, noun: Any) -> list[Party]:
         noun = self._np(noun)
+        entry = self.entries.get(noun.i)
+        if entry is not None and entry.cameo[:2] in RECIPROCAL_ROOTS:
+            joint = self._between(noun)
+            if joint:
+                return joint
         for c in self._children(noun, "poss"):
             found = self.parties(c)
             if found:
@@ -802,6 +827,8 @@ class _Sentence:
 
     def noun_target(self, noun: Any) -> list[Party]:
         entry = self.entries.get(noun.i)
+        if entry is not None and entry.cameo[:2] in RECIPROCAL_ROOTS and self._between(noun):
+            return []  # the participants are the sources, paired with each other
         preps = NOUN_TARGET_PREPS
         if entry is not None and entry.cameo.startswith("087"):
             preps = (
@@ -1043,6 +1070,12 @@ class _Sentence:
                 return []
         if "allege" in self._frames(tok):
             code = self._allegation_code(tok, code)
+        if (
+            frame is None
+            and "threat" in self._frames(tok)
+            and any(c.lemma_ == "be" for c in self._children(tok, "ccomp"))
+        ):
+            return []  # "warned that X is dangerous": a judgement, coded by _quoted_judgements
         if frame is not None:
             fmod = modality_of(frame.token, self.inside) if frame.token is not tok else mod
             if fmod.negated:
@@ -1407,15 +1440,15 @@ class _Sentence:
         speaker accuses X."""
         out: list[Event] = []
         for tok in self.tokens:
-            if tok.dep_ != "attr" or tok.head.lemma_ != "be" or not self._in(tok.head):
+            if tok.dep_ not in ("attr", "acomp") or tok.head.lemma_ != "be" or not self._in(tok.head):
                 continue
             cop = tok.head
             q = self._quote_of(tok)
             sources: list[Party] = []
             if q is not None and q in self.state.speakers:
                 sources = self.state.speakers[q]
-            elif cop.dep_ == "ccomp" and self._in(cop.head) and "speech" in self._frames(cop.head):
-                sources = self.subject(cop.head)[0]
+            elif cop.dep_ == "ccomp" and self._in(cop.head) and self._frames(cop.head) & {"speech", "threat"}:
+                sources = self.subject(cop.head)[0]  # "X warned that Y's moves are dangerous"
             if not sources:
                 continue
             subj = self._children(cop, "nsubj")

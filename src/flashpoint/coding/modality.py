@@ -60,6 +60,17 @@ def _negated_here(token: Any) -> bool:
     return False
 
 
+def _no_subject(token: Any) -> bool:
+    """ "No country has recognized X": a subject quantified by "no" negates the clause."""
+    for child in token.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ in ("nobody", "none", "noone", "nothing"):
+                return True
+            if any(d.dep_ == "det" and d.lower_ in ("no", "neither") for d in child.children):
+                return True
+    return False
+
+
 def _chain(token: Any, inside: set[int]) -> list[Any]:
     """The trigger plus the verbs governing it via xcomp/conj, within the sentence."""
     out = [token]
@@ -79,7 +90,7 @@ def modality_of(token: Any, inside: set[int] | None = None) -> Modality:
     """
     inside = inside if inside is not None else {t.i for t in token.sent}
     chain = _chain(token, inside)
-    negated = _negated_here(token)
+    negated = _negated_here(token) or _no_subject(token)
     future = would = hypothetical = conditional = False
     prev = token
     for verb in chain:
