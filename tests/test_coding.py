@@ -277,3 +277,21 @@ def test_plover_gsr_quality_and_calibration(coder, shared):
             bucket[1] += 1
     assert hits / len(records) >= 0.62  # measured 0.677 (type accuracy of the top event)
     assert high[0] / high[1] > low[0] / low[1] + 0.2
+
+
+def test_seed_evidence_spans_point_into_clean_text(coder, seed_text):
+    from flashpoint import nlp
+    from flashpoint.ingest import clean
+
+    cleaned = clean(seed_text)
+    article = Article(doc_id="seed", text=seed_text, published=date(2025, 4, 17))
+    events = coder.code(article, cleaned, nlp.segment_and_parse(cleaned.text), when=date(2025, 4, 17))
+    assert events
+    for ev in events:
+        s, e = ev.evidence.trigger
+        assert cleaned.text[s:e] and cleaned.text[s:e] in ev.sentence
+        if ev.evidence.source is not None:
+            s, e = ev.evidence.source
+            assert cleaned.text[s:e].strip()
+        if ev.quote is not None:
+            assert ev.quote.text in cleaned.text
