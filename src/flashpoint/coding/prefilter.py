@@ -15,6 +15,10 @@ from typing import Any
 from flashpoint.coding.lexicon import Lexicon
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+NO_EVENT_ALONE = frozenset({"speech", "light"})
+"""Frames that never make an event by themselves: a reporting verb (``said``, ``told``) or a
+light verb (``have``, ``take``) codes only through a complement or object that is itself a
+trigger word, so such a word alone does not send a sentence to the parser."""
 _PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "his", "him", "she", "her", "we", "our"})
 
 
@@ -33,7 +37,9 @@ class Prefilter:
             low = word.lower()
             hit = self._cache.get(low)
             if hit is None:
-                hit = any(lex.is_trigger_lemma(f) or lex.frames(f) for f in lex.base_forms(low))
+                hit = any(
+                    lex.is_trigger_lemma(f) or (lex.frames(f) - NO_EVENT_ALONE) for f in lex.base_forms(low)
+                )
                 self._cache[low] = hit
             if hit:
                 return True
