@@ -1,0 +1,227 @@
+"""The Dask engine gives the local engine's events; finished partitions are checkpointed and a
+resumed run neither loses nor duplicates events; the run summary and progress line.
+
+One LocalCluster (two single-threaded worker processes) is shared by the module so the
+workers load the spaCy model once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flashpoint.config import Settings
+from flashpoint.distributed import Manifest, RunSummary, partition
+from flashpoint.models import Article, CodingError
+from flashpoint.store import open_store
+
+ARTICLES = 30
+PARTITION = 4
+
+
+def _articles() -> list[Article]:
+    """News-like articles from the test corpus generator (many dyads and actions)."""
+    from corpus_gen import corpus
+
+    results, _stats = corpus()
+    return [r.article for r in results[:ARTICLES]]
+
+
+def _snapshot(db: str | Path) -> dict[str, list[dict[str, object]]]:
+    with open_store(str(db), read_only=True) as store:
+        events = store.query("SELECT * FROM events ORDER BY event_id")
+        for row in events:
+            row.pop("written_at", None)
+        articles = store.query("SELECT doc_id, text FROM articles ORDER BY doc_id")
+        sentences = store.query("SELECT doc_id, sentence_index, text FROM sentences ORDER BY 1, 2")
+    return {"events": events, "articles": articles, "sentences": sentences}
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("dist") / "in.jsonl"
+    rows = [
+        {"id": a.doc_id, "text": a.text, "published": a.published.isoformat() if a.published else None}
+        for a in _articles()
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def local_store(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
+    """Store A: the local engine's result (the reference)."""
+    from flashpoint.ingest import read_inputs
+    from flashpoint.pipeline import Pipeline
+
+    db = tmp_path_factory.mktemp("local") / "a.duckdb"
+    with open_store(str(db)) as store:
+        store.write(Pipeline(Settings()).code_articles(read_inputs([str(corpus_file)])))
+    snap = _snapshot(db)
+    assert len(snap["events"]) >= 10, "the corpus must produce events"
+    assert len(snap["articles"]) == ARTICLES
+    return snap
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local
+
+
+def _run(items: object, db: Path, cluster: object, **kw: object) -> RunSummary:
+    from flashpoint.distributed import run_dask
+
+    return run_dask(
+        items, Settings(), str(db), scheduler=cluster.scheduler_address, partition_size=PARTITION, **kw
+    )
+
+
+# --- engine equivalence and resume ------------------------------------------------------------
+
+
+def test_dask_engine_events_equal_the_local_engine(
+    corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
+) -> None:
+    from flashpoint.ingest import read_inputs
+
+    db = tmp_path / "b.duckdb"
+    summary = _run(read_inputs([str(corpus_file)]), db, cluster)
+    assert summary.partitions == -(-ARTICLES // PARTITION)
+    assert (summary.articles, summary.errors) == (ARTICLES, 0)
+    dask = _snapshot(db)
+    by_id = {r["event_id"]: r for r in dask["events"]}
+    expected = {r["event_id"]: r for r in local_store["events"]}
+    assert by_id.keys() == expected.keys()
+    for event_id, row in expected.items():
+        assert by_id[event_id] == row, event_id
+    assert dask["articles"] == local_store["articles"]
+    assert dask["sentences"] == local_store["sentences"]
+    assert summary.events == len(expected)
+    assert not list((tmp_path / "b.duckdb.parts").glob("part-*")), "loaded bundles are removed"
+
+
+def test_resume_after_a_partial_run_loses_and_duplicates_nothing(
+    corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
+) -> None:
+    """A run that died after 14 articles (the input ended there) resumed with the full input."""
+    from flashpoint.ingest import read_inputs
+
+    db = tmp_path / "r.duckdb"
+    first = list(read_inputs([str(corpus_file)]))[:14]
+    partial = _run(iter(first), db, cluster)
+    assert partial.partitions == 4  # 3 full partitions + a short one the full input never forms
+    assert len(_snapshot(db)["articles"]) == 14
+    resumed = _run(read_inputs([str(corpus_file)]), db, cluster, resume=True)
+    assert resumed.skipped_partitions == 3
+    assert resumed.partitions == -(-ARTICLES // PARTITION) - 3
+    final = _snapshot(db)
+    assert [r["event_id"] for r in final["events"]] == [r["event_id"] for r in local_store["events"]]
+    assert final == local_store
+    done = [json.loads(line)["part"] for line in (tmp_path / "r.duckdb.parts" / "manifest.jsonl").open()]
+    assert len(done) == 4 + resumed.partitions
+
+
+def test_a_run_without_resume_starts_over(
+    corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
+) -> None:
+    from flashpoint.ingest import read_inputs
+
+    db = tmp_path / "s.duckdb"
+    _run(read_inputs([str(corpus_file)]), db, cluster)
+    again = _run(read_inputs([str(corpus_file)]), db, cluster)
+    assert again.skipped_partitions == 0
+    assert again.partitions == -(-ARTICLES // PARTITION)
+    assert _snapshot(db) == local_store  # loads replace by doc_id: no duplicates
+
+
+def test_cli_dask_engine_with_a_scheduler_prints_the_summary(
+    corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
+) -> None:
+    from flashpoint.cli import cli
+
+    db = tmp_path / "cli.duckdb"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "code",
+            str(corpus_file),
+            "--engine",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--partition-size",
+            "8",
+            "--db",
+            str(db),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    n_events = len(local_store["events"])
+    assert last.startswith(f"coded {ARTICLES} articles, ")
+    assert f", {n_events} events, 0 errors in " in last
+    assert "4 partitions, 0 resumed" in last
+    assert _snapshot(db) == local_store
+
+
+# --- pieces without a cluster ------------------------------------------------------------------
+
+
+def test_partition_ids_are_stable_and_depend_on_content() -> None:
+    arts = [Article(doc_id=f"d{i}", text="x") for i in range(7)]
+    first = [(pid, [a.doc_id for a in chunk]) for pid, chunk in partition(arts, 3)]
+    again = [(pid, [a.doc_id for a in chunk]) for pid, chunk in partition(iter(arts), 3)]
+    assert first == again
+    assert [len(c) for _p, c in first] == [3, 3, 1]
+    assert [p[:6] for p, _c in first] == ["000000", "000001", "000002"]
+    shorter = [pid for pid, _c in partition(arts[:5], 3)]
+    assert shorter[0] == first[0][0] and shorter[1] != first[1][0]  # a short tail is redone
+    errs = [CodingError(None, "read", "bad", "x:1")]
+    assert len(list(partition(errs, 3))) == 1
+
+
+def test_manifest_survives_a_torn_last_line(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.jsonl"
+    manifest = Manifest(path)
+    manifest.mark({"part": "000000-aa", "articles": 3, "events": 2})
+    manifest.mark({"part": "000001-bb", "articles": 3, "events": 0})
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('{"part": "000002-c')  # the writer died mid-line
+    assert Manifest(path).done == {"000000-aa", "000001-bb"}
+
+
+def test_run_summary_line() -> None:
+    summary = RunSummary(
+        articles=120, sentences=900, events=75, errors=2, partitions=5, skipped_partitions=1, seconds=4.0
+    )
+    assert summary.line() == (
+        "coded 120 articles, 900 sentences, 75 events, 2 errors in 4.0s "
+        "(30.0 articles/s; 5 partitions, 1 resumed)"
+    )
+    assert "0.0 articles/s" in RunSummary().line()
+
+
+def test_progress_is_quiet_without_a_tty(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flashpoint.cli.code import Progress
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    quiet = Progress(100)  # StringIO is not a TTY
+    quiet.update(10, force=True)
+    quiet.close()
+    assert err.getvalue() == ""
+    shown = Progress(100, enabled=True)
+    shown.started -= 2.0  # 10 articles in 2 s: 5/s, 90 left: 18 s
+    shown.update(10, errors=1, force=True)
+    shown.close()
+    line = err.getvalue()
+    assert "10/100 articles" in line and "5.0/s" in line and "ETA 18s" in line and "1 errors" in line
