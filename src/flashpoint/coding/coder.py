@@ -651,7 +651,19 @@ class _Sentence:
         """Drop candidates that are the event's own source (a target must be someone else)."""
         return [p for p in found if p.code not in self.exclude]
 
+    def _stative_passive(self, verb: Any) -> bool:
+        head = verb.head
+        return (
+            verb.tag_ == "VBN"
+            and verb.dep_ in ("acomp", "oprd", "xcomp", "advcl")
+            and self._in(head)
+            and head.lemma_.lower() in ("stand", "remain", "get", "become", "be", "seem")
+        )
+
     def verb_target(self, verb: Any, root: str, passive: bool, particle: str = "") -> list[Party]:
+        if passive and self._stative_passive(verb):
+            subj = self._children(verb.head, "nsubj", "nsubjpass")
+            return self._keep(self.parties(subj[0])) if subj else []
         if passive:
             subj = self._children(verb, "nsubjpass")
             return self._keep(self.parties(subj[0])) if subj else []
@@ -1136,6 +1148,10 @@ class _Sentence:
             sources, _ = self.subject(frame.token)
         elif nominal:
             sources = self.noun_source(tok)
+        elif self._stative_passive(tok):  # "two soldiers stand accused of the bombing"
+            passive = True
+            agents = [p for a in self._children(tok, "agent") for p in self._children(a, "pobj")]
+            sources = self.parties(agents[0]) if agents else []
         else:
             sources, passive = self.subject(tok)
             subj = self._children(tok, "nsubj")
