@@ -147,6 +147,7 @@ MEASURE_NOUNS = frozenset({"day", "week", "month", "round", "series", "wave", "s
 LIGHT_IN = frozenset({"engage", "participate", "involve", "join"})
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
+PRESS_AGENTS = frozenset({"JRN", "MED"})
 VERBAL_CONFLICT = frozenset({"10", "11", "12", "13"})
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
@@ -1332,6 +1333,8 @@ class _Sentence:
         pairs: list[tuple[Party, Party | None]] = []
         if targets:
             pairs = [(s, t) for s in sources for t in targets if s.code != t.code or t.via == "implied"]
+            if root == "04":  # speaking to reporters is not a consultation
+                pairs = [(s, t) for s, t in pairs if t.ref.agent not in PRESS_AGENTS]
         elif len(sources) > 1 and root == "15" and tok.lemma_.lower() in EXERCISE_NOUNS:
             code, root = "062", "06"  # "French and Egyptian warships launched war games"
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
