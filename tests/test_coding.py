@@ -295,3 +295,13 @@ def test_seed_evidence_spans_point_into_clean_text(coder, seed_text):
             assert cleaned.text[s:e].strip()
         if ev.quote is not None:
             assert ev.quote.text in cleaned.text
+
+
+def test_quote_attribution(coder):
+    text = (
+        "Iran's foreign minister spoke to reporters in Tehran on Monday.\n\n"
+        '"We will never accept these sanctions. The Americans are criminals," he said.'
+    )
+    events = [e for e in _code(coder, text) if e.target.country == "USA"]
+    assert events and all(e.source.country == "IRN" for e in events)
+    assert all(e.quote is not None and e.quote.speaker and "criminals" in e.quote.text for e in events)
