@@ -45,7 +45,7 @@ def test_reference_article_core_events(seed_events: list[dict]) -> None:
 
 def test_no_invented_dyads(seed_events: list[dict]) -> None:
     for e in seed_events:
-        src, tgt = e["source"]["country"], e["target"]["country"]
+        src = e["source"]["country"]
         if src in ("USA", "KOR"):
             assert e["cameo_root"] not in {"13", "18", "19", "20"}, e
         if src == "PRK":
