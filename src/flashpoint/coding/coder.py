@@ -1052,6 +1052,8 @@ class _Sentence:
     def _code_trigger(self, tok: Any, entry: Entry, frame: _Frame | None, speech: Any) -> list[Event]:
         code = entry.cameo
         nominal = tok.pos_ == "NOUN"
+        if nominal and code == "057" and self.light_of(tok) is None and not self._between(tok):
+            return []  # "broad agreement in Congress": an agreement noun is an event only when signed/reached
         if code[:2] in ("18", "19", "20") and self._nonviolent(tok):
             return []  # "trade war", "retaliate with tariffs"
         if code[:2] == "04" and any(
