@@ -75,10 +75,21 @@ def partition(
 
 
 def _peak_rss_mb() -> float:
-    """This process's peak resident memory in MB (Linux reports ru_maxrss in KB)."""
+    """This process's peak resident memory in MB.
+
+    Linux's ``VmHWM`` first: ``ru_maxrss`` survives ``exec``, so a worker process spawned by
+    a parent that had loaded the model would report the parent's peak, not its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except (OSError, ValueError, IndexError):
+        pass
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
 
 
 def code_partition(
