@@ -225,3 +225,23 @@ def test_progress_is_quiet_without_a_tty(monkeypatch: pytest.MonkeyPatch) -> Non
     shown.close()
     line = err.getvalue()
     assert "10/100 articles" in line and "5.0/s" in line and "ETA 18s" in line and "1 errors" in line
+
+
+def test_worker_peak_memory_is_its_own_not_its_parents() -> None:
+    """``ru_maxrss`` survives exec: a spawned worker must not report its parent's peak."""
+    import subprocess
+    import sys
+
+    from flashpoint.distributed import _peak_rss_mb
+
+    block = bytearray(150 * 1024 * 1024)  # raise this process's peak well above a fresh one's
+    block[::4096] = b"x" * len(block[::4096])
+    del block
+    assert _peak_rss_mb() > 150
+    child = subprocess.run(
+        [sys.executable, "-c", "from flashpoint.distributed import _peak_rss_mb; print(_peak_rss_mb())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert 5 < float(child.stdout) < 100
