@@ -147,6 +147,8 @@ MEASURE_NOUNS = frozenset({"day", "week", "month", "round", "series", "wave", "s
 LIGHT_IN = frozenset({"engage", "participate", "involve", "join"})
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
+VICTIM_ROOTS = frozenset({"04", "18", "19", "20"})
+"""Meetings need a partner and violence a victim: without a resolved target, no event."""
 PRESS_AGENTS = frozenset({"JRN", "MED"})
 VERBAL_CONFLICT = frozenset({"10", "11", "12", "13"})
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
@@ -1054,6 +1056,8 @@ class _Sentence:
         nominal = tok.pos_ == "NOUN"
         if nominal and code == "057" and self.light_of(tok) is None and not self._between(tok):
             return []  # "broad agreement in Congress": an agreement noun is an event only when signed/reached
+        if code[:2] in ("18", "19", "20") and any(self.lex.has_cue(t.lower_, "hazard") for t in self.tokens):
+            return []  # "was struck by Cyclone Chido"
         if code[:2] in ("18", "19", "20") and self._nonviolent(tok):
             return []  # "trade war", "retaliate with tariffs"
         if code[:2] == "04" and any(
@@ -1342,7 +1346,7 @@ class _Sentence:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
         elif len(sources) > 1 and root in RECIPROCAL_ROOTS:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
-        elif targetless_ok and root != "04" and label not in ("hypothetical", "conditional"):
+        elif targetless_ok and root not in VICTIM_ROOTS and label not in ("hypothetical", "conditional"):
             pairs = [(s, None) for s in sources]  # a meeting or visit without a partner is no event
         info = cameo(code)
         trig = self._off(tok)
