@@ -163,7 +163,9 @@ def run_dask(
     from flashpoint.store import open_store
 
     started = time.perf_counter()
-    parts_dir = Path(work_dir or f"{db}.parts")
+    # absolute: workers on other machines write here too (through a shared filesystem)
+    default_dir = "flashpoint.parts" if "://" in db else f"{db}.parts"
+    parts_dir = Path(work_dir or default_dir).resolve()
     parts_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(parts_dir / "manifest.jsonl")
     if not resume and manifest.done:
