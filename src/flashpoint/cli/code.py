@@ -270,6 +270,12 @@ def run_coding(
     help="Articles per Dask partition.",
 )
 @click.option(
+    "--parts-dir",
+    type=click.Path(file_okay=False),
+    help="Folder where Dask workers write Parquet partitions and the checkpoint manifest "
+    "(default DB.parts; on a multi-machine cluster, a shared filesystem path).",
+)
+@click.option(
     "--resume",
     is_flag=True,
     help="Continue an interrupted run into --db without losing or duplicating events.",
@@ -294,6 +300,7 @@ def code_cmd(
     workers: int,
     scheduler: str | None,
     partition_size: int,
+    parts_dir: str | None,
     resume: bool,
     quiet: bool,
 ) -> None:
@@ -319,7 +326,18 @@ def code_cmd(
             "--engine dask and --resume need --db (the store that partitions are loaded into)"
         )
     if engine == "dask":
-        _code_dask(inputs, published, settings, db or "", workers, scheduler, partition_size, resume, quiet)
+        _code_dask(
+            inputs,
+            published,
+            settings,
+            db or "",
+            workers,
+            scheduler,
+            partition_size,
+            resume,
+            quiet,
+            parts_dir,
+        )
         return
     started = time.perf_counter()
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
@@ -370,6 +388,7 @@ def _code_dask(
     partition_size: int,
     resume: bool,
     quiet: bool,
+    parts_dir: str | None = None,
 ) -> None:
     from flashpoint.distributed import run_dask
 
@@ -383,6 +402,7 @@ def _code_dask(
             scheduler=scheduler,
             partition_size=partition_size,
             resume=resume,
+            work_dir=parts_dir,
             on_progress=(lambda s: progress.update(s.articles + s.errors, s.errors, force=True))
             if progress
             else None,
