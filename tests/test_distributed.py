@@ -162,6 +162,8 @@ def test_cli_dask_engine_with_a_scheduler_prints_the_summary(
             "8",
             "--db",
             str(db),
+            "--parts-dir",
+            str(tmp_path / "shared-parts"),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -171,6 +173,8 @@ def test_cli_dask_engine_with_a_scheduler_prints_the_summary(
     assert f", {n_events} events, 0 errors in " in last
     assert "4 partitions, 0 resumed" in last
     assert _snapshot(db) == local_store
+    manifest = tmp_path / "shared-parts" / "manifest.jsonl"
+    assert len(manifest.read_text(encoding="utf-8").splitlines()) == 4
 
 
 # --- pieces without a cluster ------------------------------------------------------------------
