@@ -375,8 +375,8 @@ class _Sentence:
             for c in tok.children:
                 if c.dep_ in ("dobj", "nsubjpass", "dative", "attr", "oprd") and self._in(c):
                     objects.add(c.lemma_.lower())
-                    for g in c.children:  # "tons of food aid", "mediation efforts"
-                        if g.dep_ == "compound":
+                    for g in c.children:  # "tons of food aid", "mediation efforts", "photos and intelligence"
+                        if g.dep_ in ("compound", "conj"):
                             objects.add(g.lemma_.lower())
                         if g.dep_ == "prep" and g.lower_ == "of":
                             for h in g.children:
