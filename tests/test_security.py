@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ import pytest
 
 from flashpoint.models import ActorRef, Article, CleanText, CodingResult, Event, Evidence, Plover, Sentence
 from flashpoint.store import open_store
+from servers import serve
 
 pytest.importorskip("fastapi")
 
@@ -265,41 +264,12 @@ def test_static_files_are_still_served(app: Any) -> None:
 # --- the real server on loopback: traversal over a raw socket ------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_server(store_path: Path) -> Iterator[tuple[str, int]]:
     """``flashpoint serve`` (read-only) in a subprocess on a free loopback port."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "flashpoint", "serve", "--db", str(store_path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"flashpoint serve exited: {proc.stderr.read().decode(errors='replace')[-1500:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("flashpoint serve did not listen within 60 s")
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    for base in serve(store_path):
+        host, port = base.removeprefix("http://").split(":")
+        yield host, int(port)
 
 
 def raw_get(host: str, port: int, path: str) -> tuple[int, bytes]:

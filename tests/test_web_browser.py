@@ -10,88 +10,18 @@ Playwright; the tests skip with a reason when it is absent.  Screenshots go to
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
-import sys
-import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from servers import NEEDS_CHROMIUM, chromium, serve
+
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 TOKEN = "browser-test-token"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (make browser)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _launcher() -> list[str]:
-    """``python -m flashpoint serve``; while other CLI command modules are still missing (the
-    root group imports them all), run the same ``serve_cmd`` without the root group."""
-    try:
-        import flashpoint.cli  # noqa: F401
-    except ImportError as exc:
-        warnings.warn(f"flashpoint CLI does not import ({exc}); running serve_cmd directly", stacklevel=2)
-        return [sys.executable, "-c", _DIRECT]
-    return [sys.executable, "-m", "flashpoint", "serve"]
-
-
-_DIRECT = """
-import importlib.util, sys, types
-import flashpoint
-pkg = types.ModuleType("flashpoint.cli")
-pkg.__path__ = [flashpoint.__path__[0] + "/cli"]
-sys.modules["flashpoint.cli"] = pkg
-from flashpoint.cli.web import serve_cmd
-serve_cmd(prog_name="flashpoint serve")
-"""
-
-
-def _serve(db: Path, *extra: str) -> Iterator[str]:
-    """Run ``flashpoint serve`` until the generator is closed; yields the base URL."""
-    import httpx
-
-    port = _free_port()
-    command = [*_launcher(), "--db", str(db), "--host", "127.0.0.1", "--port", str(port), *extra]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"flashpoint serve exited: {proc.stdout.read() if proc.stdout else ''}")
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("flashpoint serve did not answer within 30 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
 
 @pytest.fixture(scope="module")
@@ -105,16 +35,12 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Path
 def server(store_path: Path) -> Iterator[str]:
     """One server for the module, with coding on (its model loads while other tests run);
     the read-only refusal is covered by test_web_api."""
-    yield from _serve(store_path, "--allow-write", "--token", TOKEN)
+    yield from serve(store_path, "--allow-write", "--token", TOKEN)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture
