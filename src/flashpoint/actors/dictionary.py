@@ -488,13 +488,10 @@ class ActorDictionary:
 
         n = len(tokens)
         out: list[tuple[int, int, list[Entry]]] = []
-        i = 0
         prev_end = -1
-        while i < n:
+
+        def longest(i: int) -> tuple[int, list[Entry]] | None:
             node = root.get(tokens[i].norm)
-            if node is None:
-                i += 1
-                continue
             best: tuple[int, list[Entry]] | None = None
             j = i
             while node is not None:
@@ -511,9 +508,23 @@ class ActorDictionary:
                 if j >= n:
                     break
                 node = node.get(tokens[j].norm)  # type: ignore[union-attr]
+            return best
+
+        i = 0
+        while i < n:
+            if tokens[i].norm not in root:
+                i += 1
+                continue
+            best = longest(i)
             if best is None:
                 i += 1
                 continue
+            if tokens[i].norm == "the" and best[0] < n and tokens[i + 1].norm in root:
+                # "the West Bank": a longer phrase starting after "the" beats "the West"
+                inner = longest(i + 1)
+                if inner is not None and inner[0] > best[0]:
+                    i += 1
+                    continue
             out.append((i, best[0], best[1]))
             prev_end = best[0]
             i = best[0]
@@ -592,8 +603,10 @@ class ActorDictionary:
             hit.i, hit.j, hit.first, hit.last = i, j, i, j
             hit.possessive = j < len(tokens) and tokens[j].norm == "'s"
             hits.append(hit)
+        hits = _drop_faith_names(text, tokens, hits)
         hits = _merge_agents(text, tokens, hits)
         _compose(text, tokens, hits)
+        _ethnic_minorities(tokens, hits)
         if context is not None:
             from flashpoint.actors.context import apply_context
 
@@ -766,6 +779,29 @@ def _mods_ok(text: str, tokens: list[Token], a: int, b: int, allow_caps: bool) -
     return all(k == 0 or _TIGHT_RE.match(_gap(text, tokens, k, k)) for k in range(a, b + 1))
 
 
+_FAITHS = frozenset({"MOS", "SUN", "SHI", "DRZ", "CHR", "CTH", "JEW", "HIN", "BUD", "SIK"})
+"""CAMEO religion codes used as sectors ("Muslim", "Christians", "Shiite")."""
+
+
+def _drop_faith_names(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit]:
+    """A faith word glued to an unknown capitalised word is a name ("Christian Lindner",
+    "Christian Science Monitor"), not a religious group."""
+    starts = {h.i for h in hits}
+    out = []
+    for h in hits:
+        if h.is_agent and h.agent in _FAITHS and h.j < len(tokens) and h.j not in starts:
+            nxt = tokens[h.j]
+            if (
+                nxt.is_word
+                and nxt.cap
+                and nxt.norm not in _NOT_NAME
+                and _TIGHT_RE.match(_gap(text, tokens, h.j, h.j))
+            ):
+                continue
+        out.append(h)
+    return out
+
+
 def _merge_agents(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit]:
     """Adjacent sector phrases are one noun phrase whose head is the last: "government
     forces" -> MIL, "student protesters" -> CVL, "Islamist militants" -> REB; a representative
@@ -912,6 +948,22 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
             if end > h.last and (not sentence_initial(text, tokens, h.i) or h.last - h.i > 1):
                 h.why = f"{h.why} + name '{text[tokens[h.last].start : tokens[end - 1].end]}'"
                 h.last = end
+
+
+def _ethnic_minorities(tokens: list[Token], hits: list[_Hit]) -> None:
+    """ "ethnic Albanians", "ethnic Russian separatists": a minority, not the state named by
+    the demonym (ethnic Albanians in Macedonia are not Albania).  The hit keeps its sector
+    (civilians when none is given) and loses the country, which the coder may take from the
+    place the text names."""
+    for h in hits:
+        if h.dead or h.code is None or h.entry.role != "adjective" or h.first == 0:
+            continue
+        if tokens[h.first - 1].norm != "ethnic":
+            continue
+        h.code = h.agent = h.agent or "CVL"
+        h.why = f"'ethnic' + {h.why}: a minority, not the state {h.country}"
+        h.country, h.kind = None, "sector"
+        h.first -= 1
 
 
 def _span_gap(text: str, tokens: list[Token], j: int, i: int) -> str:

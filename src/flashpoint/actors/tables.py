@@ -15,6 +15,22 @@ The tables are project-written CSV files with ``;``-separated phrase lists:
   inclusive, end exclusive, empty = open).
 - ``nonactors.csv``: ``phrase,reason`` - phrases that block a shorter false match
   ("Indian Ocean", "New Mexico", "Asian Americans").
+
+Code conventions (CAMEO, as PETRARCH dictionaries and GDELT write them):
+
+- intergovernmental organisations are ``IGO`` + the organisation: ``IGOUNO`` (UN and its
+  agencies), ``IGOEEU`` (EU), ``IGOAFR`` (African Union), ``IGONATO``...; a sector follows
+  (``IGOUNOMIL`` UN peacekeepers).  The country field stays empty.
+- regions and peoples tied to one state resolve to that state ("Darfur rebels" -> SDNREB,
+  "Chechens", "Uyghurs", "Tamils", "Rohingya"); Kurds, spread over four states, get the CAMEO
+  ethnic code ``KUR`` with no country; "ethnic <demonym>" names a minority, not the state
+  ("ethnic Albanians" -> CVL, no country: see ``dictionary``).
+- religions are sectors with CAMEO religion codes: MOS (Muslim), SUN, SHI, DRZ, CHR, CTH
+  (Catholic), JEW, HIN, BUD, SIK ("Egyptian Muslims" -> EGYMOS).
+- CAMEO has no sector for prisoners or terrorists: prisoners, detainees and inmates are
+  civilians (CVL), terrorists and jihadists armed non-state groups (REB); militias and
+  gunmen stay REB (the pro-government kind cannot be told from the phrase).  "The West" is
+  the region WST.
 """
 
 from __future__ import annotations
@@ -149,7 +165,8 @@ def people_entries() -> Iterator[Entry]:
         code = row["code"]
         start = parse_date(row["start"], path, line)
         end = parse_date(row["end"], path, line)
-        country = code[:3] if len(code) >= 6 or code in _country_codes() else None
+        # "IGOUNO" (Kofi Annan) is an organisation code, not country IGO + sector UNO
+        country = code[:3] if code[:3] in _country_codes() else None
         agent = code[3:] or None if country else None
         kind = row.get("kind") or "person"
         names = [row["name"], *split_list(row["aliases"])]
