@@ -223,6 +223,9 @@ def test_seed_cooperation(seed_events):
     intents = [e for e in coop if e.cameo.startswith("03")]
     assert intents and all(e.modality == "intended" for e in intents)
     assert any(e.cameo == "0312" for e in intents)
+    # "US pilots flew bombers over South Korea alongside South Korean forces": the exercise itself
+    flights = [e for e in coop if "alongside" in e.sentence and e.cameo == "062"]
+    assert any(e.source.code == "USAMIL" and e.target.code == "KORMIL" for e in flights)
 
 
 def test_seed_no_invented_dyads(seed_events):

@@ -154,6 +154,15 @@ VERBAL_CONFLICT = frozenset({"10", "11", "12", "13"})
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
 _SPACE_RE = re.compile(r"\W+")
+DATELINE_RE = re.compile(
+    r"^\s*[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"  # NAIROBI, PORT SUDAN
+    r"(?:(?:\s*,\s*[A-Z][\w.]*(?:\s+[\w.]+){0,3})?\s*\([^()\n]{1,40}\)"  # , April 17 (Reuters)
+    r"|\s*,\s*[A-Z][\w.]*(?:\s+[\w.]+){0,3}"  # , Kenya
+    r"|(?=\s*[\u2014\u2013]))"  # BEIRUT —
+    r"\s*(?:\u2014|\u2013|--|-)\s"
+)
+"""A wire-story dateline ("SEOUL, April 17 (Reuters) - "): the city is where the story was
+filed, not an actor of the first sentence."""
 
 
 @dataclass(frozen=True)
@@ -288,7 +297,11 @@ class RulesCoder:
     def _mentions(self, ps: Any, when: date | None, context: Any) -> list[Mention]:
         """Actor mentions of one sentence, with clean-text offsets; the context records them."""
         shift = ps.sentence.start
-        found = self.actors.find_mentions(ps.sentence.text, when, context, offset=shift)
+        text = ps.sentence.text
+        dateline = DATELINE_RE.match(text)
+        if dateline:  # blank it out (offsets kept) so that the city names no actor
+            text = " " * dateline.end() + text[dateline.end() :]
+        found = self.actors.find_mentions(text, when, context, offset=shift)
         return [replace(m, start=m.start + shift, end=m.end + shift) for m in found]
 
     def _dedupe(self, events: list[Event], state: _ArticleState) -> list[Event]:
@@ -325,6 +338,10 @@ class _Sentence:
         self.ps = ps
         self.base = ps.base
         self.tokens = list(ps.span)
+        dateline = DATELINE_RE.match(ps.sentence.text)
+        if dateline:  # the dateline's tokens are no part of the sentence's clauses
+            cut = ps.sentence.start + dateline.end()
+            self.tokens = [t for t in self.tokens if ps.base + t.idx >= cut]
         self.inside = {t.i for t in self.tokens}
         self.mentions = mentions
         self.state = state
@@ -392,7 +409,13 @@ class _Sentence:
             entry = self.lex.match_verb(tok, particles, objects)
             if entry is not None and entry.objects:
                 for c in tok.children:
-                    if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in entry.objects:
+                    measured = c.dep_ == "dobj" and any(  # "fired dozens of rockets at X"
+                        g.dep_ == "pobj" and g.lemma_.lower() in entry.objects
+                        for p in c.children
+                        if p.dep_ == "prep" and p.lower_ == "of"
+                        for g in p.children
+                    )
+                    if measured or (c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in entry.objects):
                         self.consumed.add(c.i)
             return entry
         if tok.pos_ == "NOUN" and (tok.dep_ != "compound" or tok.head.lemma_.lower() in CARRIER_NOUNS):
@@ -684,6 +707,8 @@ class _Sentence:
             for c in self._children(verb, dep):
                 if self._own_possession(c):
                     continue  # "withdrew its troops from X": the troops are not the target
+                if root in ("18", "19", "20") and c.i in self.consumed:
+                    continue  # "launched drones at X": the weapons are the instrument
                 found = self._keep(self.parties(c, allow_owned=root in ("11", "12", "13")))
                 if not found and (c.i in self.consumed or c.i in self.entries):
                     found = self._prep_targets(c, NOUN_TARGET_PREPS)
