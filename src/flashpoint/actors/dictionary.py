@@ -535,7 +535,12 @@ class ActorDictionary:
         """False when a name-like phrase is glued to another capitalised name word."""
         if j < len(tokens):
             nxt = tokens[j]
-            if nxt.is_word and nxt.cap and _TIGHT_RE.match(text[tokens[j - 1].end : nxt.start]):
+            if (
+                nxt.is_word
+                and nxt.cap
+                and nxt.norm not in _NOT_NAME  # "Israel Friday reimposed", "Chad Monday said"
+                and _TIGHT_RE.match(text[tokens[j - 1].end : nxt.start])
+            ):
                 return False
         if i > 0 and prev_end != i:
             prev = tokens[i - 1]
@@ -900,6 +905,7 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
             and nxt.is_agent
             and (h.countryish or (h.kind == "person" and h.possessive and h.country))
             and not h.is_agent
+            and not _stance_prefixed(text, tokens, h)
         ):
             start = h.j + (1 if h.possessive else 0)
             if start <= nxt.i and _mods_ok(text, tokens, start, nxt.i, allow_caps=tokens[nxt.i].cap):
@@ -964,6 +970,16 @@ def _ethnic_minorities(tokens: list[Token], hits: list[_Hit]) -> None:
         h.why = f"'ethnic' + {h.why}: a minority, not the state {h.country}"
         h.country, h.kind = None, "sector"
         h.first -= 1
+
+
+_STANCE = frozenset({"anti", "pro"})
+
+
+def _stance_prefixed(text: str, tokens: list[Token], h: _Hit) -> bool:
+    """True for "anti-Syria journalist", "pro-Iranian militia": the country is what the
+    noun is for or against, not its owner, so country and sector stay apart."""
+    k = h.i
+    return k > 0 and tokens[k - 1].norm in _STANCE and text[tokens[k - 1].end : tokens[k].start] == "-"
 
 
 def _span_gap(text: str, tokens: list[Token], j: int, i: int) -> str:
