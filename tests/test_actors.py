@@ -268,6 +268,24 @@ def test_all_caps_headline_does_not_read_us_as_country(d: ActorDictionary):
     assert [m.actor.code for m in ms] == ["PRK", "USA"]
 
 
+@pytest.mark.parametrize(
+    ("headline", "codes"),
+    [
+        ("US TROOPS LEAVE SYRIA", ["USAMIL", "SYR"]),
+        ("CHINA SLAMS US-LED DRILLS", ["CHN", "USA"]),
+        ("THE US AND CHINA AGREE ON TARIFFS", ["USA", "CHN"]),
+        ("UN PEACEKEEPERS ATTACKED IN MALI", ["IGOUNOMIL", "MLI"]),
+        ("LET US PRAY FOR THE PEOPLE OF GAZA", ["PSECVL"]),
+        ("TELL US PEOPLE WHAT HAPPENED TODAY", ["CVL"]),
+        ("JOIN US FOR THE DEBATE TONIGHT", []),
+    ],
+)
+def test_all_caps_headline_keeps_us_where_only_the_country_fits(
+    d: ActorDictionary, headline: str, codes: list[str]
+):
+    assert [m.actor.code for m in d.find_mentions(headline)] == codes
+
+
 def test_mentions_offsets_into_text(d: ActorDictionary):
     text = "In Kyiv, Ukrainian soldiers and Russian-backed separatists clashed near the UN office."
     for m in d.find_mentions(text):

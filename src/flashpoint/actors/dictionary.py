@@ -69,6 +69,8 @@ _ROLE_RANK = {
 }
 _CAPS_WORDS = frozenset({"US", "IS", "WHO", "IT", "AS", "AM", "ME", "UN", "AU", "MP"})
 """Acronyms that are also English words: not trusted in all-caps text."""
+_CAPS_RESCUE = frozenset({"US", "UN"})
+"""All-caps words that the neighbouring words can still show to be the actor."""
 _TITLE_NORMS = frozenset(
     [
         "mr",
@@ -365,7 +367,9 @@ def _shape(entry: Entry) -> tuple[object, ...]:
     return tuple(out)
 
 
-def _shape_ok(shape: tuple[object, ...], tokens: list[Token], i: int, caps_text: Callable[[], bool]) -> bool:
+def _shape_ok(
+    shape: tuple[object, ...], tokens: list[Token], i: int, caps_doubt: Callable[[int], bool]
+) -> bool:
     for k, rule in enumerate(shape):
         tok = tokens[i + k]
         if rule == _ANY:
@@ -377,7 +381,7 @@ def _shape_ok(shape: tuple[object, ...], tokens: list[Token], i: int, caps_text:
             raw = tok.raw.replace(".", "")
             if raw != rule:
                 return False
-            if raw in _CAPS_WORDS and "." not in tok.raw and caps_text():
+            if raw in _CAPS_WORDS and "." not in tok.raw and caps_doubt(i + k):
                 return False
     return True
 
@@ -392,6 +396,7 @@ class ActorDictionary:
     def __init__(self, entries: Iterable[Entry], name: str = "custom") -> None:
         self._entries: tuple[Entry, ...] = tuple(entries)
         self._trie: dict[str, object] | None = None
+        self._heads: frozenset[str] | None = None
         self.name = name
 
     # ----------------------------------------------------------------- construction
@@ -424,6 +429,7 @@ class ActorDictionary:
     def copy(self) -> ActorDictionary:
         clone = ActorDictionary(self._entries, self.name)
         clone._trie = self._trie
+        clone._heads = self._heads
         return clone
 
     @property
@@ -455,6 +461,7 @@ class ActorDictionary:
         kept.extend(other._entries)
         self._entries = tuple(kept)
         self._trie = None
+        self._heads = None
         for c in conflicts:
             logger.info(
                 "actor dictionary conflict on %r: %s replaced by %s (%s)",
@@ -477,6 +484,16 @@ class ActorDictionary:
             self._trie = root
         return self._trie
 
+    def _agent_heads(self) -> frozenset[str]:
+        """First tokens of sector phrases ("troops", "officials"): the words after which
+        an all-caps "US" is the country."""
+        if self._heads is None:
+            # civilian heads ("people", "women") are left out: "TELL US PEOPLE..." is a pronoun
+            self._heads = frozenset(
+                e.key[0] for e in self._entries if e.role == "agent" and e.key and e.agent != "CVL"
+            )
+        return self._heads
+
     def _scan(self, text: str, tokens: list[Token]) -> list[tuple[int, int, list[Entry]]]:
         root = self._root()
         caps_memo: list[bool] = []
@@ -485,6 +502,25 @@ class ActorDictionary:
             if not caps_memo:
                 caps_memo.append(mostly_upper(text))
             return caps_memo[0]
+
+        def caps_doubt(k: int) -> bool:
+            """In all-caps text "US"/"UN" may be pronouns/words, except where only the actor
+            fits: "THE US", "US-CHINA", "US-LED", "US TROOPS", "UN PEACEKEEPERS"."""
+            if not caps_text():
+                return False
+            tok = tokens[k]
+            if tok.raw not in _CAPS_RESCUE:
+                return True
+            if k > 0 and tokens[k - 1].norm == "the":
+                return False
+            if k + 1 < n:
+                nxt = tokens[k + 1]
+                gap = text[tok.end : nxt.start]
+                if gap == "-" and nxt.is_word:
+                    return False
+                if gap == " " and nxt.norm in self._agent_heads():
+                    return False
+            return True
 
         n = len(tokens)
         out: list[tuple[int, int, list[Entry]]] = []
@@ -498,7 +534,7 @@ class ActorDictionary:
                 j += 1
                 ents = node.get(_END)  # type: ignore[union-attr]
                 if ents:
-                    ok = [e for e, shape in ents if _shape_ok(shape, tokens, i, caps_text)]
+                    ok = [e for e, shape in ents if _shape_ok(shape, tokens, i, caps_doubt)]
                     if ok:
                         ok = [
                             e for e in ok if not e.name_risk or self._name_safe(text, tokens, i, j, prev_end)
