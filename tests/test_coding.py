@@ -308,3 +308,42 @@ def test_quote_attribution(coder):
     events = [e for e in _code(coder, text) if e.target.country == "USA"]
     assert events and all(e.source.country == "IRN" for e in events)
     assert all(e.quote is not None and e.quote.speaker and "criminals" in e.quote.text for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            'A spokesman for the Iranian Foreign Ministry, Ali Rezaei, said, "The American '
+            'sanctions are a crime against our people."',
+            "A spokesman for the Iranian Foreign Ministry, Ali Rezaei",
+        ),
+        (
+            'Robert Hale, the deputy ambassador of Britain, said: "We condemn Russia for the attacks."',
+            "Robert Hale",
+        ),
+        (
+            'Japan warned it would respond, vowing to "strike back at any Chinese attack on our islands."',
+            "Japan",
+        ),
+        (
+            "President Biden called his Russian counterpart a 'dangerous criminal' on Monday.",
+            "President Biden",
+        ),
+        # a straight opening mark closed by a curly one must not swallow the next sentence
+        (
+            'Officials in Kyiv said "Russian forces are criminals,” the ministry told reporters. '
+            "Poland later sent aid to Ukraine.",
+            None,
+        ),
+    ],
+)
+def test_quote_speaker_is_the_speakers_words(coder, text, speaker):
+    events = _code(coder, text)
+    quoted = [e for e in events if e.quote is not None and e.quote.text]
+    if speaker is None:
+        aid = [e for e in events if e.source.country == "POL"]
+        assert aid and all(e.quote is None or not e.quote.text for e in aid), events
+        return
+    assert quoted, events
+    assert {e.quote.speaker for e in quoted} == {speaker}

@@ -14,6 +14,9 @@ CASES = [
     ("North Korea's leader and the country's army met in the '90s.", []),
     ("She said “it is over\nThe next line", ["it is over"]),
     ("No quotes at all.", []),
+    # mixed marks (copy-edited wire text): a straight opener closed by a curly closer
+    ('He said. "We will respond,” she told VOA. Rebels attacked the town.', ["We will respond,"]),
+    ('“We are ready," he said. Troops moved in.', ["We are ready,"]),
 ]
 
 

@@ -184,6 +184,7 @@ class _ArticleState:
 
     quotes: list[QuoteSpan]
     speakers: dict[int, list[Party]] = field(default_factory=dict)
+    speaker_text: dict[int, str] = field(default_factory=dict)
     recent_plural: list[Party] = field(default_factory=list)
     recent_plural_sentence: int = -10
     last_country: Party | None = None
@@ -208,6 +209,11 @@ class _Frame:
 def _is_pronoun(tok: Any) -> bool:
     """A personal pronoun by its tag ("US" the country is not "us")."""
     return tok.tag_ in ("PRP", "PRP$") and (tok.lower_ in FIRST_PERSON or tok.lower_ in THIRD_PERSON)
+
+
+def _is_pronoun_text(text: str) -> bool:
+    low = text.lower()
+    return low in FIRST_PERSON or low in THIRD_PERSON
 
 
 def _norm_text(text: str) -> str:
@@ -1324,8 +1330,35 @@ class _Sentence:
         if q is None:
             return None
         speakers = self.state.speakers.get(q) or []
-        name = speakers[0].ref.name or speakers[0].ref.text if speakers else None
+        name = self.state.speaker_text.get(q)
+        if name is None and speakers:
+            name = speakers[0].ref.text or speakers[0].ref.name
         return Quote(text=self.state.quotes[q].text, speaker=name)
+
+    def _phrase(self, head: Any) -> str | None:
+        """The words of the noun phrase headed by ``head`` as written ("a spokesperson for North
+        Korea's Defense Ministry"), without embedded clauses; None for pronouns and for
+        phrases too long to be a name."""
+        if head is None or _is_pronoun(head) or head.tag_ in ("WP", "WDT"):
+            return None
+        cut = {
+            d.i for t in head.children if t.dep_ in ("appos", "relcl", "acl", "prn") for d in t.subtree
+        }  # "Robert Wood, the deputy ambassador, said": the name without its apposition
+        ids = {t.i for t in self._arg_tokens(head) if self._quote_of(t) is None} - cut
+        lo = hi = head.i
+        while lo - 1 in ids:  # the contiguous span around the head
+            lo -= 1
+        while hi + 1 in ids:
+            hi += 1
+        doc = head.doc
+        while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "cc"):
+            lo += 1
+        while hi > lo and (doc[hi].is_punct or doc[hi].dep_ == "cc"):
+            hi -= 1
+        if hi - lo >= 14:
+            return None
+        text = doc[lo : hi + 1].text.strip()
+        return text or None
 
     def _clause_depth(self, tok: Any) -> int:
         depth, cur = 0, tok
@@ -1376,7 +1409,10 @@ class _Sentence:
         info = cameo(code)
         trig = self._off(tok)
         out = []
+        said_by_source = quote is not None and not quote.speaker and self._quote_of(tok) is None
         for s, t in pairs:
+            if said_by_source and quote is not None and s.ref.text and not _is_pronoun_text(s.ref.text):
+                quote = replace(quote, speaker=s.ref.text)  # "X called him a 'smart guy'"
             dist = 0
             if s.span is not None:  # words between the source and the trigger
                 lo, hi = min(s.span[0], trig[0]), max(s.span[1], trig[1])
@@ -1537,24 +1573,57 @@ class _Sentence:
                 continue
             verb = speech_verb_for(q, self.tokens, self.base, self.coder._speech)
             found: list[Party] = []
+            phrase: str | None = None
             if verb is not None:
                 found = self.subject(verb)[0]
+                subj = self._children(verb, "nsubj")
+                phrase = self._phrase(subj[0]) if subj else None
                 if not found:
                     for prep in self._children(verb, "agent"):
                         for p in self._children(prep, "pobj"):
                             found = self.parties(p)
+                            phrase = phrase or self._phrase(p)
             if not found:
                 for t in self.tokens:
                     if t.lower_ == "according" and self._in(t):
                         for prep in self._children(t, "prep"):
                             for p in self._children(prep, "pobj"):
                                 found = found or self.parties(p)
+                                phrase = phrase or self._phrase(p)
+            if not found and not phrase:  # 'X vowed to "deter..."': the clause the quote completes
+                found, phrase = self._governing_speaker(q)
             ends_here = q.end <= s1 + 1
             near = k > 0 and q.start - state.quotes[k - 1].end < 400
-            if not found and ends_here and near and (k - 1) in state.speakers:
+            if not found and not phrase and ends_here and near and (k - 1) in state.speakers:
                 found = state.speakers[k - 1]
+                phrase = state.speaker_text.get(k - 1)
             if found:
                 state.speakers[k] = found
+            if phrase is None and found and found[0].ref.text and not _is_pronoun_text(found[0].ref.text):
+                phrase = found[0].ref.text  # "he said": the name the pronoun stands for
+            if phrase:
+                state.speaker_text[k] = phrase
+
+    def _governing_speaker(self, q: QuoteSpan) -> tuple[list[Party], str | None]:
+        """The subject of the verb outside a quote that the quoted words complete."""
+        inside = [t for t in self.tokens if q.start <= self.base + t.idx < q.end]
+        if not inside:
+            return [], None
+        cur = inside[0]
+        for _ in range(8):
+            head = cur.head
+            if head.i == cur.i or not self._in(head):
+                return [], None
+            cur = head
+            if not (q.start <= self.base + cur.idx < q.end) and cur.pos_ == "VERB":
+                break
+        else:
+            return [], None
+        found, passive = self.subject(cur)
+        if passive or not found:
+            return [], None
+        subj = self._children(cur, "nsubj")
+        return found, (self._phrase(subj[0]) if subj else None)
 
     def remember(self) -> None:
         """Update the last named actors and the last plural actor set."""

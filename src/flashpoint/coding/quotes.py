@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 OPENERS = {"“": "”", '"': '"', "‘": "’", "'": "'", "«": "»"}
+CLOSERS = {"“": '”"', '"': '"”', "‘": "’", "'": "'’", "«": "»"}
+"""Closing marks accepted for each opener: copy-edited news mixes straight and curly marks
+(an opening ``"`` closed by ``”``), and a missed close would swallow the paragraph."""
 _LETTER = re.compile(r"\w")
 
 
@@ -45,9 +48,9 @@ def _is_opening(text: str, i: int) -> bool:
 
 
 def _is_closing(text: str, i: int, closer: str) -> bool:
-    if text[i] != closer:
+    if text[i] not in CLOSERS.get(closer, closer):
         return False
-    if closer in ("’", "'"):
+    if text[i] in ("’", "'"):
         nxt = text[i + 1] if i + 1 < len(text) else " "
         prev = text[i - 1] if i > 0 else " "
         # not an apostrophe inside a word (don't, Korea's)
@@ -63,7 +66,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     while i < n:
         ch = text[i]
         if ch in OPENERS and _is_opening(text, i):
-            closer = OPENERS[ch]
+            closer = ch
             j = i + 1
             end = None
             while j < n:
