@@ -648,6 +648,7 @@ class ActorDictionary:
         hits = _merge_agents(text, tokens, hits)
         _compose(text, tokens, hits)
         _ethnic_minorities(tokens, hits)
+        _counted_people(text, tokens, hits)
         if context is not None:
             from flashpoint.actors.context import apply_context
 
@@ -1016,6 +1017,51 @@ def _stance_prefixed(text: str, tokens: list[Token], h: _Hit) -> bool:
     noun is for or against, not its owner, so country and sector stay apart."""
     k = h.i
     return k > 0 and tokens[k - 1].norm in _STANCE and text[tokens[k - 1].end : tokens[k].start] == "-"
+
+
+_QUANTIFIERS = frozenset(
+    {
+        "hundreds",
+        "thousands",
+        "dozens",
+        "millions",
+        "scores",
+        "tens",
+        "many",
+        "several",
+        "some",
+        "few",
+        "more",
+        "young",
+        "ordinary",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+    }
+)
+
+
+def _counted_people(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
+    """Counted plural demonyms are people, not the state: "arrested 100 Palestinians",
+    "thousands of Nigerians", "young Algerians" -> civilians of that country (PSECVL)."""
+    for h in hits:
+        if h.dead or h.code is None or h.entry.role != "adjective" or not h.entry.plural:
+            continue
+        if h.last != h.j or h.agent is not None or h.first == 0 or h.country is None:
+            continue
+        prev = tokens[h.first - 1]
+        counted = prev.raw[:1].isdigit() or prev.norm in _QUANTIFIERS
+        if not counted and prev.norm == "of" and h.first >= 2:
+            counted = tokens[h.first - 2].norm in _QUANTIFIERS
+        if counted:
+            h.code, h.agent = f"{h.country}CVL", "CVL"
+            h.why = f"{h.why}; counted people ('{prev.raw} ...') are civilians"
 
 
 def _span_gap(text: str, tokens: list[Token], j: int, i: int) -> str:
