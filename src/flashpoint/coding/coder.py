@@ -145,6 +145,7 @@ CARRIER_NOUNS = frozenset(
 """Nouns that carry an event named by their compound: "a mediation effort", "peace mission"."""
 MEASURE_NOUNS = frozenset({"day", "week", "month", "round", "series", "wave", "spate", "string", "number"})
 LIGHT_IN = frozenset({"engage", "participate", "involve", "join"})
+LOCATIVE_PREPS = frozenset({"in", "near", "outside", "at", "inside", "around"})
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
 VICTIM_ROOTS = frozenset({"04", "18", "19", "20"})
@@ -1224,6 +1225,10 @@ class _Sentence:
             )
         if not targets and code[:2] == "13":
             targets = self._condition_subject(frame.token if frame is not None else tok)
+        if not sources and targets and not nominal and code[:2] in ("18", "19", "20"):
+            sources = self._locative_source(tok)
+            if any(p.span == t.span for p in sources for t in targets):
+                sources = []  # "three civilians were killed in Baghdad"
         domestic = entry.cameo.startswith(DOMESTIC_PREFIXES) or code.startswith(DOMESTIC_PREFIXES)
         if (
             not targets
@@ -1245,6 +1250,28 @@ class _Sentence:
         return self._emit(
             tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote, targetless_ok
         )
+
+    def _locative_source(self, tok: Any) -> list[Party]:
+        """Violence without a named perpetrator ("were killed in a car bombing in Baghdad"):
+        the country where it happened stands in as the source (the PLOVER/CAMEO convention
+        for unattributed domestic violence), at low confidence."""
+        clause = tok
+        while clause.dep_ in ("conj", "xcomp") and self._in(clause.head):
+            clause = clause.head
+        scope = [t for t in clause.subtree if self._in(t)]
+        for prep in scope:
+            if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS:
+                continue
+            for t in prep.subtree:
+                m = self._tok_mention.get(t.i)
+                if m is None or not m.actor.country or m.actor.country in self.exclude:
+                    continue
+                if self._depth_to(t, prep) is None or self._quote_of(t) is not None:
+                    continue
+                cc = m.actor.country
+                ref = ActorRef(text=m.text, name=cc, code=cc, country=cc)
+                return [Party(ref, (m.start, m.end), "location")]
+        return []
 
     def _unless(self, tok: Any) -> bool:
         """Whether the trigger's clause chain carries an "unless" condition."""

@@ -24,6 +24,7 @@ VIA_FACTOR = {
     "untargeted": 0.5,
     "loose": 0.7,
     "implied": 0.6,
+    "location": 0.5,
 }
 MODALITY_FACTOR = {
     "asserted": 1.0,
