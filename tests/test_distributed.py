@@ -249,3 +249,25 @@ def test_worker_peak_memory_is_its_own_not_its_parents() -> None:
         check=True,
     )
     assert 5 < float(child.stdout) < 100
+
+
+def test_local_engine_prints_the_final_summary(tmp_path: Path) -> None:
+    import re
+
+    from flashpoint.cli import cli
+
+    rows = [
+        {"id": "s1", "text": "Japan and South Korea signed a trade agreement on Monday."},
+        {"id": "s2", "text": "   "},  # an error record
+        {"id": "s3", "text": "Russian troops shelled Kharkiv. The weather was mild."},
+    ]
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["code", str(inputs), "--published", "2025-03-03", "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    events = len((tmp_path / "o").read_text(encoding="utf-8").splitlines())
+    last = result.output.strip().splitlines()[-1]
+    assert re.fullmatch(rf"coded 2 articles, 3 sentences, {events} events, 1 errors in \d+\.\ds", last), last
+    assert events >= 2
