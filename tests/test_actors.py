@@ -286,6 +286,24 @@ def test_all_caps_headline_keeps_us_where_only_the_country_fits(
     assert [m.actor.code for m in d.find_mentions(headline)] == codes
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a Bosnian court sentenced Dodik", [("Bosnian court", "BIHJUD"), ("Dodik", "BIHGOV")]),
+        ("the policy of Japan toward immigrants", [("Japan", "JPN"), ("immigrants", "CVL")]),
+        ("U.S. President-elect Donald Trump said", [("U.S. President-elect Donald Trump", "USAGOV")]),
+        (
+            "Balochistan Chief Minister Sarfraz Bugti",
+            [("Balochistan Chief Minister Sarfraz Bugti", "PAKGOV")],
+        ),
+    ],
+)
+def test_titles_and_modifiers_stop_at_verbs_and_prepositions(
+    d: ActorDictionary, text: str, expected: list[tuple[str, str]]
+):
+    assert [(m.text, m.actor.code) for m in d.find_mentions(text, SEED_DATE)] == expected
+
+
 def test_mentions_offsets_into_text(d: ActorDictionary):
     text = "In Kyiv, Ukrainian soldiers and Russian-backed separatists clashed near the UN office."
     for m in d.find_mentions(text):

@@ -810,13 +810,59 @@ def _gap(text: str, tokens: list[Token], a: int, b: int) -> str:
     return text[tokens[a - 1].end : tokens[b].start]
 
 
+_PREPOSITIONS = frozenset(
+    {
+        "toward",
+        "towards",
+        "against",
+        "over",
+        "into",
+        "about",
+        "under",
+        "between",
+        "among",
+        "amid",
+        "across",
+        "through",
+        "via",
+        "near",
+        "despite",
+        "without",
+        "within",
+        "upon",
+        "around",
+        "onto",
+        "like",
+        "beyond",
+        "behind",
+        "during",
+        "since",
+        "until",
+    }
+)
+"""Prepositions end a noun phrase: "Japan toward immigrants" is not JPNCVL."""
+_TITLE_MODS = frozenset({"elect", "designate", "interim", "acting", "former", "deputy", "then", "late"})
+
+
+def _title_gap_ok(tokens: list[Token], a: int, b: int) -> bool:
+    """Words between a title and a name are parts of the title ("Chief Minister", "then-
+    President", "President-elect"), not a verb: "a Bosnian court sentenced Dodik"."""
+    return all(tokens[k].cap or tokens[k].norm in _TITLE_MODS for k in range(a, b))
+
+
 def _mods_ok(text: str, tokens: list[Token], a: int, b: int, allow_caps: bool) -> bool:
     """Tokens a..b-1 may sit between a country word and its sector noun."""
     if b - a > 2 or b >= len(tokens) + 1:
         return False
     for k in range(a, b):
         t = tokens[k]
-        if not t.is_word or t.norm in _STOP_NORMS or t.norm in _PROXY_MODS or (t.cap and not allow_caps):
+        if (
+            not t.is_word
+            or t.norm in _STOP_NORMS
+            or t.norm in _PROXY_MODS
+            or t.norm in _PREPOSITIONS
+            or (t.cap and not allow_caps)
+        ):
             return False
     return all(k == 0 or _TIGHT_RE.match(_gap(text, tokens, k, k)) for k in range(a, b + 1))
 
@@ -924,14 +970,17 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
             and nxt.kind == "person"
             and (h.is_agent or h.countryish)
             and _adjacent(text, tokens, h.j + (1 if h.possessive else 0), nxt.i, nxt)
+            and _title_gap_ok(tokens, h.j + (1 if h.possessive else 0), nxt.i)
         ):
             _absorb_into_person(text, tokens, [h], nxt)
             k += 1
             continue
         if nxt is not None and nxt.is_agent and k + 2 < n and hits[k + 2].kind == "person" and h.countryish:
             person = hits[k + 2]
-            if _adjacent(text, tokens, h.j + (1 if h.possessive else 0), nxt.i, nxt) and _adjacent(
-                text, tokens, nxt.j, person.i, person
+            if (
+                _adjacent(text, tokens, h.j + (1 if h.possessive else 0), nxt.i, nxt)
+                and _adjacent(text, tokens, nxt.j, person.i, person)
+                and _title_gap_ok(tokens, nxt.j, person.i)
             ):
                 _absorb_into_person(text, tokens, [h, nxt], person)
                 k += 2
