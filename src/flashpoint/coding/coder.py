@@ -483,6 +483,8 @@ class _Sentence:
                 continue
             if m.actor.country is None and m.actor.kind == "sector":
                 d += 10  # a bare sector ("the military") only if nothing names a country
+            elif self._placed(t, head):
+                d += 12  # "protesters in Nairobi": the place localizes the actor (see _localize)
             elif "named before" in m.why:
                 d += 5  # a sector whose country was guessed from the context
             if best is None or (d, t.i) < (best[0], best[1]):
@@ -519,6 +521,15 @@ class _Sentence:
             elif m is None and _is_pronoun(conj):
                 result.extend(self._pronoun(conj))
         return result
+
+    def _placed(self, tok: Any, head: Any) -> bool:
+        """Whether ``tok`` sits under a locative preposition inside the argument of ``head``."""
+        cur = tok
+        while cur.i != head.i and self._in(cur.head) and cur.head.i != cur.i:
+            if cur.dep_ == "pobj" and cur.head.lower_ in LOCATIVE_PREPS and cur.head.i != head.i:
+                return True
+            cur = cur.head
+        return False
 
     def _definite(self, mention: Mention, tok: Any) -> list[Party]:
         """ "the country": the reporting clause's own country ("X's ministry stated that the
@@ -1437,6 +1448,7 @@ class _Sentence:
         trig = self._off(tok)
         out = []
         said_by_source = quote is not None and not quote.speaker and self._quote_of(tok) is None
+        pairs = [self._localize_pair(s, t) for s, t in pairs]
         for s, t in pairs:
             if said_by_source and quote is not None and s.ref.text and not _is_pronoun_text(s.ref.text):
                 quote = replace(quote, speaker=s.ref.text)  # "X called him a 'smart guy'"
@@ -1482,6 +1494,44 @@ class _Sentence:
                 )
             )
         return out
+
+    def _localize_pair(self, source: Party, target: Party | None) -> tuple[Party, Party | None]:
+        """Both parties localized, unless that would make them one and the same actor."""
+        s = self._localize(source)
+        t = self._localize(target) if target is not None else None
+        if t is not None and s.code == t.code and t.via != "implied":
+            return source, target
+        return s, t
+
+    def _localize(self, party: Party) -> Party:
+        """A bare sector ("rebels", "police", "protesters") acting in a named country is that
+        country's sector: "rebels in the Ivory Coast" -> CIVREB, "police in Algiers" -> DZACOP."""
+        ref = party.ref
+        if ref.country is not None or not ref.code or ref.code != ref.agent:
+            return party
+        cc = self._sentence_country()
+        if cc is None:
+            return party
+        return replace(party, ref=replace(ref, code=cc + ref.code, country=cc))
+
+    def _sentence_country(self) -> str | None:
+        """The country of the first place named after a locative preposition ("in", "near"...)
+        outside quotes, if any."""
+        if not hasattr(self, "_place_country"):
+            self._place_country: str | None = None
+            for prep in self.tokens:
+                if (
+                    prep.dep_ != "prep"
+                    or prep.lower_ not in LOCATIVE_PREPS
+                    or self._quote_of(prep) is not None
+                ):
+                    continue
+                for t in prep.subtree:
+                    m = self._tok_mention.get(t.i)
+                    if m is not None and m.actor.country and m.actor.kind == "country" and self._in(t):
+                        self._place_country = m.actor.country
+                        return self._place_country
+        return self._place_country
 
     def _ner_agrees(self, party: Party) -> bool:
         if party.span is None:
