@@ -905,7 +905,8 @@ def _merge_agents(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit
             and not prev.possessive
             and _TIGHT_RE.match(_gap(text, tokens, h.i, h.i))
         ):
-            if tokens[h.j - 1].norm in _REPRESENTATIVE:
+            if tokens[h.j - 1].norm in _REPRESENTATIVE or (prev.agent in _FAITHS and h.agent in _FAITHS):
+                # "defense ministry spokesman" -> MIL; "Sunni Muslims" -> the narrower SUN
                 prev.why = f"{prev.why} + '{_tok_text(text, tokens, h)}'"
                 prev.j = prev.last = h.j
                 prev.possessive = h.possessive
