@@ -21,6 +21,11 @@ Matches are then composed into actors:
   PAK MIL on "Pakistani troops").  The coder emits one event per actor of a compound.
   TABARI compound codes (``[ELR/GAL]``) likewise give several mentions on the same span.
 
+Minorities and people: "ethnic Albanians" is a minority, not Albania (CVL, no country);
+counted plural demonyms are people ("100 Palestinians" -> PSECVL); "anti-Syria journalist"
+and "pro-Iranian militia" keep country and sector apart.  In all-caps headlines "US"/"UN"
+count only where no pronoun reading fits ("THE US", "US-LED", "US TROOPS").
+
 Ambiguous names: "Korea" alone is South Korea (KOR), as in modern news; "Georgia" is the
 country; "Congo" is the DRC; "Turkey" needs a capital (the bird does not), "the North"/"the
 South" resolve only through a `ReferenceContext`.  Phrases that contain an actor word but name
