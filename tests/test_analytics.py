@@ -120,7 +120,7 @@ def test_periods() -> None:
 def test_side_matching_is_one_definition() -> None:
     sides = [
         {"code": "USAGOV", "country": "USA"}, {"code": "UNO", "country": None}, {"code": "PRKMIL", "country": None},
-        {"code": None, "country": None}, {"code": "IGOUNO", "country": None}, None,
+        {"code": None, "country": None}, {"code": "UNO", "country": None}, None,
     ]  # fmt: skip
     for side in sides:
         for key in ("USA", "UNO", "PRK", "US", "USAGOV", "IGO"):

@@ -18,9 +18,10 @@ The tables are project-written CSV files with ``;``-separated phrase lists:
 
 Code conventions (CAMEO, as PETRARCH dictionaries and GDELT write them):
 
-- intergovernmental organisations are ``IGO`` + the organisation: ``IGOUNO`` (UN and its
-  agencies), ``IGOEEU`` (EU), ``IGOAFR`` (African Union), ``IGONATO``...; a sector follows
-  (``IGOUNOMIL`` UN peacekeepers).  The country field stays empty.
+- intergovernmental organisations keep their own code, as the event record promises:
+  ``UNO`` (UN and its agencies), ``EUR`` (EU), ``AFR`` (African Union), ``NATO``...; a
+  sector follows (``UNOMIL`` UN peacekeepers).  The country field stays empty.  (CAMEO's
+  full form prefixes the type, ``IGOUNO``; exports that need it can add the prefix.)
 - regions and peoples tied to one state resolve to that state ("Darfur rebels" -> SDNREB,
   "Chechens", "Uyghurs", "Tamils", "Rohingya"); Kurds, spread over four states, get the CAMEO
   ethnic code ``KUR`` with no country; "ethnic <demonym>" names a minority, not the state
@@ -165,7 +166,7 @@ def people_entries() -> Iterator[Entry]:
         code = row["code"]
         start = parse_date(row["start"], path, line)
         end = parse_date(row["end"], path, line)
-        # "IGOUNO" (Kofi Annan) is an organisation code, not country IGO + sector UNO
+        # "UNO" (Kofi Annan) is an organisation code, not a country + sector
         country = code[:3] if code[:3] in _country_codes() else None
         agent = code[3:] or None if country else None
         kind = row.get("kind") or "person"
