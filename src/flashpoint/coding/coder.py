@@ -217,6 +217,11 @@ def _is_pronoun_text(text: str) -> bool:
     return low in FIRST_PERSON or low in THIRD_PERSON
 
 
+def _bare(ref: ActorRef) -> bool:
+    """A sector without a country ("rebels", "police"): its code is its agent code."""
+    return ref.country is None and bool(ref.code) and ref.code == ref.agent
+
+
 def _norm_text(text: str) -> str:
     return _SPACE_RE.sub(" ", text.lower()).strip()
 
@@ -1448,7 +1453,7 @@ class _Sentence:
         trig = self._off(tok)
         out = []
         said_by_source = quote is not None and not quote.speaker and self._quote_of(tok) is None
-        pairs = [self._localize_pair(s, t) for s, t in pairs]
+        pairs = [self._localize_pair(tok, s, t) for s, t in pairs]
         for s, t in pairs:
             if said_by_source and quote is not None and s.ref.text and not _is_pronoun_text(s.ref.text):
                 quote = replace(quote, speaker=s.ref.text)  # "X called him a 'smart guy'"
@@ -1495,43 +1500,60 @@ class _Sentence:
             )
         return out
 
-    def _localize_pair(self, source: Party, target: Party | None) -> tuple[Party, Party | None]:
-        """Both parties localized, unless that would make them one and the same actor."""
-        s = self._localize(source)
-        t = self._localize(target) if target is not None else None
+    def _localize_pair(self, tok: Any, source: Party, target: Party | None) -> tuple[Party, Party | None]:
+        """Both parties localized (a domestic event: an unplaced sector shares the other
+        party's country), unless that would make them one and the same actor."""
+        s = self._localize(tok, source, target)
+        t = self._localize(tok, target, source) if target is not None else None
+        if t is not None and _bare(t.ref) and s is not source and s.ref.country:
+            t = replace(t, ref=replace(t.ref, code=s.ref.country + (t.ref.code or ""), country=s.ref.country))
+        if t is not None and _bare(s.ref) and t is not target and t.ref.country:
+            s = replace(s, ref=replace(s.ref, code=t.ref.country + (s.ref.code or ""), country=t.ref.country))
         if t is not None and s.code == t.code and t.via != "implied":
             return source, target
         return s, t
 
-    def _localize(self, party: Party) -> Party:
-        """A bare sector ("rebels", "police", "protesters") acting in a named country is that
-        country's sector: "rebels in the Ivory Coast" -> CIVREB, "police in Algiers" -> DZACOP."""
+    def _localize(self, tok: Any, party: Party, other: Party | None = None) -> Party:
+        """A bare sector ("rebels", "police", "protesters") placed in a named country is that
+        country's sector: "rebels in the Ivory Coast" -> CIVREB, "demonstrated in Serbia".
+        The place must be in the actor's own phrase or the event's clause, or be the only
+        country the sentence names, when the event is not about that country itself ("the
+        ministers voiced concern over China" does not make them Chinese)."""
         ref = party.ref
-        if ref.country is not None or not ref.code or ref.code != ref.agent:
+        if not _bare(ref):
             return party
-        cc = self._sentence_country()
+        cc = None
+        if party.span is not None:
+            for t in self.tokens:
+                if party.span[0] <= self.base + t.idx < party.span[1]:
+                    np = t
+                    while np.dep_ in ("compound", "amod", "nmod", "poss") and self._in(np.head):
+                        np = np.head
+                    cc = self._place_in([x for x in np.subtree if self._in(x)])
+                    break
+        if cc is None:
+            light = self.light_of(tok) if tok.pos_ == "NOUN" else None
+            cc = self._place_in(self._arg_tokens(light if light is not None else tok))
+        if cc is None:
+            countries = {m.actor.country for m in self.mentions if m.actor.country}
+            other_cc = other.ref.country if other is not None else None
+            if len(countries) == 1 and other_cc not in countries:
+                cc = countries.pop()
         if cc is None:
             return party
-        return replace(party, ref=replace(ref, code=cc + ref.code, country=cc))
+        return replace(party, ref=replace(ref, code=cc + (ref.code or ""), country=cc))
 
-    def _sentence_country(self) -> str | None:
-        """The country of the first place named after a locative preposition ("in", "near"...)
-        outside quotes, if any."""
-        if not hasattr(self, "_place_country"):
-            self._place_country: str | None = None
-            for prep in self.tokens:
-                if (
-                    prep.dep_ != "prep"
-                    or prep.lower_ not in LOCATIVE_PREPS
-                    or self._quote_of(prep) is not None
-                ):
-                    continue
-                for t in prep.subtree:
-                    m = self._tok_mention.get(t.i)
-                    if m is not None and m.actor.country and m.actor.kind == "country" and self._in(t):
-                        self._place_country = m.actor.country
-                        return self._place_country
-        return self._place_country
+    def _place_in(self, tokens: list[Any]) -> str | None:
+        """The country of the first place named after a locative preposition among ``tokens``."""
+        ids = {t.i for t in tokens}
+        for prep in sorted(tokens, key=lambda x: x.i):
+            if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS or self._quote_of(prep) is not None:
+                continue
+            for t in prep.subtree:
+                m = self._tok_mention.get(t.i)
+                if t.i in ids and m is not None and m.actor.country and m.actor.kind == "country":
+                    return m.actor.country
+        return None
 
     def _ner_agrees(self, party: Party) -> bool:
         if party.span is None:
