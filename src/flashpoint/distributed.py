@@ -99,10 +99,12 @@ def code_partition(
     from flashpoint.pipeline import Pipeline
     from flashpoint.store import results_to_parquet
 
+    started = time.perf_counter()
     pipeline = _WORKER_PIPELINES.get(settings)
     if pipeline is None:
         pipeline = _WORKER_PIPELINES[settings] = Pipeline(settings)
     results = list(pipeline.code_articles(items))
+    coded = time.perf_counter()
     path = Path(out_dir) / f"part-{part_id}.parquet"
     tmp = path.with_suffix(".tmp")
     results_to_parquet(results, str(tmp))  # a bundle directory
@@ -110,6 +112,8 @@ def code_partition(
         shutil.rmtree(path)
     os.replace(tmp, path)
     return {
+        "code_seconds": coded - started,
+        "write_seconds": time.perf_counter() - coded,
         "peak_rss_mb": _peak_rss_mb(),
         "part": part_id,
         "path": str(path),
