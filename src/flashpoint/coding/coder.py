@@ -173,6 +173,8 @@ class Party:
     ref: ActorRef
     span: tuple[int, int] | None
     via: str = "named"
+    unplaced: ActorRef | None = None
+    """The bare sector before ``_localize`` gave it a country (to undo a self-dyad)."""
 
     @property
     def code(self) -> str | None:
@@ -215,6 +217,10 @@ def _is_pronoun(tok: Any) -> bool:
 def _is_pronoun_text(text: str) -> bool:
     low = text.lower()
     return low in FIRST_PERSON or low in THIRD_PERSON
+
+
+def _unplace(party: Party) -> Party:
+    return replace(party, ref=party.unplaced, unplaced=None) if party.unplaced is not None else party
 
 
 def _bare(ref: ActorRef) -> bool:
@@ -1216,7 +1222,8 @@ class _Sentence:
                 sources = self.noun_source(subj[0])  # "US drone strikes killed..."
         if not sources and not passive:  # an agentless passive has no source to attribute
             sources = self._speaker_fallback(tok, speech)
-        self.exclude = {p.code for p in sources}
+        sources = [self._localize(tok, p) for p in sources]  # "police in Algiers" -> DZACOP
+        self.exclude = {(p.unplaced or p.ref).code for p in sources}
         if frame is not None:
             if frame.kind in ("appeal", "demand"):
                 targets = self._addressee(frame.token) or self._content_target(tok, code, nominal)
@@ -1229,6 +1236,8 @@ class _Sentence:
                 targets = self._addressee(tok) or self._keep(
                     self._prep_targets(tok, ("from", "against", "with"))
                 )
+                for c in self._children(tok, "dobj"):  # "demanded support from the assembly"
+                    targets = targets or self._prep_targets(c, ("from",))
             else:
                 targets = self.verb_target(tok, code[:2], passive, entry.particle)
         if not targets and code[:2] == "14":
@@ -1439,7 +1448,12 @@ class _Sentence:
         root = code[:2]
         pairs: list[tuple[Party, Party | None]] = []
         if targets:
-            pairs = [(s, t) for s in sources for t in targets if s.code != t.code or t.via == "implied"]
+            pairs = [
+                (s, t)
+                for s in sources
+                for t in targets
+                if (s.unplaced or s.ref).code != t.code or t.via == "implied"
+            ]
             if root == "04":  # speaking to reporters is not a consultation
                 pairs = [(s, t) for s, t in pairs if t.ref.agent not in PRESS_AGENTS]
         elif len(sources) > 1 and root == "15" and tok.lemma_.lower() in EXERCISE_NOUNS:
@@ -1510,10 +1524,10 @@ class _Sentence:
         if t is not None and _bare(s.ref) and t is not target and t.ref.country:
             s = replace(s, ref=replace(s.ref, code=t.ref.country + (s.ref.code or ""), country=t.ref.country))
         if t is not None and s.code == t.code and t.via != "implied":
-            return source, target
+            return _unplace(source), _unplace(target) if target is not None else None
         return s, t
 
-    def _localize(self, tok: Any, party: Party, other: Party | None = None) -> Party:
+    def _localize(self, tok: Any, party: Party, other: Party | None = None, anywhere: bool = True) -> Party:
         """A bare sector ("rebels", "police", "protesters") placed in a named country is that
         country's sector: "rebels in the Ivory Coast" -> CIVREB, "demonstrated in Serbia".
         The place must be in the actor's own phrase or the event's clause, or be the only
@@ -1534,14 +1548,14 @@ class _Sentence:
         if cc is None:
             light = self.light_of(tok) if tok.pos_ == "NOUN" else None
             cc = self._place_in(self._arg_tokens(light if light is not None else tok))
-        if cc is None:
+        if cc is None and anywhere:
             countries = {m.actor.country for m in self.mentions if m.actor.country}
             other_cc = other.ref.country if other is not None else None
             if len(countries) == 1 and other_cc not in countries:
                 cc = countries.pop()
         if cc is None:
             return party
-        return replace(party, ref=replace(ref, code=cc + (ref.code or ""), country=cc))
+        return replace(party, ref=replace(ref, code=cc + (ref.code or ""), country=cc), unplaced=ref)
 
     def _place_in(self, tokens: list[Any]) -> str | None:
         """The country of the first place named after a locative preposition among ``tokens``."""
