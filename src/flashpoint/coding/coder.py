@@ -124,9 +124,10 @@ MILITARY_SPECIFIC = {
     "103": "1032",
 }
 EXERCISE_NOUNS = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "game", "wargame"})
-DOMESTIC_PREFIXES = ("14", "17", "081", "082", "083")
+DOMESTIC_PREFIXES = ("14", "170", "172", "173", "174", "175", "081", "082", "083")
 """Without a named target, curfews, bans, arrests and protests are coded against the
-source's own country (CAMEO's convention for domestic events; confidence is lowered)."""
+source's own country (CAMEO's convention for domestic events; confidence is lowered).
+Seizing or destroying property (171x) is not: it is as often done abroad."""
 CARRIER_NOUNS = frozenset(
     {
         "effort",
@@ -1220,8 +1221,8 @@ class _Sentence:
             by_noun = violent and subj and subj[0].i in self.entries
             if not sources and by_noun and self.entries[subj[0].i].cameo[:2] in ("18", "19", "20"):
                 sources = self.noun_source(subj[0])  # "US drone strikes killed..."
-        if not sources and not passive:  # an agentless passive has no source to attribute
-            sources = self._speaker_fallback(tok, speech)
+        if not sources and not passive and code[:2] not in ("18", "19", "20"):
+            sources = self._speaker_fallback(tok, speech)  # speakers describe attacks, not commit them
         sources = [self._localize(tok, p) for p in sources]  # "police in Algiers" -> DZACOP
         self.exclude = {(p.unplaced or p.ref).code for p in sources}
         if frame is not None:
