@@ -1251,6 +1251,8 @@ class _Sentence:
             )
         if not targets and code[:2] == "13":
             targets = self._condition_subject(frame.token if frame is not None else tok)
+        if code[:2] in ("18", "19", "20"):  # "hit Odesa with drones": weapons are no victims
+            targets = [t for t in targets if not self._weapon(t)]
         if not sources and targets and not nominal and code[:2] in ("18", "19", "20"):
             sources = self._locative_source(tok)
             if any(p.span == t.span for p in sources for t in targets):
@@ -1276,6 +1278,11 @@ class _Sentence:
         return self._emit(
             tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote, targetless_ok
         )
+
+    def _weapon(self, party: Party) -> bool:
+        """A countryless party named by a weapon word ("drones", "missiles")."""
+        words = (party.ref.text or "").lower().split()
+        return party.ref.country is None and bool(words) and self.lex.has_cue(words[-1], "weapon")
 
     def _locative_source(self, tok: Any) -> list[Party]:
         """Violence without a named perpetrator ("were killed in a car bombing in Baghdad"):

@@ -29,7 +29,9 @@ from flashpoint.errors import DictionaryError
 
 logger = logging.getLogger(__name__)
 
-CUES = frozenset({"military", "owned", "definite", "nonviolent", "cessation", "reception", "hazard"})
+CUES = frozenset(
+    {"military", "owned", "definite", "nonviolent", "cessation", "reception", "hazard", "weapon"}
+)
 _CODE_RE = re.compile(r"^\d{3,4}$")
 FRAMES = frozenset(
     {"speech", "intent", "threat", "appeal", "demand", "refuse", "allege", "deny", "light", "evaluate"}
