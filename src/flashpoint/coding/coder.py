@@ -146,6 +146,9 @@ CARRIER_NOUNS = frozenset(
 """Nouns that carry an event named by their compound: "a mediation effort", "peace mission"."""
 MEASURE_NOUNS = frozenset({"day", "week", "month", "round", "series", "wave", "spate", "string", "number"})
 LIGHT_IN = frozenset({"engage", "participate", "involve", "join"})
+PROPOSAL_NOUNS = frozenset(
+    {"demand", "call", "appeal", "offer", "proposal", "request", "plan", "ultimatum", "invitation", "plea"}
+)
 LOCATIVE_PREPS = frozenset({"in", "near", "outside", "at", "inside", "around"})
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
@@ -1251,6 +1254,8 @@ class _Sentence:
             )
         if not targets and code[:2] == "13":
             targets = self._condition_subject(frame.token if frame is not None else tok)
+        if not targets and code[:2] == "12":  # "refused to respond to a demand from X"
+            targets = self._proposer(frame.token if frame is not None else tok)
         if code[:2] in ("18", "19", "20"):  # "hit Odesa with drones": weapons are no victims
             targets = [t for t in targets if not self._weapon(t)]
         if not sources and targets and not nominal and code[:2] in ("18", "19", "20"):
@@ -1278,6 +1283,21 @@ class _Sentence:
         return self._emit(
             tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote, targetless_ok
         )
+
+    def _proposer(self, verb: Any) -> list[Party]:
+        """Who made the demand, call or offer that a rejection answers: "from/by X" on such a
+        noun anywhere in the rejecting clause."""
+        scope, chain = [], [verb]
+        while chain:  # the clause and its infinitive complements ("refused to respond to")
+            cur = chain.pop()
+            scope.extend(self._arg_tokens(cur))
+            chain.extend(self._children(cur, "xcomp"))
+        for t in scope:
+            if t.pos_ == "NOUN" and t.lemma_.lower() in PROPOSAL_NOUNS:
+                found = self._keep(self._prep_targets(t, ("from", "by")))
+                if found:
+                    return found
+        return []
 
     def _weapon(self, party: Party) -> bool:
         """A countryless party named by a weapon word ("drones", "missiles")."""
