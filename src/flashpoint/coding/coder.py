@@ -160,7 +160,7 @@ OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 FRAME_PRIORITY = ("allege", "deny", "threat", "refuse", "demand", "appeal", "intent")
 _SPACE_RE = re.compile(r"\W+")
 DATELINE_RE = re.compile(
-    r"^\s*[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"  # NAIROBI, PORT SUDAN
+    r"^\s*[A-Z][A-Z.'\u2019/-]+(?:\s+[A-Z][A-Z.'\u2019/-]+){0,3}"  # NAIROBI, PORT SUDAN, A/B
     r"(?:(?:\s*,\s*[A-Z][\w.]*(?:\s+[\w.]+){0,3})?\s*\([^()\n]{1,40}\)"  # , April 17 (Reuters)
     r"|\s*,\s*[A-Z][\w.]*(?:\s+[\w.]+){0,3}"  # , Kenya
     r"|(?=\s*[\u2014\u2013]))"  # BEIRUT —
