@@ -9,6 +9,7 @@ Playwright; the tests skip with a reason when it is absent.  Screenshots go to
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,11 @@ import pytest
 
 from servers import NEEDS_CHROMIUM, chromium, serve
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# Every run saves its screenshots under tests/_artifacts/; FLASHPOINT_SCREENSHOTS=docs/screenshots
+# refreshes the copies the docs show (docs/WEB.md).
+SCREENSHOTS = Path(
+    os.environ.get("FLASHPOINT_SCREENSHOTS") or Path(__file__).resolve().parent / "_artifacts" / "screenshots"
+)
 TOKEN = "browser-test-token"
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
