@@ -484,7 +484,10 @@ class _Sentence:
             return []
         low = head.lower_
         if _is_pronoun(head):
-            return self._pronoun(head) if low in FIRST_PERSON or low in THIRD_PERSON else []
+            found = self._pronoun(head) if low in FIRST_PERSON or low in THIRD_PERSON else []
+            for conj in self._children(head, "conj"):  # "between him and the Korean leader"
+                found.extend(p for p in self.parties(conj, allow_owned) if p not in found)
+            return found
         if not allow_owned and head.i in self.entries and head.i not in self._tok_mention:
             return []  # an event noun is not an actor ("Its threat ... follows")
         toks = self._arg_tokens(head)
@@ -599,6 +602,12 @@ class _Sentence:
             reporter = self._reporter_of(tok)
             if reporter:
                 return [replace(p, via="pronoun", span=p.span) for p in reporter]
+        elif low in ("him", "her"):
+            # "X said there is contact between him and Y": a personal pronoun deep in a
+            # clause that X reports is most likely X (the matrix subject)
+            reporter = self._reporter_of(self._clause_child(tok))
+            if reporter:
+                return [replace(p, via="pronoun", span=p.span) for p in reporter]
         if low in PLURAL_PRONOUNS:
             recent = self.ps.sentence.index - self.state.recent_plural_sentence <= 2
             if recent and self.state.recent_plural:
@@ -612,6 +621,17 @@ class _Sentence:
         if low in PLURAL_PRONOUNS:
             fallback = self.state.last_singular
         return [replace(fallback, via="context", span=None)] if fallback is not None else []
+
+    def _clause_child(self, tok: Any) -> Any:
+        """The ancestor of ``tok`` whose head is its clause's verb (``tok`` itself at most
+        four steps up), so that clause-level rules can start from any word of a clause."""
+        cur = tok
+        for _ in range(4):
+            head = cur.head
+            if head.i == cur.i or not self._in(head) or head.pos_ in ("VERB", "AUX"):
+                return cur
+            cur = head
+        return cur
 
     def _reporter_of(self, tok: Any) -> list[Party]:
         """ "X said it would strike": a pronoun subject of a reported clause is the reporter."""
@@ -1489,6 +1509,10 @@ class _Sentence:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
         elif len(sources) > 1 and root in RECIPROCAL_ROOTS:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
+            # "X said there is communication between him and Y": only X vouches for it
+            reporters = {p.code for p in self._reporter_of(self._clause_child(tok))}
+            if reporters & {s.code for s in sources}:
+                pairs = [(s, t) for s, t in pairs if s.code in reporters]
         elif targetless_ok and root not in VICTIM_ROOTS and label not in ("hypothetical", "conditional"):
             pairs = [(s, None) for s in sources]  # a meeting or visit without a partner is no event
         info = cameo(code)
