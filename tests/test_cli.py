@@ -19,14 +19,17 @@ SCHEMA = json.loads((Path(__file__).parent / "event.schema.json").read_text())
 @pytest.fixture(scope="module")
 def seed_events(shared: Path) -> list[dict]:
     runner = CliRunner()
-    result = runner.invoke(cli, ["code", str(shared / "seed" / "article.txt"), "--published", "2025-04-17", "-q"])
+    result = runner.invoke(
+        cli, ["code", str(shared / "seed" / "article.txt"), "--published", "2025-04-17", "-q"]
+    )
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def _has(events: list[dict], src: str, tgt: str, root: set[str]) -> bool:
     return any(
-        e["source"]["country"] == src and e["target"]["country"] == tgt and e["cameo_root"] in root for e in events
+        e["source"]["country"] == src and e["target"]["country"] == tgt and e["cameo_root"] in root
+        for e in events
     )
 
 
@@ -73,7 +76,9 @@ def test_table_and_csv_formats(shared: Path, tmp_path: Path) -> None:
     assert table.exit_code == 0
     assert table.stdout.splitlines()[0].split()[:3] == ["doc", "sent", "date"]
     out = tmp_path / "ev.csv"
-    res = runner.invoke(cli, ["code", seed, "--published", "2025-04-17", "--format", "csv", "-o", str(out), "-q"])
+    res = runner.invoke(
+        cli, ["code", seed, "--published", "2025-04-17", "--format", "csv", "-o", str(out), "-q"]
+    )
     assert res.exit_code == 0
     header = out.read_text().splitlines()[0].split(",")
     assert {"event_id", "source_code", "target_code", "cameo", "plover_type"} <= set(header)
@@ -81,14 +86,22 @@ def test_table_and_csv_formats(shared: Path, tmp_path: Path) -> None:
 
 def test_bad_inputs_are_reported_and_others_coded(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
-    good.write_text("Russian forces shelled the Ukrainian city of Kharkiv on Monday, Ukraine's military said.\n")
+    good.write_text(
+        "Russian forces shelled the Ukrainian city of Kharkiv on Monday, Ukraine's military said.\n"
+    )
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n")
     binary = tmp_path / "blob.txt"
     binary.write_bytes(bytes(range(256)) * 8)
     bad_jsonl = tmp_path / "rows.jsonl"
     bad_jsonl.write_text(
-        json.dumps({"id": "ok1", "text": "Iran condemned the Israeli strikes on Damascus.", "published": "2024-04-02"})
+        json.dumps(
+            {
+                "id": "ok1",
+                "text": "Iran condemned the Israeli strikes on Damascus.",
+                "published": "2024-04-02",
+            }
+        )
         + "\n{not json\n"
     )
     no_text = tmp_path / "page.html"
@@ -96,7 +109,18 @@ def test_bad_inputs_are_reported_and_others_coded(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
     runner = CliRunner()
     res = runner.invoke(
-        cli, ["code", str(good), str(empty), str(binary), str(bad_jsonl), str(no_text), str(missing), "--published", "2024-04-03"]
+        cli,
+        [
+            "code",
+            str(good),
+            str(empty),
+            str(binary),
+            str(bad_jsonl),
+            str(no_text),
+            str(missing),
+            "--published",
+            "2024-04-03",
+        ],
     )
     assert res.exit_code == 0, res.output
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
@@ -134,3 +158,24 @@ def test_stdin_and_real_entry_point(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     assert any(r["source"]["country"] == "JPN" and r["target"]["country"] == "PRK" for r in records)
+
+
+def test_reference_article_dates_and_places(seed_events: list[dict]) -> None:
+    """Issue 6's must-show, end to end through the CLI."""
+    statement = [e for e in seed_events if "In a statement released" in e["sentence"]]
+    assert statement and all(e["date"] == "2025-04-16" and e["date_precision"] == "day" for e in statement)
+    remarks = [e for e in seed_events if e["sentence"].startswith("Speaking on March 31")]
+    assert remarks and all(e["date"] == "2025-03-31" for e in remarks)
+    exercise = [e for e in seed_events if "joint training exercise this week" in e["sentence"]]
+    assert exercise
+    for e in exercise:
+        assert e["date_precision"] == "week" and "2025-04-14" <= e["date"] <= "2025-04-17"
+        assert e["location"]["name"] in ("South Korea", "Korean Peninsula")
+
+
+def test_reference_article_without_publication_date(shared: Path) -> None:
+    res = CliRunner().invoke(cli, ["code", str(shared / "seed" / "article.txt"), "-q"])
+    assert res.exit_code == 0
+    events = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+    statement = [e for e in events if "In a statement released" in e["sentence"]]
+    assert statement and all(e["date"] == "2025-04-16" and e["date_inferred"] for e in statement)
