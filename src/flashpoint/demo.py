@@ -52,13 +52,13 @@ def main(out_dir: Path = Path(".")) -> int:
     db_path = out_dir / "demo.duckdb"
     with open_store(str(db_path)) as store:
         store.write(results)
-        series = dyad_series_sql(store.duckdb, "PRK", "USA", by="day")
+        series = dyad_series_sql(store.duckdb, "PRK", "USA", by="week")
     errors = [r.error for r in results if r.error is not None]
     print(
         f"\n{len(results) - len(errors)} articles, {len(records)} events -> {jsonl} and {db_path}"
         + (f"; {len(errors)} errors" if errors else "")
     )
-    print("\nPRK-USA dyad (by day):")
+    print("\nPRK-USA dyad (by week; conflict_score = mean Goldstein, negative = conflict):")
     for row in series:
         score = row["conflict_score"]
         print(
