@@ -8,7 +8,7 @@ test checks that every field has help.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -48,7 +48,6 @@ class Settings:
     places: bool = True
     unknown_actors: bool = False
     min_confidence: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.coder not in ("rules", "dictionary"):
@@ -66,7 +65,7 @@ class Settings:
 
 
 def setting_names() -> list[str]:
-    return [f.name for f in fields(Settings) if f.name != "extra"]
+    return [f.name for f in fields(Settings)]
 
 
 def parse_date(value: str | date | None, what: str = "date") -> date | None:
