@@ -881,6 +881,28 @@ def test_code_timeout(store_path: Path) -> None:
     assert "longer than" in error_of(response, 504)
 
 
+def test_query_timeout(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read request that outlives query_timeout is answered 504 and its query interrupted."""
+    import time
+
+    from flashpoint.web import guards
+
+    interrupted: list[bool] = []
+    enter = guards.LockedStore.__enter__
+
+    def slow_enter(self: Any) -> Any:
+        time.sleep(1.0)
+        return enter(self)
+
+    monkeypatch.setattr(guards.LockedStore, "__enter__", slow_enter)
+    monkeypatch.setattr(guards.LockedStore, "interrupt", lambda self: interrupted.append(True))
+    app = create_app(store_path, settings=WebSettings(query_timeout=0.2))
+    with TestClient(app) as c:
+        response = c.get("/api/events?limit=5")
+    assert "longer than" in error_of(response, 504)
+    assert interrupted == [True]
+
+
 def test_code_failure_is_422(store_path: Path) -> None:
     from flashpoint.models import CodingError
 

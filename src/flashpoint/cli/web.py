@@ -36,6 +36,13 @@ from flashpoint.errors import FlashpointError
     help="Seconds a coding request may take before it is answered 504.",
 )
 @click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds any other request may take before it is answered 504 (its query is interrupted).",
+)
+@click.option(
     "--max-body",
     type=click.IntRange(min=1),
     default=2_000_000,
@@ -43,7 +50,14 @@ from flashpoint.errors import FlashpointError
     help="Largest request body in bytes (bigger gets 413).",
 )
 def serve_cmd(
-    db: str, host: str, port: int, allow_write: bool, token: str | None, code_timeout: float, max_body: int
+    db: str,
+    host: str,
+    port: int,
+    allow_write: bool,
+    token: str | None,
+    code_timeout: float,
+    query_timeout: float,
+    max_body: int,
 ) -> None:
     """Serve the dashboard and the JSON API for an event store (read-only by default)."""
     try:
@@ -64,7 +78,9 @@ def serve_cmd(
             db,
             allow_write=allow_write,
             token=token if allow_write else None,
-            settings=WebSettings(max_body_bytes=max_body, code_timeout=code_timeout),
+            settings=WebSettings(
+                max_body_bytes=max_body, code_timeout=code_timeout, query_timeout=query_timeout
+            ),
         )
     except FlashpointError as exc:
         raise click.ClickException(exc.message) from exc

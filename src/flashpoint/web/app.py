@@ -133,7 +133,19 @@ def create_app(
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
+        if request.url.path == "/api/code":  # bounded by its own code_timeout
+            response = await call_next(request)
+        else:
+            try:
+                response = await asyncio.wait_for(call_next(request), timeout=settings.query_timeout)
+            except TimeoutError:
+                handle.interrupt()
+                response = error_response(
+                    request,
+                    504,
+                    f"the request took longer than {settings.query_timeout:g} s",
+                    {"timeout": settings.query_timeout},
+                )
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response

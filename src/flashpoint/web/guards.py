@@ -18,6 +18,7 @@ WEB_SETTINGS_HELP: dict[str, str] = {
     "max_text_chars": "Longest text POST /api/code codes (characters); longer gets 413.",
     "code_timeout": "Seconds a POST /api/code request may take before it is answered 504.",
     "code_concurrency": "Coding requests run at once; more get 503 until one finishes.",
+    "query_timeout": "Seconds any other request may take before it is answered 504 (its query is interrupted).",
 }
 
 
@@ -29,6 +30,7 @@ class WebSettings:
     max_text_chars: int = 200_000
     code_timeout: float = 60.0
     code_concurrency: int = 2
+    query_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -53,6 +55,12 @@ class LockedStore(AbstractContextManager["Store"]):
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+    def interrupt(self) -> None:
+        """Stop the statement running now (DuckDB only), so a timed-out request frees the lock."""
+        conn = getattr(self.store, "duckdb", None)
+        if conn is not None and self._lock.locked():
+            conn.interrupt()
 
 
 class _TooLarge(Exception):
