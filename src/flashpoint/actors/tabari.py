@@ -91,10 +91,15 @@ class _Pending:
     codes: list[tuple[str | None, tuple[str, ...], date | None, date | None]] = field(default_factory=list)
 
 
-def _strip_comments(path: str, text: str) -> list[tuple[int, str]]:
-    """Lines with ``<!-- -->`` (also the sloppy ``<! --``) and ``#`` comments removed."""
+def strip_block_comments(text: str) -> tuple[list[tuple[int, str]], int | None]:
+    """Every line of a TABARI/PETRARCH dictionary with ``<!-- -->`` comments (also the sloppy
+    ``<! --``) cut out, and the line where an unclosed comment starts (None when all close).
+
+    Shared by the actor/agent and the verb/discard readers; each applies its own ``#`` rule.
+    """
     out: list[tuple[int, str]] = []
     in_comment = False
+    opened: int | None = None
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw
         kept = ""
@@ -102,24 +107,28 @@ def _strip_comments(path: str, text: str) -> list[tuple[int, str]]:
             if in_comment:
                 end = line.find("-->")
                 if end < 0:
-                    line = ""
-                else:
-                    line = line[end + 3 :]
-                    in_comment = False
+                    break
+                line = line[end + 3 :]
+                in_comment = False
             else:
                 start = line.find("<!")
                 if start < 0:
                     kept += line
-                    line = ""
-                else:
-                    kept += line[:start]
-                    line = line[start + 2 :]
-                    in_comment = True
-        kept = kept.split("#", 1)[0]
-        out.append((lineno, kept.rstrip()))
-    if in_comment:
+                    break
+                kept += line[:start]
+                line = line[start + 2 :]
+                in_comment = True
+                opened = lineno
+        out.append((lineno, kept))
+    return out, opened if in_comment else None
+
+
+def _strip_comments(path: str, text: str) -> list[tuple[int, str]]:
+    """Lines with ``<!-- -->`` and ``#`` comments removed (an unclosed comment is a warning)."""
+    lines, unclosed = strip_block_comments(text)
+    if unclosed is not None:
         logger.warning("%s: unterminated <!-- comment at end of file", path)
-    return out
+    return [(lineno, kept.split("#", 1)[0].rstrip()) for lineno, kept in lines]
 
 
 def _date(path: str, line: int, value: str) -> date:

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flashpoint.actors.tabari import strip_block_comments
 from flashpoint.errors import DictionaryError
 
 logger = logging.getLogger(__name__)
@@ -184,33 +185,13 @@ def _text_words(text: str) -> list[str]:
 
 def _logical_lines(path: str, text: str) -> Iterator[tuple[int, str]]:
     """Yield (line number, content) with comments removed and blank lines skipped."""
-    in_comment = False
-    start_line = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw
-        out = ""
-        while line:
-            if in_comment:
-                end = line.find("-->")
-                if end < 0:
-                    line = ""
-                    break
-                line = line[end + 3 :]
-                in_comment = False
-            else:
-                begin = line.find("<!")
-                if begin < 0:
-                    out += line
-                    break
-                out += line[:begin]
-                line = line[begin + 2 :]
-                in_comment = True
-                start_line = number
-        out = _strip_hash_comment(out)
+    lines, unclosed = strip_block_comments(text)
+    for number, line in lines:
+        out = _strip_hash_comment(line)
         if out.strip():
             yield number, out.rstrip()
-    if in_comment:
-        raise DictionaryError(path, start_line, "unclosed <!-- comment")
+    if unclosed is not None:
+        raise DictionaryError(path, unclosed, "unclosed <!-- comment")
 
 
 def _strip_hash_comment(line: str) -> str:
