@@ -49,7 +49,7 @@ ACTORS: list[tuple[tuple[str, ...], str, str | None]] = [
     (("France", "Paris"), "FRA", "FRA"),
     (("Germany", "Berlin"), "DEU", "DEU"),
     (("Turkey", "Ankara"), "TUR", "TUR"),
-    (("the United Nations",), "UNO", None),
+    (("the United Nations",), "UNO", "IGO"),
 ]
 
 # cameo, root, name, goldstein, quad, plover (type, mode, context), verb phrasings, tails

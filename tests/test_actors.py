@@ -576,3 +576,43 @@ def test_cli_check(tmp_path: Path, shared: Path):
     bad.write_text("GONDOR [GON\n", encoding="utf-8")
     out = runner.invoke(actors_group, ["check", str(bad)])
     assert out.exit_code != 0 and f"{bad}:1" in out.output
+
+
+# ------------------------------------------------------------------ organisations (PLOVER IGO/NGO)
+
+
+def test_organisation_rows_get_plover_pseudo_countries():
+    """Every actors.csv row's country is ISO, or IGO for kind igo and NGO for NGO groups."""
+    from flashpoint.actors.tables import actor_entries, country_codes
+
+    isos = country_codes()
+    for e in actor_entries():
+        if e.kind == "igo":
+            assert e.country == "IGO", e.phrase
+        elif e.agent == "NGO" and e.kind == "group":
+            assert e.country == "NGO", e.phrase
+        else:
+            assert e.country is None or e.country in isos, e.phrase
+
+
+def test_organisation_never_takes_a_country_from_context(d: ActorDictionary):
+    ctx = ReferenceContext()
+    text = "Kenya's police were criticised. Amnesty International, the UN and Kofi Annan condemned the government."
+    found = {m.text: m.actor for m in d.find_mentions(text, date(2003, 5, 1), context=ctx)}
+    assert (found["Amnesty International"].code, found["Amnesty International"].country) == ("NGO", "NGO")
+    assert (found["UN"].code, found["UN"].country) == ("UNO", "IGO")
+    assert (found["Kofi Annan"].code, found["Kofi Annan"].country) == ("UNO", "IGO")
+    assert found["government"].code == "KENGOV"  # the state named before, never the UN's "IGO"
+
+
+def test_user_csv_igo_rows_get_igo(tmp_path: Path):
+    p = tmp_path / "user.csv"
+    p.write_text(
+        "phrase,code,name,country,agent,start,end,kind\n"
+        "Mekong Commission,MRC,Mekong River Commission,,,,,igo\n"
+        "Gondor,GON,Gondor,,,,,country\n",
+        encoding="utf-8",
+    )
+    user = ActorDictionary.from_csv(p)
+    assert user.lookup("the Mekong Commission").country == "IGO"
+    assert user.lookup("Gondor").country is None

@@ -230,3 +230,25 @@ def test_reference_article_series_is_conflictual(tmp_path: Path, seed_text: str)
         assert point is not None, series
         assert point["conflict_score"] is not None and point["conflict_score"] < 0
         close(series, dyad_series(store.events(limit=None), "PRK", "USA"))
+
+
+def test_organisations_count_by_their_code_not_their_pseudo_country() -> None:
+    """UN and NATO share the PLOVER country IGO but stay apart as dyad/network actors; the SQL
+    twin agrees with the Python definition."""
+    import duckdb
+
+    from flashpoint.analytics.common import actor_key, actor_key_sql
+
+    sides = [
+        {"code": "UNO", "country": "IGO"}, {"code": "NATOMIL", "country": "IGO"}, {"code": "NGO", "country": "NGO"},
+        {"code": "USAGOV", "country": "USA"}, {"code": "PRKMIL", "country": None}, {"code": None, "country": None},
+        {"code": "UNO", "country": ""},
+    ]  # fmt: skip
+    assert [actor_key(s) for s in sides] == ["UNO", "NATOMIL", "NGO", "USA", "PRKMIL", None, "UNO"]
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE t (source_code VARCHAR, source_country VARCHAR, n INTEGER)")
+    conn.executemany(
+        "INSERT INTO t VALUES (?, ?, ?)", [(s["code"], s["country"], i) for i, s in enumerate(sides)]
+    )
+    sql = [r[0] for r in conn.execute(f"SELECT {actor_key_sql('source')} FROM t ORDER BY n").fetchall()]
+    assert sql == [actor_key(s) for s in sides]

@@ -207,3 +207,24 @@ def test_cli_dyad_counts_deduplicated_events(db: str, records: list[dict]) -> No
     )
     result = CliRunner().invoke(alerts_cmd, ["--db", db, "--dedup", "story", "--format", "json"])
     assert result.exit_code == 0, result.output
+
+
+def test_gdelt_organisations_have_a_known_group_not_a_country(records: list[dict]) -> None:
+    """An IGO/NGO side: empty ActorNCountryCode, its code without the sector as known group."""
+    un = dict(
+        records[0],
+        source={"text": "UN troops", "name": "UN", "code": "UNOMIL", "country": "IGO", "agent": "MIL"},
+        target={"text": "Amnesty", "name": "Amnesty", "code": "NGO", "country": "NGO", "agent": "NGO"},
+    )
+    state = dict(records[0], source={"code": "USAGOV", "country": "USA", "agent": "GOV"})
+    rows = [
+        dict(zip(GDELT_COLUMNS, line.split("\t"), strict=True))
+        for line in to_text([un, state], "gdelt").splitlines()
+    ]
+    assert (rows[0]["Actor1Code"], rows[0]["Actor1CountryCode"], rows[0]["Actor1KnownGroupCode"]) == (
+        "UNOMIL",
+        "",
+        "UNO",
+    )
+    assert (rows[0]["Actor2CountryCode"], rows[0]["Actor2KnownGroupCode"]) == ("", "NGO")
+    assert (rows[1]["Actor1CountryCode"], rows[1]["Actor1KnownGroupCode"]) == ("USA", "")

@@ -76,7 +76,8 @@ class Actor:
     """A resolved actor: the CAMEO-style code and its parts.
 
     ``code`` is the full code (``PRKMIL``, ``UNO``, ``USAGOV``); ``country`` is ISO 3166
-    alpha-3 or None for IGOs and unattached groups; ``agent`` is the sector (``MIL``).
+    alpha-3, the PLOVER pseudo-country ``IGO``/``NGO`` for international organisations
+    (see `ORG_COUNTRIES`), or None for unattached groups; ``agent`` is the sector (``MIL``).
     ``kind`` is ``country``, ``igo``, ``group``, ``person`` or ``sector``.
     """
 
@@ -85,6 +86,18 @@ class Actor:
     country: str | None = None
     agent: str | None = None
     kind: str = "country"
+
+
+ORG_COUNTRIES = frozenset({"IGO", "NGO"})
+"""The ``country`` of international organisations, as PLOVER codes them: ``IGO`` for
+intergovernmental ones (UN, EU, NATO...), ``NGO`` for transnational non-governmental ones
+(Amnesty, the Red Cross...).  They are no state: an organisation never lends them to a
+sector ("the government"), a place or a domestic event."""
+
+
+def state_of(country: str | None) -> str | None:
+    """``country`` when it names a state, None for no country or an organisation's IGO/NGO."""
+    return None if country is None or country in ORG_COUNTRIES else country
 
 
 @dataclass(frozen=True)

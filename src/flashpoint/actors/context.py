@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from flashpoint.actors.entries import Entry
 from flashpoint.actors.tables import country_names
 from flashpoint.actors.text import Token
-from flashpoint.models import Mention
+from flashpoint.models import Mention, state_of
 
 if TYPE_CHECKING:
     from flashpoint.actors.dictionary import _Hit
@@ -98,7 +98,7 @@ class ReferenceContext:
         """The most recent mention naming a country (a country, its sector or a person)."""
         for r in reversed(self._before(before)):
             a = r.mention.actor
-            if a.country and a.kind in ("country", "person"):
+            if state_of(a.country) and a.kind in ("country", "person"):
                 return r.mention
         return None
 
@@ -199,7 +199,7 @@ def apply_context(
                 h.why = f"'the {_text(text, tokens, h)}' = the ministry named before: '{prior[6]}'"
                 h.first = h.i - 1
                 continue
-        prior = last(lambda c: c[2] is not None and c[4] in ("country", "person"), pos)
+        prior = last(lambda c: state_of(c[2]) is not None and c[4] in ("country", "person"), pos)
         if prior is not None:
             h.code, h.country, h.kind = f"{prior[2]}{h.agent}", prior[2], "country"
             h.name = f"{prior[2]} {h.agent}"
@@ -216,7 +216,7 @@ def apply_context(
         code = None
         why = ""
         if noun.norm in _COUNTRY_NOUNS:
-            prior = last(lambda c: c[2] is not None and c[4] in ("country", "person"), pos)
+            prior = last(lambda c: state_of(c[2]) is not None and c[4] in ("country", "person"), pos)
             if prior is not None:
                 code = prior[2]
                 why = f"'the {noun.raw}' = the country named before ('{prior[6]}')"

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 
 from flashpoint.actors.entries import Conflict, Entry, Resolution, is_acronym
 from flashpoint.actors.text import Token, mostly_upper, phrase_tokens, sentence_initial, tokenize
-from flashpoint.models import Actor, Mention
+from flashpoint.models import ORG_COUNTRIES, Actor, Mention
 
 if TYPE_CHECKING:
     from flashpoint.actors.context import ReferenceContext
@@ -615,6 +615,8 @@ class ActorDictionary:
             return _hit(e, f"'{phrase}': {e.name}, no date given: most recent role ({_role(e)} {_range(e)})")
         e = _nearest(dated, when)
         if e.kind == "person" and e.country:
+            if e.country in ORG_COUNTRIES:  # a former UN official is no longer the UN
+                return None
             h = _hit(
                 e, f"'{phrase}': {e.name} has no dated role on {when}; resolved to the country {e.country}"
             )
@@ -795,7 +797,11 @@ def _combine(base: _Hit, agent: _Hit) -> tuple[str | None, str | None, str | Non
     """Code, country and agent of an actor + sector combination."""
     ag = agent.agent or agent.code
     country = base.country
-    if base.kind == "person" or (base.agent and base.kind == "country"):
+    if base.kind == "person" and base.country in ORG_COUNTRIES:
+        root = base.code  # "Annan's spokesman": the organisation's code, not IGO
+        if base.agent and root and root.endswith(base.agent):
+            root = root[: -len(base.agent)]
+    elif base.kind == "person" or (base.agent and base.kind == "country"):
         root = base.country
     elif base.agent:  # organisations and groups that carry their own sector keep it
         return base.code, base.country, base.agent

@@ -20,8 +20,13 @@ Code conventions (CAMEO, as PETRARCH dictionaries and GDELT write them):
 
 - intergovernmental organisations keep their own code, as the event record promises:
   ``UNO`` (UN and its agencies), ``EUR`` (EU), ``AFR`` (African Union), ``NATO``...; a
-  sector follows (``UNOMIL`` UN peacekeepers).  The country field stays empty.  (CAMEO's
-  full form prefixes the type, ``IGOUNO``; exports that need it can add the prefix.)
+  sector follows (``UNOMIL`` UN peacekeepers).  Their country field is the PLOVER
+  pseudo-country ``IGO`` (rows of kind ``igo``); transnational non-governmental
+  organisations (kind ``group``, sector ``NGO``, no country: Amnesty, the Red Cross, MSF)
+  get ``NGO``.  So an organisation never takes a country from its context ("Amnesty
+  demanded that the Sudanese government..." is not SDNNGO).  Officials listed in
+  ``people.csv`` under an organisation's code (Kofi Annan, UNO) get the same country.
+  (CAMEO's full form prefixes the type, ``IGOUNO``; exports that need it can add the prefix.)
 - regions and peoples tied to one state resolve to that state ("Darfur rebels" -> SDNREB,
   "Chechens", "Uyghurs", "Tamils", "Rohingya"); Kurds, spread over four states, get the CAMEO
   ethnic code ``KUR`` with no country; "ethnic <demonym>" names a minority, not the state
@@ -141,6 +146,19 @@ def agent_entries() -> Iterator[Entry]:
                 yield e
 
 
+def org_country(kind: str, country: str | None, agent: str | None) -> str | None:
+    """The country of an actors.csv row: its own, else ``IGO`` for intergovernmental
+    organisations and ``NGO`` for transnational non-governmental ones (see the module
+    docstring)."""
+    if country:
+        return country
+    if kind == "igo":
+        return "IGO"
+    if kind == "group" and agent == "NGO":
+        return "NGO"
+    return None
+
+
 def actor_entries() -> Iterator[Entry]:
     for row in read_table("actors.csv"):
         kind = row["kind"]
@@ -150,7 +168,7 @@ def actor_entries() -> Iterator[Entry]:
                 phrase,
                 code=row["code"],
                 name=row["name"],
-                country=row["country"] or None,
+                country=org_country(kind, row["country"] or None, row["agent"] or None),
                 agent=row["agent"] or None,
                 kind=kind,
                 role=role,
@@ -169,6 +187,8 @@ def people_entries() -> Iterator[Entry]:
         # "UNO" (Kofi Annan) is an organisation code, not a country + sector
         country = code[:3] if code[:3] in _country_codes() else None
         agent = code[3:] or None if country else None
+        if country is None:
+            country = org_codes().get(code)
         kind = row.get("kind") or "person"
         names = [row["name"], *split_list(row["aliases"])]
         seen: set[tuple[str, ...]] = set()
@@ -197,6 +217,18 @@ def people_entries() -> Iterator[Entry]:
 @cache
 def _country_codes() -> frozenset[str]:
     return frozenset(r["code"] for r in read_table("countries.csv"))
+
+
+@cache
+def org_codes() -> dict[str, str]:
+    """Organisation code (``UNO``, ``UNOHLH``, ``NATO``, ``NGO``) -> its IGO/NGO country,
+    from actors.csv: what an official listed under that code belongs to."""
+    out: dict[str, str] = {}
+    for row in read_table("actors.csv"):
+        cc = org_country(row["kind"], row["country"] or None, row["agent"] or None)
+        if cc in ("IGO", "NGO") and not row["country"]:
+            out.setdefault(row["code"], cc)
+    return out
 
 
 @cache

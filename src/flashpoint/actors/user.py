@@ -52,6 +52,8 @@ def read_user_csv(path: str | Path) -> list[Entry]:
         kind = (row.get("kind") or "").strip() or ("sector" if is_agent else "country")
         if kind not in KINDS:
             raise DictionaryError(where, line, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        if kind == "igo" and country is None:
+            country = "IGO"  # PLOVER's pseudo-country for intergovernmental organisations
         name = (row["name"] or "").strip() or phrases[0]
         for phrase in phrases:
             key = phrase_key(phrase)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flashpoint.errors import ConfigError
+from flashpoint.models import ORG_COUNTRIES
 
 PERIODS = {"day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY", "month": "INTERVAL 1 MONTH"}
 
@@ -60,16 +61,25 @@ def period_sql(by: str, column: str = "date") -> str:
 def actor_key(side: dict[str, Any] | None) -> str | None:
     """The actor an event side counts as in dyads and networks: its country, else its code.
 
-    So ``USAGOV`` and ``USAMIL`` both count as ``USA``; ``UNO`` (no country) stays ``UNO``.
+    So ``USAGOV`` and ``USAMIL`` both count as ``USA``; an organisation, whose country is the
+    pseudo-country ``IGO``/``NGO``, keeps its own code (``UNO``, ``NATO``), so the UN and
+    NATO are not lumped together as one ``IGO`` actor.
     """
     if not side:
         return None
-    return side.get("country") or side.get("code") or None
+    country = side.get("country")
+    if country in ORG_COUNTRIES:
+        country = None
+    return country or side.get("code") or None
 
 
 def actor_key_sql(side: str) -> str:
     """SQL for ``actor_key`` of the ``source`` or ``target`` side."""
-    return f"coalesce(nullif({side}_country, ''), nullif({side}_code, ''))"
+    orgs = ", ".join(f"'{c}'" for c in sorted(ORG_COUNTRIES))
+    return (
+        f"coalesce(CASE WHEN {side}_country IN ({orgs}) THEN NULL ELSE nullif({side}_country, '') END, "
+        f"nullif({side}_code, ''))"
+    )
 
 
 def side_matches(side: dict[str, Any] | None, key: str) -> bool:

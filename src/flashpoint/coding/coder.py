@@ -39,7 +39,7 @@ from flashpoint.coding import confidence, discard
 from flashpoint.coding.lexicon import Entry, Lexicon
 from flashpoint.coding.modality import Modality, is_negated, modality_of
 from flashpoint.coding.quotes import QuoteSpan, find_quotes, quote_at, speech_verb_for
-from flashpoint.models import ActorRef, Article, CleanText, Event, Evidence, Mention, Quote
+from flashpoint.models import ActorRef, Article, CleanText, Event, Evidence, Mention, Quote, state_of
 
 logger = logging.getLogger(__name__)
 
@@ -555,7 +555,7 @@ class _Sentence:
         reporter = self._reporter_of(tok) if tok.dep_ in ("nsubj", "nsubjpass") else []
         country = None
         for p in reporter:
-            if p.ref.country:
+            if state_of(p.ref.country):
                 country = p.ref.country
                 break
         for prior in (self.state.last_subject_country, self.state.last_country):
@@ -1287,7 +1287,7 @@ class _Sentence:
             not targets
             and domestic
             and sources
-            and sources[0].ref.country
+            and state_of(sources[0].ref.country)
             and not (nominal and light_head is None)
         ):
             cc = sources[0].ref.country  # curfews, bans, protests, concessions: the country itself
@@ -1337,7 +1337,7 @@ class _Sentence:
                 continue
             for t in prep.subtree:
                 m = self._tok_mention.get(t.i)
-                if m is None or not m.actor.country or m.actor.country in self.exclude:
+                if m is None or not state_of(m.actor.country) or m.actor.country in self.exclude:
                     continue
                 if self._depth_to(t, prep) is None or self._quote_of(t) is not None:
                     continue
@@ -1601,7 +1601,7 @@ class _Sentence:
             light = self.light_of(tok) if tok.pos_ == "NOUN" else None
             cc = self._place_in(self._arg_tokens(light if light is not None else tok))
         if cc is None and anywhere:
-            countries = {m.actor.country for m in self.mentions if m.actor.country}
+            countries = {m.actor.country for m in self.mentions if state_of(m.actor.country)}
             other_cc = other.ref.country if other is not None else None
             if len(countries) == 1 and other_cc not in countries:
                 cc = countries.pop()
@@ -1800,7 +1800,7 @@ class _Sentence:
             if tok.dep_ == "ROOT":
                 subj = self._children(tok, "nsubj")
                 for p in self.parties(subj[0]) if subj else []:
-                    if p.ref.country:
+                    if state_of(p.ref.country):
                         state.last_subject_country = p
                         break
         named = sorted(self.mentions, key=lambda m: m.start)
@@ -1812,7 +1812,7 @@ class _Sentence:
                 state.last_person = party
             else:
                 state.last_singular = party
-            if m.actor.country and m.actor.kind in ("country", "sector", "person"):
+            if state_of(m.actor.country) and m.actor.kind in ("country", "sector", "person"):
                 cc = m.actor.country
                 state.last_country = Party(
                     ActorRef(text=m.text, name=m.actor.name, code=cc, country=cc), party.span, "named"

@@ -13,7 +13,8 @@ Formats (``export(events, fmt, out)``):
   Differences, by design: ``GLOBALEVENTID`` is the first 15 hex digits of our
   ``event_id`` read as an integer (stable across runs); country codes in Actor*/Geo fields
   are ISO 3166 alpha-3 (GDELT uses CAMEO country codes for actors and FIPS 10-4 for Geo
-  fields); ``AvgTone`` is empty (we do not score tone); Actor1Geo/Actor2Geo are empty (we
+  fields); an organisation (country ``IGO``/``NGO``) has an empty ActorNCountryCode and its
+  code without the sector in ActorNKnownGroupCode (``UNOMIL`` -> ``UNO``); ``AvgTone`` is empty (we do not score tone); Actor1Geo/Actor2Geo are empty (we
   geolocate the action only); ``DATEADDED`` is the story's publication date at 000000.
 - ``polecat``: POLECAT-style TSV with a header, columns ``POLECAT_COLUMNS``.  ``Actor COW``
   and ``Recipient COW`` are left empty (no COW table yet).
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flashpoint.errors import ConfigError, StoreError
+from flashpoint.models import ORG_COUNTRIES
 from flashpoint.store.schema import EVENT_COLUMNS, event_row
 
 FORMATS = ("parquet", "csv", "jsonl", "gdelt", "polecat", "plover")
@@ -148,8 +150,14 @@ def gdelt_row(record: dict[str, Any]) -> list[str]:
         actor = record.get(side) or {}
         values[f"Actor{n}Code"] = actor.get("code")
         values[f"Actor{n}Name"] = (actor.get("name") or "").upper() or None
-        values[f"Actor{n}CountryCode"] = actor.get("country")
-        values[f"Actor{n}Type1Code"] = actor.get("agent")
+        country, agent, code = actor.get("country"), actor.get("agent"), actor.get("code")
+        if country in ORG_COUNTRIES:  # an organisation: GDELT's known-group code, no country
+            country = None
+            strip = code and agent and code.endswith(agent) and len(code) > len(agent)
+            group = code[: -len(agent)] if strip else code
+            values[f"Actor{n}KnownGroupCode"] = group or None
+        values[f"Actor{n}CountryCode"] = country
+        values[f"Actor{n}Type1Code"] = agent
     if any(loc.get(k) is not None for k in ("name", "country", "lat")):
         values["ActionGeo_Type"] = _GEO_TYPES.get(loc.get("feature") or "", 4)
         values["ActionGeo_FullName"] = loc.get("name")
