@@ -167,6 +167,29 @@ def test_require_dyad_off_codes_unknown_targets(coder: DictionaryCoder, nlp) -> 
     assert _code(coder, nlp, "France condemned the attack.") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a complement noun phrase that names no actor: a source-only event
+        ("Italy condemned the shelling on Tuesday.", {("ITA", None, "122")}),
+        ("Italy condemned in a statement.", {("ITA", None, "122")}),
+        # no complement at all: nothing, as in PETRARCH
+        ("Italy condemned yesterday.", set()),
+        # a dyad in the governing clause: its lower clause codes no source-only event
+        (
+            "Italy condemned Russia before France condemned the shelling.",
+            {("ITA", "RUS", "122")},
+        ),
+        # ...but a lower clause still codes when the governing verb codes nothing
+        ("Italy said yesterday that France condemned the shelling.", {("FRA", None, "122")}),
+    ],
+)
+def test_require_dyad_off_source_only_rules(coder: DictionaryCoder, nlp, text: str, expected: set) -> None:
+    loose = DictionaryCoder(coder.actors, coder.verbs, coder.discards, require_dyad=False)
+    got = {(e.source.code, e.target.code, e.cameo) for e in _code(loose, nlp, text)}
+    assert got == expected
+
+
 def test_story_discard_drops_the_article(coder: DictionaryCoder, nlp) -> None:
     assert _code(coder, nlp, "France condemned Germany. A typhoon hit the coast.") == []
 

@@ -265,6 +265,32 @@ def test_petrarch_reader(shared: Path) -> None:
     assert set(env) == {"verbs", "actors", "agents", "discards"}
 
 
+PETR_CONFIG_XML = """<Validation><Environment><Include>A B</Include></Environment><Sentences>
+<Sentence date="19950101" id="one" category="A"><EventCoding sourcecode="ARN" targetcode="---"
+ eventcode="023"></EventCoding><Text>Arnor spoke.</Text></Sentence>
+<Config option="require_dyad" value="FALSE"></Config>
+<Sentence date="19950101" id="two" category="B"><EventCoding sourcecode="---GOV" targetcode="GON"
+ eventcode="023"></EventCoding><Text>Officials told Gondor.</Text></Sentence>
+<Config option="require_dyad" value="True"></Config>
+<Sentence date="19950101" id="three" category="A"><EventCoding noevents="True"></EventCoding>
+<Text>Nothing.</Text></Sentence></Sentences></Validation>"""
+
+
+def test_petrarch_config_options_and_null_actor(tmp_path: Path) -> None:
+    """<Config> options apply to the records after them; a lone ``---`` is "no actor"."""
+    path = tmp_path / "records.xml"
+    path.write_text(PETR_CONFIG_XML, encoding="utf-8")
+    one, two, three = ev.load_petrarch_records(path)
+    assert one.options == {} and two.options == {"require_dyad": "false"}
+    assert three.options == {"require_dyad": "true"}
+    assert one.events[0].source == ("ARN",) and one.events[0].target == ()
+    assert two.events[0].source == ("---GOV",)
+    articles = list(ev._articles([one, two, three], given_sentences=True))
+    assert [ev._require_dyad(a) for a in articles] == [True, False, True]
+    assert all(a.meta["sentences"] == "given" for a in articles)
+    assert "sentences" not in next(ev._articles([one])).meta
+
+
 def _petrarch_events(rec: ev.GoldRecord) -> list[Event]:
     out = []
     for g in rec.events:

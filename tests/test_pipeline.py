@@ -80,3 +80,19 @@ def test_results_are_independent_of_batching() -> None:
     one = [e.to_dict() for r in Pipeline(Settings(batch_articles=1)).code_articles(texts) for e in r.events]
     many = [e.to_dict() for r in Pipeline(Settings(batch_articles=8)).code_articles(texts) for e in r.events]
     assert one == many and one
+
+
+def test_given_sentences_are_not_re_split() -> None:
+    """A text that is one sentence already (PETRARCH records, pre-split corpora) is parsed as
+    one sentence: by the setting, or by a record's ``"sentences": "given"``."""
+    text = "Germany criticized the pro- Moscow vote in Vienna."
+    default = next(Pipeline(Settings()).code_articles([text]))
+    assert len(default.sentences) == 2  # the parser splits after "pro-"
+    for settings, item in (
+        (Settings(given_sentences=True), text),
+        (Settings(given_sentences=True, prefilter=True), text),
+        (Settings(), {"id": "g", "text": text, "sentences": "given"}),
+    ):
+        result = next(Pipeline(settings).code_articles([item]))
+        assert [s.text for s in result.sentences] == [text]
+        assert result.sentences[0].start == 0 and result.sentences[0].end == len(text)

@@ -21,6 +21,8 @@ SETTINGS_HELP: dict[str, str] = {
     "agent_dictionaries": "Extra TABARI/PETRARCH .agents files.",
     "verb_dictionary": "A TABARI/PETRARCH verbs file (used by the 'dictionary' coder).",
     "discard_dictionary": "A TABARI/PETRARCH discards file: sentences holding a discard phrase yield no events.",
+    "require_dyad": "Dictionary coder: code only events with a source and a target (off: also source-only events, PETRARCH's require_dyad=False).",
+    "given_sentences": 'Each input text is one sentence already (PETRARCH records, pre-split corpora): parse it as one sentence, never re-split. A JSONL/CSV record can ask for this with "sentences": "given".',
     "builtin_actors": "Start from the built-in actor tables (off: use only the given dictionaries).",
     "batch_articles": "Articles coded per batch (spaCy pipes all their paragraphs together).",
     "prefilter": "Cheap first pass: parse only sentences that may hold an event (actors + trigger words).",
@@ -41,6 +43,8 @@ class Settings:
     agent_dictionaries: tuple[str, ...] = ()
     verb_dictionary: str | None = None
     discard_dictionary: str | None = None
+    require_dyad: bool = True
+    given_sentences: bool = False
     builtin_actors: bool = True
     batch_articles: int = 16
     prefilter: bool = False

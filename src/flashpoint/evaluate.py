@@ -95,6 +95,8 @@ class GoldRecord:
     ``events == ()`` with ``error is None`` means "no event expected".  ``error`` names the
     kind of PETRARCH error record (``dateline``, ``storydiscard``...): no events expected either.
     ``reciprocal`` marks PLOVER ``SRC/TAR`` records, whose source and target may be swapped.
+    ``options`` holds the PETRARCH ``<Config>`` options in force for the record (the records
+    file switches e.g. ``require_dyad`` off for some sections), lower-cased.
     """
 
     id: str
@@ -104,6 +106,7 @@ class GoldRecord:
     category: str | None = None
     reciprocal: bool = False
     error: str | None = None
+    options: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def _actor_codes(value: Any) -> tuple[str, ...]:
@@ -258,18 +261,35 @@ def _xml_root(path: str | Path) -> ET.Element:
         raise EvaluationError(f"{path}: not well-formed XML: {exc}") from exc
 
 
+def _petrarch_actor(code: str | None) -> tuple[str, ...]:
+    """A PETRARCH coding's actor: ``---`` alone is PETRARCH's "no actor" (a source-only event
+    has target ``---``); ``---GOV`` is an agent with no actor and stays a code."""
+    code = (code or "").strip().upper()
+    return (code,) if code and code != "---" else ()
+
+
 def load_petrarch_records(path: str | Path, *, included_only: bool = True) -> list[GoldRecord]:
     """Read PETRARCH's unit-test records (``<Sentence>`` with ``<EventCoding>`` and ``<Text>``).
 
     Only categories named in the file's ``<Include>`` line are kept unless ``included_only`` is
     False.  Event codes are kept verbatim (some are not CAMEO codes: the test verb dictionary
-    was tweaked); the PLOVER type is filled in when the code is a CAMEO code.
+    was tweaked); the PLOVER type is filled in when the code is a CAMEO code.  ``<Config
+    option=... value=...>`` elements between records change PETRARCH's options for the records
+    that follow (as PETRARCH read them); each record carries the options in force.
     """
     root = _xml_root(path)
     include_el = root.find("./Environment/Include")
     include = set((include_el.text or "").split()) if include_el is not None else set()
     records = []
-    for sent in root.iter("Sentence"):
+    options: dict[str, str] = {}
+    for sent in root.iter():
+        if sent.tag == "Config":
+            name, value = sent.get("option"), sent.get("value")
+            if name and value is not None:
+                options = {**options, name.strip().lower(): value.strip().lower()}
+            continue
+        if sent.tag != "Sentence":
+            continue
         category = sent.get("category")
         if included_only and include and category not in include:
             continue
@@ -290,11 +310,12 @@ def load_petrarch_records(path: str | Path, *, included_only: bool = True) -> li
             else:
                 code = (coding.get("eventcode") or "").strip()
                 ptype = ontology.plover_for(code).type if ontology.is_cameo(code) else None
-                src = (coding.get("sourcecode") or "").strip().upper()
-                tgt = (coding.get("targetcode") or "").strip().upper()
                 events.append(
                     GoldEvent(
-                        source=(src,) if src else (), target=(tgt,) if tgt else (), plover=ptype, cameo=code
+                        source=_petrarch_actor(coding.get("sourcecode")),
+                        target=_petrarch_actor(coding.get("targetcode")),
+                        plover=ptype,
+                        cameo=code,
                     )
                 )
         records.append(
@@ -305,6 +326,7 @@ def load_petrarch_records(path: str | Path, *, included_only: bool = True) -> li
                 events=tuple(events),
                 category=category,
                 error=error,
+                options=options,
             )
         )
     log.info("read %d PETRARCH records from %s", len(records), path)
@@ -725,15 +747,28 @@ def score(
     return EvaluationReport(**report)
 
 
-def _articles(gold: list[GoldRecord]) -> Iterator[Article]:
+def _articles(gold: list[GoldRecord], *, given_sentences: bool = False) -> Iterator[Article]:
+    """Gold records as articles; ``given_sentences`` marks each text as one sentence (a
+    PETRARCH ``<Sentence>`` is one by definition), and PETRARCH ``<Config>`` options travel in
+    ``meta["petrarch_config"]``."""
     for rec in gold:
+        meta: dict[str, Any] = {"sentences": "given"} if given_sentences else {}
+        if rec.options:
+            meta["petrarch_config"] = dict(rec.options)
         yield Article(
             doc_id=rec.id,
             text=rec.text,
             published=rec.published,
             published_source="field" if rec.published else None,
             origin=f"gold:{rec.id}",
+            meta=meta,
         )
+
+
+def _require_dyad(article: Article) -> bool:
+    """PETRARCH's ``require_dyad`` option for a record (on unless its ``<Config>`` says false)."""
+    config = article.meta.get("petrarch_config") or {}
+    return str(config.get("require_dyad", "true")).lower() != "false"
 
 
 def evaluate(
@@ -770,7 +805,7 @@ def evaluate(
     if coder is None:
         coder = _pipeline_coder(dataset, path, settings, use_environment)
     started = time.perf_counter()
-    results = list(coder(_articles(gold)))
+    results = list(coder(_articles(gold, given_sentences=dataset == "petrarch")))
     seconds = time.perf_counter() - started
     return score(dataset, gold, results, path=str(path), seconds=seconds, skipped_ids=skipped_ids)
 
@@ -800,6 +835,14 @@ def _pipeline_coder(dataset: str, path: str, settings: Settings | None, use_envi
     chosen = settings
 
     def run(articles: Iterable[Article]) -> Iterator[CodingResult]:
-        return code_articles(articles, chosen)
+        if dataset != "petrarch":
+            yield from code_articles(articles, chosen)
+            return
+        # the records file switches require_dyad per section: one run per setting
+        groups: dict[bool, list[Article]] = defaultdict(list)
+        for article in articles:
+            groups[_require_dyad(article)].append(article)
+        for require_dyad, group in sorted(groups.items()):
+            yield from code_articles(group, chosen.with_(require_dyad=require_dyad))
 
     return run

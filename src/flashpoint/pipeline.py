@@ -65,6 +65,7 @@ def to_article(item: Item, index: int = 0) -> Article | CodingError:
             published=published,
             published_source="field" if published else None,
             origin=f"item[{index}]",
+            meta={"sentences": item["sentences"]} if "sentences" in item else {},
         )
     return CodingError(None, "read", f"cannot code an item of type {type(item).__name__}", f"item[{index}]")
 
@@ -124,7 +125,9 @@ class Pipeline:
                     if self.settings.discard_dictionary
                     else None
                 )
-                self._coder = DictionaryCoder(self.actors, verbs, discards)
+                self._coder = DictionaryCoder(
+                    self.actors, verbs, discards, require_dyad=self.settings.require_dyad
+                )
             else:
                 from flashpoint.coding import RulesCoder
 
@@ -215,7 +218,10 @@ class Pipeline:
             except Exception as exc:  # one article never stops the batch
                 results[i] = self._failed(article, "clean", exc)
                 prepared.append((article, CleanText(""), False))
-        texts = [c.text if i not in results else "" for i, (_a, c, _f) in enumerate(prepared)]
+        given = {i for i, (a, _c, _f) in enumerate(prepared) if i not in results and self._given(a)}
+        texts = [
+            c.text if i not in results and i not in given else "" for i, (_a, c, _f) in enumerate(prepared)
+        ]
         first_pass: Any = None
         try:
             if self.settings.prefilter:
@@ -238,6 +244,15 @@ class Pipeline:
                 except Exception as exc:
                     results[i] = self._failed(articles[i], "parse", exc)
                     parsed_all.append([])
+        if given:
+            try:
+                order = sorted(given)
+                one = nlp.parse_given_sentences([prepared[i][1].text for i in order], self.nlp)
+                for i, parsed in zip(order, one, strict=True):
+                    parsed_all[i] = parsed
+            except Exception as exc:
+                for i in given:
+                    results[i] = self._failed(articles[i], "parse", exc)
         for i, ((article, cleaned, inferred), parsed) in enumerate(zip(prepared, parsed_all, strict=True)):
             if i in results:
                 yield results[i]
@@ -248,7 +263,7 @@ class Pipeline:
                 yield self._failed(article, "code", exc, cleaned)
                 continue
             sents = [p.sentence for p in parsed]
-            if first_pass is not None:
+            if first_pass is not None and i not in given:
                 # all sentences, parsed or not: date context, the store, and which were skipped
                 sents = first_pass.sentences[i]
                 skipped = first_pass.skipped(i)
@@ -269,6 +284,10 @@ class Pipeline:
                 events=tuple(events),
                 unknown_actors=unknown,
             )
+
+    def _given(self, article: Article) -> bool:
+        """Is this article one sentence already (the setting, or ``"sentences": "given"``)?"""
+        return self.settings.given_sentences or article.meta.get("sentences") == "given"
 
     def _failed(
         self, article: Article, stage: str, exc: Exception, cleaned: CleanText | None = None

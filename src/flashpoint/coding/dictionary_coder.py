@@ -158,8 +158,7 @@ class DictionaryCoder:
         units = self._units(ps, tokens, when)
         ctx = _Sentence(ps, tokens, offset0, words, units)
         ctx.shared_agent = _shared_agents(ctx)
-        events: list[Event] = []
-        seen: set[tuple[str, str, str]] = set()
+        coded: list[tuple[int, list[Event]]] = []  # (verb head token, its events)
         used: set[int] = set()
         for i, tok in enumerate(tokens):
             if i in used or not _is_verb(tok):
@@ -169,7 +168,13 @@ class DictionaryCoder:
                 continue
             matches, vs, ve = found
             used.update(range(vs, ve + 1))
-            for ev in self._code_verb(article, ctx, matches, vs, ve):
+            coded.append((vs + matches[-1].entry.head, self._code_verb(article, ctx, matches, vs, ve)))
+        if not self.require_dyad:
+            coded = _drop_lower_source_only(ctx, coded)
+        events: list[Event] = []
+        seen: set[tuple[str, str, str]] = set()
+        for _head, verb_events in coded:
+            for ev in verb_events:
                 key = (ev.source.code or "", ev.target.code or "", ev.cameo)
                 if key not in seen:
                     seen.add(key)
@@ -262,7 +267,7 @@ class DictionaryCoder:
         if not sources:
             return []
         if not targets:
-            if self.require_dyad:
+            if self.require_dyad or not _has_complement(tokens, head, ctx.offset0):
                 return []
             targets = [None]
         forward, _, backward = code.partition(":")
@@ -456,6 +461,61 @@ class _Sentence:
         """Agent mentions not attached to any actor's phrase (``officials said``)."""
         attached = {u.phrase for u in self.actors}
         return [u for u in self.units if u.agent and u.phrase not in attached and u.head not in attached]
+
+
+def _has_complement(tokens: list[Any], k: int, offset0: int) -> bool:
+    """Does the verb govern a noun phrase (an object, or the object of a preposition)?
+
+    With ``require_dyad`` off PETRARCH codes a source-only event only where the verb phrase
+    has a noun phrase that could have been the target but names no actor ("burned down its
+    embassy", "said on Saturday"); a verb with no complement ("said today") codes nothing.
+    """
+    for child in tokens[k].children:
+        if not 0 <= child.i - offset0 < len(tokens):
+            continue
+        if child.dep_ in ("dobj", "dative", "attr", "oprd", "pobj"):
+            return True
+        if child.dep_ in ("prep", "agent") and any(g.dep_ in ("pobj", "pcomp") for g in child.children):
+            return True
+    return False
+
+
+def _drop_lower_source_only(
+    ctx: _Sentence, coded: list[tuple[int, list[Event]]]
+) -> list[tuple[int, list[Event]]]:
+    """Source-only events of a verb whose governing verb phrase is coded are dropped.
+
+    PETRARCH looks into a verb phrase's lower clauses only when the phrase itself codes no
+    event ("Arnor restored ties with Gondor, years after crowds burned down its embassy"
+    codes the restoring, not a source-only burning).  Events with a target are kept.
+    """
+    tokens, offset0 = ctx.tokens, ctx.offset0
+    emitting: set[int] = set()
+
+    def emit(head: int) -> None:
+        # "is about to restore": the verb phrase reaches up its xcomp/acomp chain
+        tok = tokens[head]
+        emitting.add(head)
+        while tok.dep_ in ("xcomp", "acomp") and 0 <= tok.head.i - offset0 < len(tokens):
+            tok = tok.head
+            emitting.add(tok.i - offset0)
+
+    for head, events in coded:
+        if any(e.target.code for e in events):
+            emit(head)
+    kept: dict[int, list[Event]] = {}
+    for n in sorted(range(len(coded)), key=lambda n: _depth(tokens, coded[n][0])):
+        head, events = coded[n]
+        if {a.i - offset0 for a in tokens[head].ancestors} & emitting:
+            events = [e for e in events if e.target.code]
+        kept[n] = events
+        if events:
+            emit(head)
+    return [(head, kept[n]) for n, (head, _events) in enumerate(coded)]
+
+
+def _depth(tokens: list[Any], k: int) -> int:
+    return sum(1 for _ in tokens[k].ancestors)
 
 
 def _is_event_code(code: str) -> bool:
@@ -775,6 +835,7 @@ def _region_end(tokens: list[Any], k: int, offset0: int) -> int:
         # the span joins sentences spaCy split (a PETRARCH record is one sentence): the
         # verb's phrase runs on into the next piece
         end = len(tokens) - 1
+    end = _clause_tail(tokens, end)
     for child in tok.children:
         if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and child.i > tok.i:
             end = min(end, child.left_edge.i - offset0 - 1)
@@ -782,6 +843,23 @@ def _region_end(tokens: list[Any], k: int, offset0: int) -> int:
             while end > k and tokens[end].dep_ in ("cc", "punct"):
                 end -= 1
     return end
+
+
+def _clause_tail(tokens: list[Any], end: int) -> int:
+    """Extend a verb's phrase over the words after it up to the next clause boundary.
+
+    The parser may hang a verb's object on a higher verb ("was seen to break into an anti-
+    Gondor parade": "parade" modifies "seen"); as TABARI matched on the word sequence of the
+    clause, the words up to the next punctuation, verb, conjunction or relative word still
+    belong to the verb's phrase.
+    """
+    j = end + 1
+    while j < len(tokens):
+        t = tokens[j]
+        if t.is_punct or _is_verb(t) or t.dep_ in ("mark", "cc") or t.tag_ in ("WDT", "WP", "WP$", "WRB"):
+            break
+        j += 1
+    return j - 1
 
 
 # ---------------------------------------------------------------------- pattern matching

@@ -202,6 +202,38 @@ def segment_and_parse_many(
     return out
 
 
+def parse_given_sentences(
+    texts: list[str], nlp: Any | None = None, batch_size: int = 64
+) -> list[list[ParsedSentence]]:
+    """Parse texts that are already one sentence each (PETRARCH ``<Sentence>`` records,
+    pre-split corpora): no paragraph or sentence splitting, and the parser is told that no
+    sentence starts inside the text, so it builds one tree (it respects preset boundaries).
+
+    Only texts over ``MAX_SENTENCE_CHARS`` are cut, as everywhere else.
+    """
+    nlp = nlp or load()
+    plan: list[tuple[int, int, int]] = []
+    for t_index, text in enumerate(texts):
+        stripped = text.strip()
+        if not stripped:
+            continue
+        start = text.index(stripped)
+        plan.extend((t_index, c, d) for c, d in _cut_long(start, start + len(stripped), text))
+
+    def one_sentence_docs() -> Any:
+        for t_index, c, d in plan:
+            doc = nlp.make_doc(texts[t_index][c:d])
+            for tok in doc[1:]:
+                tok.is_sent_start = False
+            yield doc
+
+    out: list[list[ParsedSentence]] = [[] for _ in texts]
+    for (t_index, c, d), doc in zip(plan, nlp.pipe(one_sentence_docs(), batch_size=batch_size), strict=True):
+        sents = out[t_index]
+        sents.append(ParsedSentence(Sentence(len(sents), texts[t_index][c:d], c, d, 0), doc[:], c))
+    return out
+
+
 _splitter: Any = None
 
 
