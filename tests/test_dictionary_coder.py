@@ -190,6 +190,21 @@ def test_require_dyad_off_source_only_rules(coder: DictionaryCoder, nlp, text: s
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("length", "text", "expected"),
+    [
+        (4, "The Guild of Weavers condemned Italy.", {('"THE GUILD OF WEAVERS"', "ITA", "122")}),
+        (4, "Italy condemned the Guild of Weavers.", {("ITA", '"THE GUILD OF WEAVERS"', "122")}),
+        (3, "The Guild of Weavers condemned Italy.", set()),  # longer than allowed
+        (0, "The Guild of Weavers condemned Italy.", set()),  # off
+        (4, "Italy condemned Russia.", {("ITA", "RUS", "122")}),  # known actors win
+    ],
+)
+def test_new_actors(coder: DictionaryCoder, nlp, length: int, text: str, expected: set) -> None:
+    with_new = DictionaryCoder(coder.actors, coder.verbs, coder.discards, new_actor_length=length)
+    assert {(e.source.code, e.target.code, e.cameo) for e in _code(with_new, nlp, text)} == expected
+
+
 def test_story_discard_drops_the_article(coder: DictionaryCoder, nlp) -> None:
     assert _code(coder, nlp, "France condemned Germany. A typhoon hit the coast.") == []
 

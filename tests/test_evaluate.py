@@ -286,7 +286,7 @@ def test_petrarch_config_options_and_null_actor(tmp_path: Path) -> None:
     assert one.events[0].source == ("ARN",) and one.events[0].target == ()
     assert two.events[0].source == ("---GOV",)
     articles = list(ev._articles([one, two, three], given_sentences=True))
-    assert [ev._require_dyad(a) for a in articles] == [True, False, True]
+    assert [ev._petrarch_settings(a)["require_dyad"] for a in articles] == [True, False, True]
     assert all(a.meta["sentences"] == "given" for a in articles)
     assert "sentences" not in next(ev._articles([one])).meta
 

@@ -22,6 +22,7 @@ SETTINGS_HELP: dict[str, str] = {
     "verb_dictionary": "A TABARI/PETRARCH verbs file (used by the 'dictionary' coder).",
     "discard_dictionary": "A TABARI/PETRARCH discards file: sentences holding a discard phrase yield no events.",
     "require_dyad": "Dictionary coder: code only events with a source and a target (off: also source-only events, PETRARCH's require_dyad=False).",
+    "new_actor_length": "Dictionary coder: code an unknown subject or object noun phrase of at most this many words as its quoted text (TABARI's new actors; 0: off).",
     "given_sentences": 'Each input text is one sentence already (PETRARCH records, pre-split corpora): parse it as one sentence, never re-split. A JSONL/CSV record can ask for this with "sentences": "given".',
     "builtin_actors": "Start from the built-in actor tables (off: use only the given dictionaries).",
     "batch_articles": "Articles coded per batch (spaCy pipes all their paragraphs together).",
@@ -44,6 +45,7 @@ class Settings:
     verb_dictionary: str | None = None
     discard_dictionary: str | None = None
     require_dyad: bool = True
+    new_actor_length: int = 0
     given_sentences: bool = False
     builtin_actors: bool = True
     batch_articles: int = 16
@@ -56,6 +58,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.coder not in ("rules", "dictionary"):
             raise ConfigError(f"coder must be 'rules' or 'dictionary', not {self.coder!r}")
+        if self.new_actor_length < 0:
+            raise ConfigError("new_actor_length must be 0 (off) or more")
         if self.batch_articles < 1:
             raise ConfigError("batch_articles must be at least 1")
         if not 0.0 <= self.min_confidence <= 1.0:

@@ -765,10 +765,15 @@ def _articles(gold: list[GoldRecord], *, given_sentences: bool = False) -> Itera
         )
 
 
-def _require_dyad(article: Article) -> bool:
-    """PETRARCH's ``require_dyad`` option for a record (on unless its ``<Config>`` says false)."""
+def _petrarch_settings(article: Article) -> dict[str, Any]:
+    """The coder settings a record's PETRARCH ``<Config>`` options ask for: ``require_dyad``
+    (on unless false) and ``new_actor_length`` (0: off)."""
     config = article.meta.get("petrarch_config") or {}
-    return str(config.get("require_dyad", "true")).lower() != "false"
+    length = str(config.get("new_actor_length", "0"))
+    return {
+        "require_dyad": str(config.get("require_dyad", "true")).lower() != "false",
+        "new_actor_length": int(length) if length.isdigit() else 0,
+    }
 
 
 def evaluate(
@@ -838,11 +843,11 @@ def _pipeline_coder(dataset: str, path: str, settings: Settings | None, use_envi
         if dataset != "petrarch":
             yield from code_articles(articles, chosen)
             return
-        # the records file switches require_dyad per section: one run per setting
-        groups: dict[bool, list[Article]] = defaultdict(list)
+        # the records file switches options per section: one run per combination
+        groups: dict[tuple[tuple[str, Any], ...], list[Article]] = defaultdict(list)
         for article in articles:
-            groups[_require_dyad(article)].append(article)
-        for require_dyad, group in sorted(groups.items()):
-            yield from code_articles(group, chosen.with_(require_dyad=require_dyad))
+            groups[tuple(sorted(_petrarch_settings(article).items()))].append(article)
+        for options, group in sorted(groups.items()):
+            yield from code_articles(group, chosen.with_(**dict(options)))
 
     return run

@@ -126,7 +126,11 @@ class Pipeline:
                     else None
                 )
                 self._coder = DictionaryCoder(
-                    self.actors, verbs, discards, require_dyad=self.settings.require_dyad
+                    self.actors,
+                    verbs,
+                    discards,
+                    require_dyad=self.settings.require_dyad,
+                    new_actor_length=self.settings.new_actor_length,
                 )
             else:
                 from flashpoint.coding import RulesCoder

@@ -44,7 +44,7 @@ from flashpoint.coding.tabari import (
     read_verb_dictionary,
 )
 from flashpoint.errors import EvaluationError
-from flashpoint.models import ActorRef, Article, CleanText, Event, Evidence, Mention, Plover
+from flashpoint.models import Actor, ActorRef, Article, CleanText, Event, Evidence, Mention, Plover
 
 logger = logging.getLogger(__name__)
 
@@ -116,13 +116,18 @@ class DictionaryCoder:
         verbs: VerbDictionary,
         discards: DiscardList | None = None,
         require_dyad: bool = True,
+        new_actor_length: int = 0,
     ) -> None:
         """``require_dyad=False`` also codes events whose target is unknown (PETRARCH's
-        ``require_dyad`` option): the target is then an empty ``ActorRef``."""
+        ``require_dyad`` option): the target is then an empty ``ActorRef``.
+        ``new_actor_length`` > 0 codes a subject or object noun phrase that names no known actor,
+        of at most that many words, as its quoted upper-case text (TABARI's "new actors",
+        ``"THE MINISTRY OF MAGIC"``): a way to find actors missing from the dictionary."""
         self.actors = actors
         self.verbs = verbs
         self.discards = discards
         self.require_dyad = require_dyad
+        self.new_actor_length = new_actor_length
 
     @property
     def coder_id(self) -> str:
@@ -264,6 +269,11 @@ class DictionaryCoder:
                 targets_u = targets_u or [u for u in obj if u not in sources_u]
         sources = self._parties(ctx, sources_u)
         targets: list[_Party | None] = list(self._parties(ctx, targets_u))
+        if self.new_actor_length and not sources_u:
+            subj_tok, _ = _subject(tokens, head, ctx.offset0)
+            sources = self._new_actor(ctx, subj_tok)
+        if self.new_actor_length and not targets_u and sources:
+            targets = list(self._new_actor(ctx, _first_object(tokens, head, ctx.offset0, region_end)))
         if not sources:
             return []
         if not targets:
@@ -400,6 +410,35 @@ class DictionaryCoder:
                     out.append(_Party(code, u, m, agent or m.actor.agent))
         return out
 
+    def _new_actor(self, ctx: _Sentence, k: int | None) -> list[_Party]:
+        """TABARI's new actor: the noun phrase headed by token ``k`` as a quoted code, when it
+        is a noun phrase of at most ``new_actor_length`` words with no actor or agent in it."""
+        if k is None:
+            return []
+        tokens = ctx.tokens
+        tok = tokens[k]
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return []
+        inside = _subtree_indices(tokens, k, ctx.offset0, skip=_NESTED)
+        first, last = min(inside), max(inside)
+        if len(inside) != last - first + 1 or any(u.first <= last and u.last >= first for u in ctx.units):
+            return []
+        words = [
+            tokens[j].text.upper()
+            for j in range(first, last + 1)
+            if not tokens[j].is_punct and tokens[j].tag_ != "POS"
+        ]
+        if not words or len(words) > self.new_actor_length:
+            return []
+        code = '"' + " ".join(words) + '"'
+        start, end = _span(ctx, first, last)
+        text = ctx.ps.sentence.text[start - ctx.ps.sentence.start : end - ctx.ps.sentence.start]
+        mention = Mention(
+            start, end, text, Actor(code=code, name=text, country=None, kind="group"), "new actor"
+        )
+        unit = _Unit(first, last, [mention], agent=False, head=k, phrase=k)
+        return [_Party(code, unit, mention)]
+
     def _event(
         self,
         article: Article,
@@ -461,6 +500,21 @@ class _Sentence:
         """Agent mentions not attached to any actor's phrase (``officials said``)."""
         attached = {u.phrase for u in self.actors}
         return [u for u in self.units if u.agent and u.phrase not in attached and u.head not in attached]
+
+
+def _first_object(tokens: list[Any], k: int, offset0: int, region_end: int) -> int | None:
+    """The verb's object, else the object of its first preposition (within its phrase)."""
+    preps = []
+    for child in tokens[k].children:
+        j = child.i - offset0
+        if not k < j <= region_end:
+            continue
+        if child.dep_ in ("dobj", "dative", "attr"):
+            return j
+        if child.dep_ == "prep":
+            preps.extend(g.i - offset0 for g in child.children if g.dep_ == "pobj")
+    inside = [j for j in preps if j <= region_end]
+    return min(inside) if inside else None
 
 
 def _has_complement(tokens: list[Any], k: int, offset0: int) -> bool:
