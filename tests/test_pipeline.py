@@ -92,6 +92,7 @@ def test_given_sentences_are_not_re_split() -> None:
         (Settings(given_sentences=True), text),
         (Settings(given_sentences=True, prefilter=True), text),
         (Settings(), {"id": "g", "text": text, "sentences": "given"}),
+        (Settings(), Article(doc_id="g", text=text, meta={"sentences": "given"})),  # a JSONL row
     ):
         result = next(Pipeline(settings).code_articles([item]))
         assert [s.text for s in result.sentences] == [text]
