@@ -81,7 +81,8 @@ def test_confidence_orders_evidence():
     pronoun = confidence.score(confidence.Evidence(weight=0.8, source_via="pronoun"))
     nominal = confidence.score(confidence.Evidence(weight=0.8, nominal=True))
     hypo = confidence.score(confidence.Evidence(weight=0.8, modality="hypothetical"))
-    assert direct > pronoun and direct > nominal and direct > hypo
+    background = confidence.score(confidence.Evidence(weight=0.8, background=True))
+    assert direct > pronoun and direct > nominal and direct > hypo and direct > background
     assert 0 <= hypo <= 1
 
 
@@ -153,6 +154,9 @@ def test_case(coder, case):
         assert any(_matches(e, want) for e in events), f"missing {want}; got {got}"
     for bad in case.get("absent", []):
         assert not any(_matches(e, bad) for e in events), f"unexpected {bad}; got {got}"
+    if "top" in case:  # the scored event: the most confident one (ties keep the coder's order)
+        best = max(events, key=lambda e: e.confidence, default=None)
+        assert best is not None and _matches(best, case["top"]), f"top is not {case['top']}; got {got}"
     if case.get("none"):
         assert events == [], got
     if case.get("no_target"):

@@ -85,7 +85,7 @@ NOUN_TARGET_PREPS = (
     "in",
     "from",
 )
-LOCATIVE_ROOTS = frozenset({"02", "14", "15", "17", "18", "19", "20"})
+LOCATIVE_ROOTS = frozenset({"02", "08", "14", "15", "17", "18", "19", "20"})
 NEEDS_TARGET_ROOTS = frozenset({"01", "02", "03", "05", "10", "11", "12"})
 """Verbal acts are addressed to someone: without a resolved target their confidence is low."""
 RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
@@ -150,6 +150,16 @@ PROPOSAL_NOUNS = frozenset(
     {"demand", "call", "appeal", "offer", "proposal", "request", "plan", "ultimatum", "invitation", "plea"}
 )
 LOCATIVE_PREPS = frozenset({"in", "near", "outside", "at", "inside", "around"})
+BACKGROUND_MARKS = frozenset(
+    {"after", "before", "since", "as", "because", "when", "while", "once", "until", "though", "although"}
+)
+"""Subordinators of clauses that give the time or cause of the reported event, not the event."""
+BACKGROUND_PREPS = frozenset({"after", "following", "amid", "amidst", "during", "since", "before", "despite"})
+BACKGROUND_CARRIERS = frozenset({"wake", "aftermath", "result", "because", "due"})
+"""Heads of "in the wake of X", "as a result of X", "because of X": X is background."""
+STANCE_PARTICIPLES = frozenset({"oppose", "commit", "determine", "prepare", "dedicate", "resolve"})
+"""Participles that state their subject's stance ("X is opposed to", "is committed to"): the
+grammatical passive's subject is the one who holds it."""
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
 VICTIM_ROOTS = frozenset({"04", "18", "19", "20"})
@@ -690,6 +700,8 @@ class _Sentence:
                 return self.parties(s), False
             if cur is verb and self._children(cur, "nsubjpass"):
                 agents = [p for a in self._children(cur, "agent") for p in self._children(a, "pobj")]
+                if not agents and cur.lemma_.lower() in STANCE_PARTICIPLES:
+                    return self.parties(self._children(cur, "nsubjpass")[0]), False  # "X is opposed to"
                 return (self.parties(agents[0]) if agents else []), True
             head = cur.head
             if head.i == cur.i or not self._in(head):
@@ -980,6 +992,7 @@ class _Sentence:
                 "acomp",
                 "oprd",
             ) or (link in ("acl", "ccomp") and head.pos_ == "NOUN")
+            content_link = content_link or self._to_clause(cur)
             if frames and content_link:
                 for kind in FRAME_PRIORITY:
                     if kind in frames:
@@ -1006,6 +1019,15 @@ class _Sentence:
                 speech = speech or head
             break
         return None, speech
+
+    def _to_clause(self, tok: Any) -> bool:
+        """An infinitive the parser hung as an adverbial clause ("calling on X to loosen",
+        "have sworn to fight"): under a frame verb it is the frame's content, as an xcomp is."""
+        return (
+            tok.dep_ == "advcl"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            and not any(c.dep_ == "mark" for c in tok.children)
+        )
 
     def content_of(self, frame_tok: Any) -> list[Any]:
         """Trigger tokens that are the complement of a frame verb."""
@@ -1035,6 +1057,11 @@ class _Sentence:
                 if frame.kind == "intent":  # "refused to commit to aid": the outer frame decides
                     outer, _ = self.governor(frame.token)
                     if outer is not None and outer.kind in ("refuse", "appeal", "demand", "deny", "allege"):
+                        frame_heads.add(outer.token.i)
+                        frame = outer
+                elif frame.kind in ("appeal", "demand") and frame.token.pos_ == "NOUN":
+                    outer, _ = self.governor(frame.token)  # "rejected a UN appeal for deploying troops"
+                    if outer is not None and outer.kind in ("refuse", "deny"):
                         frame_heads.add(outer.token.i)
                         frame = outer
             plans.append((tok, entry, frame, speech))
@@ -1250,11 +1277,17 @@ class _Sentence:
         self.exclude = {(p.unplaced or p.ref).code for p in sources}
         if frame is not None:
             if frame.kind in ("appeal", "demand"):
-                targets = self._addressee(frame.token) or self._content_target(tok, code, nominal)
+                targets = (
+                    self._clause_addressee(tok)
+                    or self._addressee(frame.token)
+                    or self._content_target(tok, code, nominal)
+                )
+            elif frame.kind == "refuse":
+                targets = self._proposal_source(frame.token) or self._content_target(tok, code, nominal)
             else:
                 targets = self._content_target(tok, code, nominal)
         elif nominal:
-            targets = self.noun_target(tok)
+            targets = self.noun_target(tok) or self._clause_addressee(tok)
         else:
             if self._frames(tok) & {"appeal", "demand"}:  # "called for reforms": reforms are no target
                 targets = self._addressee(tok) or self._keep(
@@ -1406,6 +1439,29 @@ class _Sentence:
                     return found
         return []
 
+    def _clause_addressee(self, noun: Any) -> list[Party]:
+        """Who a demand or appeal noun is addressed to when its content is a clause: the
+        clause's subject ("its demands that Burundi's government grant more rights")."""
+        if noun.pos_ != "NOUN" or not (self._frames(noun) & {"demand", "appeal"}):
+            return []
+        for c in self._children(noun, "acl", "ccomp"):
+            subj = self._children(c, "nsubj", "nsubjpass")
+            if subj:
+                found = self._keep(self.parties(subj[0]))
+                if found:
+                    return found
+        return []
+
+    def _proposal_source(self, verb: Any) -> list[Party]:
+        """Whose call, appeal or offer a refusal answers: the owner of the refused proposal
+        noun ("rejected a United Nations appeal for...", "rebuffed Israel's offer of...")."""
+        for c in self._children(verb, "dobj"):
+            if c.lemma_.lower() in PROPOSAL_NOUNS:
+                found = self._keep(self.noun_source(c))
+                if found:
+                    return found
+        return []
+
     def _content_target(self, tok: Any, code: str, nominal: bool) -> list[Party]:
         if nominal:
             found = self.noun_target(tok)
@@ -1465,7 +1521,13 @@ class _Sentence:
         for _ in range(12):
             if cur.dep_ in ("advcl", "relcl", "acl", "ccomp", "pcomp", "csubj"):
                 depth += 1
-                if cur.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+                if (
+                    cur.dep_ == "advcl"
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+                    and not (
+                        self._to_clause(cur) and self._frames(cur.head) - {"speech", "light", "evaluate"}
+                    )
+                ):
                     depth += 2  # a purpose clause ("staged rallies to demand"): not the main event
             if cur.dep_ in ("pobj", "dobj", "nsubj") and cur.pos_ == "NOUN":
                 depth += 1
@@ -1473,6 +1535,37 @@ class _Sentence:
                 break
             cur = cur.head
         return depth
+
+    def _background(self, tok: Any) -> bool:
+        """Whether the trigger sits in background material: a relative clause ("a resolution
+        that aims to impose a blockade"), an adverbial clause of time or cause ("after a jet
+        shot down a helicopter", "as police cracked down") or a temporal/causal phrase
+        ("following the killing of", "in the wake of the execution")."""
+        cur = tok
+        for _ in range(12):
+            head = cur.head
+            if head.i == cur.i or not self._in(head):
+                return False
+            if cur.dep_ == "relcl" or (
+                cur.dep_ == "acl"
+                and cur.pos_ in ("VERB", "AUX")
+                and head.lemma_.lower() not in PROPOSAL_NOUNS
+                and not self._frames(head)
+            ):
+                return True  # not "its demand that Israel ease...": that is the content
+            if cur.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in cur.children
+            ):
+                return True
+            if cur.dep_ in ("pobj", "pcomp") and head.dep_ == "prep":
+                if head.lower_ in BACKGROUND_PREPS:
+                    return True
+                if head.lower_ == "of" and head.head.lemma_.lower() in BACKGROUND_CARRIERS:
+                    return True
+            if cur.dep_ == "prep" and cur.lower_ in BACKGROUND_PREPS and cur.pos_ == "SCONJ":
+                return True
+            cur = head
+        return False
 
     def _emit(
         self,
@@ -1517,6 +1610,7 @@ class _Sentence:
             pairs = [(s, None) for s in sources]  # a meeting or visit without a partner is no event
         info = cameo(code)
         trig = self._off(tok)
+        background = self._background(tok)
         out = []
         said_by_source = quote is not None and not quote.speaker and self._quote_of(tok) is None
         pairs = [self._localize_pair(tok, s, t) for s, t in pairs]
@@ -1541,6 +1635,7 @@ class _Sentence:
                     modality=label,
                     ner_agrees=self._ner_agrees(s),
                     composed=composed,
+                    background=background,
                 )
             )
             out.append(

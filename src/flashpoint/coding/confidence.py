@@ -3,8 +3,9 @@
 It starts from the lexicon row's reliability (how often that pattern really means that
 event) and is lowered for each weaker link: an actor found through a pronoun or the
 discourse rather than named, a nominal trigger ("the strikes on") rather than a verb, a
-trigger in a subordinate clause rather than the main one, a long distance between trigger
-and actors, a hypothetical or conditional modality, an actor span the NER does not see as
+trigger in a subordinate clause rather than the main one, a trigger in background material
+(a relative clause, an "after/because/as" clause, "following the killing of"), a long distance
+between trigger and actors, a hypothetical or conditional modality, an actor span the NER does not see as
 an entity.  A direct subject-verb-object clause with both actors named gets a small bonus.
 The factors are deliberately multiplicative so that stacked doubts compound.
 """
@@ -35,6 +36,9 @@ MODALITY_FACTOR = {
     "conditional": 0.6,
     "negated": 0.3,
 }
+BACKGROUND_FACTOR = 0.6
+"""Background events (what happened before, or why) are real but are rarely what the sentence
+reports: a sentence's main-clause event should outrank them."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Evidence:
     modality: str = "asserted"
     ner_agrees: bool = True
     composed: bool = False
+    background: bool = False
 
 
 def score(ev: Evidence) -> float:
@@ -67,6 +72,8 @@ def score(ev: Evidence) -> float:
         c *= 0.85
     if ev.composed:
         c *= 1.05
+    if ev.background:
+        c *= BACKGROUND_FACTOR
     if ev.source_via == "named" and ev.target_via == "named" and not ev.nominal and ev.depth == 0:
         c *= 1.1
     return round(min(0.99, max(0.01, c)), 3)
