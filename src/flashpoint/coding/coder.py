@@ -157,9 +157,14 @@ BACKGROUND_MARKS = frozenset(
 BACKGROUND_PREPS = frozenset({"after", "following", "amid", "amidst", "during", "since", "before", "despite"})
 BACKGROUND_CARRIERS = frozenset({"wake", "aftermath", "result", "because", "due"})
 """Heads of "in the wake of X", "as a result of X", "because of X": X is background."""
-STANCE_PARTICIPLES = frozenset({"oppose", "commit", "determine", "prepare", "dedicate", "resolve"})
+STANCE_PARTICIPLES = frozenset(
+    {"oppose", "commit", "determine", "prepare", "dedicate", "resolve", "engage", "involve"}
+)
 """Participles that state their subject's stance ("X is opposed to", "is committed to"): the
 grammatical passive's subject is the one who holds it."""
+SELF_DIRECTED = frozenset({"087"})
+"""Withdrawal, demobilisation, disarmament: in an agentless passive ("the rebels were
+disarmed", "troops were pulled out of X") the forces named are the ones retreating."""
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
 VICTIM_ROOTS = frozenset({"04", "18", "19", "20"})
@@ -1059,6 +1064,11 @@ class _Sentence:
                     if outer is not None and outer.kind in ("refuse", "appeal", "demand", "deny", "allege"):
                         frame_heads.add(outer.token.i)
                         frame = outer
+                elif frame.kind == "refuse":  # "demanded that its partners refuse to recognize X"
+                    outer, _ = self.governor(frame.token)
+                    if outer is not None and outer.kind in ("appeal", "demand", "deny", "allege"):
+                        frame_heads.add(outer.token.i)
+                        frame = outer
                 elif frame.kind in ("appeal", "demand") and frame.token.pos_ == "NOUN":
                     outer, _ = self.governor(frame.token)  # "rejected a UN appeal for deploying troops"
                     if outer is not None and outer.kind in ("refuse", "deny"):
@@ -1271,6 +1281,10 @@ class _Sentence:
             by_noun = violent and subj and subj[0].i in self.entries
             if not sources and by_noun and self.entries[subj[0].i].cameo[:2] in ("18", "19", "20"):
                 sources = self.noun_source(subj[0])  # "US drone strikes killed..."
+            if not sources and passive and code[:3] in SELF_DIRECTED and not self._children(tok, "agent"):
+                patient = self._children(tok, "nsubjpass")  # "the guerrillas have been demobilized"
+                sources = self.parties(patient[0]) if patient else []
+                passive = False
         if not sources and not passive and code[:2] not in ("18", "19", "20"):
             sources = self._speaker_fallback(tok, speech)  # speakers describe attacks, not commit them
         sources = [self._localize(tok, p) for p in sources]  # "police in Algiers" -> DZACOP
