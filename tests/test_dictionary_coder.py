@@ -205,6 +205,30 @@ def test_new_actors(coder: DictionaryCoder, nlp, length: int, text: str, expecte
     assert {(e.source.code, e.target.code, e.cameo) for e in _code(with_new, nlp, text)} == expected
 
 
+def test_split_coordinated_subject(coder: DictionaryCoder, nlp) -> None:
+    """When the parser cuts a coordinated subject into two subjects of one verb (as it does
+    with "Lions, tigers, and Gondor welcomed ..."), the one naming an actor is the source."""
+    from spacy.tokens import Doc
+
+    from flashpoint.models import Sentence
+    from flashpoint.nlp import ParsedSentence
+
+    words = ["Bears", ",", "and", "Italy", "condemned", "Russia", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=[False, True, True, True, True, False, False],
+        heads=[4, 0, 0, 4, 4, 4, 4],
+        deps=["nsubj", "punct", "cc", "nsubj", "ROOT", "dobj", "punct"],
+        pos=["NOUN", "PUNCT", "CCONJ", "PROPN", "VERB", "PROPN", "PUNCT"],
+        tags=["NNS", ",", "CC", "NNP", "VBD", "NNP", "."],
+    )
+    text = doc.text
+    parsed = [ParsedSentence(Sentence(0, text, 0, len(text), 0), doc[:], 0)]
+    events = coder.code(Article("doc", text), CleanText(text), parsed, date(2020, 1, 1))
+    assert _triples(events) == {("ITA", "RUS", "122")}
+
+
 def test_story_discard_drops_the_article(coder: DictionaryCoder, nlp) -> None:
     assert _code(coder, nlp, "France condemned Germany. A typhoon hit the coast.") == []
 

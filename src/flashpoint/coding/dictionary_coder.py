@@ -303,7 +303,7 @@ class DictionaryCoder:
         """Source and target actor units from the dependency parse."""
         tokens = ctx.tokens
         subj_tok, passive_agent = _subject(tokens, head, ctx.offset0)
-        subj = self._units_under(ctx, subj_tok) if subj_tok is not None else []
+        subj = self._subject_units(ctx, subj_tok)
         if passive_agent is not None and subj:
             agent_units = self._units_under(ctx, passive_agent)
             if agent_units:
@@ -325,7 +325,23 @@ class DictionaryCoder:
 
     def _source_units(self, ctx: _Sentence, head: int) -> list[_Unit]:
         subj_tok, _ = _subject(ctx.tokens, head, ctx.offset0)
-        return self._units_under(ctx, subj_tok) if subj_tok is not None else []
+        return self._subject_units(ctx, subj_tok)
+
+    def _subject_units(self, ctx: _Sentence, subj_tok: int | None) -> list[_Unit]:
+        """Actor units of a subject, else of its split-off siblings: the parser may cut a
+        coordinated subject into two subjects of one verb ("Lions, tigers, and Gondor
+        welcomed ...": "Lions" and "Gondor" both ``nsubj``)."""
+        if subj_tok is None:
+            return []
+        tok = ctx.tokens[subj_tok]
+        units = self._units_under(ctx, subj_tok)
+        if units:
+            return units
+        for sib in tok.head.children:
+            k = sib.i - ctx.offset0
+            if sib.i != tok.i and sib.dep_ == tok.dep_ and 0 <= k < len(ctx.tokens) and tok.head.i != tok.i:
+                units += [u for u in self._units_under(ctx, k) if u not in units]
+        return units
 
     def _units_under(self, ctx: _Sentence, tok_index: int) -> list[_Unit]:
         """Actor units of a phrase (subject, ``by`` agent): the actors the phrase is about,
