@@ -9,8 +9,9 @@ verbs dictionary knows:
    specific matching pattern (most elements, then file order) gives the code, otherwise the
    verb's own code;
 2. the source is the actor phrase in the verb's subject (inherited through ``xcomp``/``conj``
-   chains), the target the first actor phrase after the verb inside the verb's phrase; in the
-   passive with a ``by`` agent the two swap; pattern slots override both;
+   chains), the target the first actor phrase after the verb inside the verb's phrase (its
+   subtree, run on to the next clause boundary of the word sequence, as TABARI read it); in
+   the passive with a ``by`` agent the two swap; pattern slots override both;
 3. coordinated actors give one event per (source, target) pair; agents in the actor's noun
    phrase (``Gondor's government``, ``soldiers from Gondor``) are appended (``~GOV``) or
    prefixed (``NGO~``) to the actor code; agents with no actor give ``---GOV``-style codes;
@@ -18,18 +19,19 @@ verbs dictionary knows:
    placeholders without digits (``+++``, ``###``) give no event; codes that are not in
    the CAMEO table (legacy WEIS codes) are passed through with no name/Goldstein/QuadClass.
 
-A sentence containing a discard phrase yields no events; a story-level discard phrase drops
-the whole article.
+With ``require_dyad`` off, a verb with a source and a complement noun phrase that names no
+actor gives a source-only event, unless the verb phrase governing it is coded (PETRARCH's
+rule); with ``new_actor_length`` set, unknown subject/object noun phrases become quoted new
+actors (TABARI).  A sentence containing a discard phrase yields no events; a story-level
+discard phrase drops the whole article.
 """
 
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any, Protocol
 
 from flashpoint import ontology
@@ -40,10 +42,7 @@ from flashpoint.coding.tabari import (
     VerbDictionary,
     VerbMatch,
     VerbPattern,
-    read_discards,
-    read_verb_dictionary,
 )
-from flashpoint.errors import EvaluationError
 from flashpoint.models import Actor, ActorRef, Article, CleanText, Event, Evidence, Mention, Plover
 
 logger = logging.getLogger(__name__)
@@ -900,12 +899,7 @@ def _shared_object_end(tokens: list[Any], k: int, offset0: int) -> int | None:
 def _region_end(tokens: list[Any], k: int, offset0: int) -> int:
     """Last token of the verb's phrase to the right, stopping before a coordinated verb."""
     tok = tokens[k]
-    end = min(tok.right_edge.i - offset0, len(tokens) - 1)
-    if tok.right_edge.i + 1 == tok.sent.end and end < len(tokens) - 1:
-        # the span joins sentences spaCy split (a PETRARCH record is one sentence): the
-        # verb's phrase runs on into the next piece
-        end = len(tokens) - 1
-    end = _clause_tail(tokens, end)
+    end = _clause_tail(tokens, min(tok.right_edge.i - offset0, len(tokens) - 1))
     for child in tok.children:
         if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and child.i > tok.i:
             end = min(end, child.left_edge.i - offset0 - 1)
@@ -1063,175 +1057,3 @@ def _cameo_info(code: str) -> tuple[str | None, float | None, int | None, Plover
         c = ontology.cameo(code)
         return c.name, c.goldstein, c.quad_class, ontology.plover_for(code), c.root
     return None, None, None, Plover(), code[:2]
-
-
-# ---------------------------------------------------------------------- evaluation
-
-
-@dataclass(frozen=True)
-class PetrarchRecord:
-    """One ``<Sentence>`` of a PETRARCH validation file."""
-
-    id: str
-    category: str
-    when: date | None
-    text: str
-    expected: frozenset[tuple[str, str, str]]
-    noevents: bool
-    error: str | None
-
-
-def read_petrarch_records(path: str | Path) -> tuple[list[PetrarchRecord], set[str]]:
-    """The records of a PETRARCH unit-test XML file and its ``<Include>`` categories."""
-    try:
-        root = ET.parse(str(path)).getroot()
-    except (OSError, ET.ParseError) as exc:
-        raise EvaluationError(f"{path}: cannot read PETRARCH records: {exc}") from exc
-    include_el = root.find(".//Environment/Include")
-    include = set(include_el.text.split()) if include_el is not None and include_el.text else set()
-    records = []
-    for s in root.iter("Sentence"):
-        expected = set()
-        noevents = False
-        error = None
-        for ec in s.findall("EventCoding"):
-            a = ec.attrib
-            if "noevents" in a:
-                noevents = True
-            elif "error" in a:
-                error = a["error"]
-            elif "eventcode" in a:
-                expected.add((a.get("sourcecode", "---"), a.get("targetcode", "---"), a["eventcode"]))
-        text_el = s.find("Text")
-        text = " ".join((text_el.text or "").split()) if text_el is not None else ""
-        raw_date = s.get("date")
-        try:
-            when = datetime.strptime(raw_date, "%Y%m%d").date() if raw_date else None
-        except ValueError:
-            when = None
-        records.append(
-            PetrarchRecord(
-                s.get("id", ""), s.get("category", ""), when, text, frozenset(expected), noevents, error
-            )
-        )
-    return records, include
-
-
-def _one_sentence(parsed: list[Any]) -> list[Any]:
-    """A PETRARCH record is one sentence: undo spaCy splits inside it (same Doc)."""
-    if len(parsed) < 2 or any(p.span.doc is not parsed[0].span.doc for p in parsed):
-        return parsed
-    from flashpoint.models import Sentence
-
-    first, last = parsed[0], parsed[-1]
-    span = first.span.doc[first.span.start : last.span.end]
-    start, end = first.sentence.start, last.sentence.end
-    text = span.text
-    sentence = Sentence(first.sentence.index, text, start, end, first.sentence.paragraph)
-    return [type(first)(sentence, span, first.base)]
-
-
-_DEFAULT_FILES = {
-    "Verbfile": "PETR.Validate.verbs.txt",
-    "Actorfile": "PETR.Validate.actors.txt",
-    "Agentfile": "PETR.Validate.agents.txt",
-    "Discardfile": "PETR.Validate.discards.txt",
-}
-
-
-def petrarch_dictionary_files(records_path: str | Path | None) -> dict[str, str]:
-    """The dictionary file names a records file's ``<Environment>`` names (``Verbfile``,
-    ``Actorfile``, ``Agentfile``, ``Discardfile``), defaulting to the validation suite's."""
-    names = dict(_DEFAULT_FILES)
-    if records_path is not None:
-        try:
-            root = ET.parse(str(records_path)).getroot()
-        except (OSError, ET.ParseError) as exc:
-            raise EvaluationError(f"{records_path}: cannot read PETRARCH records: {exc}") from exc
-        for tag in names:
-            value = root.findtext(f".//Environment/{tag}")
-            if value and value.strip():
-                names[tag] = value.strip()
-    return names
-
-
-def load_petrarch_dictionaries(
-    dictionaries_dir: str | Path, records_path: str | Path | None = None
-) -> DictionaryCoder:
-    """A DictionaryCoder over the verbs, actors, agents and discards of a PETRARCH suite folder
-    (file names from the records' ``<Environment>`` when ``records_path`` is given)."""
-    from flashpoint.actors import ActorDictionary
-
-    d = Path(dictionaries_dir)
-    names = petrarch_dictionary_files(records_path)
-    for tag, name in names.items():
-        if not (d / name).exists():
-            raise EvaluationError(f"{d / name}: {tag} named for the PETRARCH records is missing")
-    actors = ActorDictionary.from_tabari(d / names["Actorfile"], d / names["Agentfile"])
-    verbs = read_verb_dictionary(d / names["Verbfile"])
-    discards = read_discards(d / names["Discardfile"])
-    return DictionaryCoder(actors, verbs, discards)
-
-
-def evaluate_petrarch(
-    records_path: str | Path,
-    dictionaries_dir: str | Path,
-    coder: DictionaryCoder | None = None,
-) -> dict[str, Any]:
-    """Code every included PETRARCH record and compare (source, target, code) sets.
-
-    Returns ``recall`` (expected codings produced), ``extra_rate`` (produced codings not
-    expected / produced), ``exact`` (sentences whose set matches exactly), ``noevents_pass``
-    and the same per category, plus ``failures`` for inspection.  ``error`` records pass
-    when nothing is coded and are counted separately.
-    """
-    from flashpoint import nlp
-
-    records, include = read_petrarch_records(records_path)
-    if include:
-        records = [r for r in records if r.category in include]
-    coder = coder or load_petrarch_dictionaries(dictionaries_dir, records_path)
-    parsed_all = [_one_sentence(p) for p in nlp.segment_and_parse_many([r.text for r in records])]
-    per_cat: dict[str, dict[str, int]] = {}
-    total = {"records": 0, "expected": 0, "hit": 0, "predicted": 0, "extra": 0, "exact": 0,
-             "noevents": 0, "noevents_pass": 0, "errors": 0, "errors_pass": 0}  # fmt: skip
-    failures = []
-    for rec, parsed in zip(records, parsed_all, strict=True):
-        article = Article(doc_id=rec.id, text=rec.text, published=rec.when)
-        events = coder.code(article, CleanText(rec.text), parsed, rec.when)
-        got = {(e.source.code or "---", e.target.code or "---", e.cameo) for e in events}
-        hit = len(got & rec.expected)
-        exact = got == rec.expected
-        cat = per_cat.setdefault(rec.category, {k: 0 for k in total})
-        # error records test PETRARCH's input handling (bad Treebank parses, datelines):
-        # they are reported on their own, not in the coding totals
-        buckets = (cat,) if rec.error else (total, cat)
-        for bucket in buckets:
-            bucket["records"] += 1
-            bucket["expected"] += len(rec.expected)
-            bucket["hit"] += hit
-            bucket["predicted"] += len(got)
-            bucket["extra"] += len(got - rec.expected)
-            bucket["exact"] += int(exact)
-            if rec.noevents:
-                bucket["noevents"] += 1
-                bucket["noevents_pass"] += int(not got)
-            if rec.error:
-                bucket["errors"] += 1
-                bucket["errors_pass"] += int(not got)
-        if not exact:
-            failures.append({"id": rec.id, "expected": sorted(rec.expected), "got": sorted(got)})
-
-    def rates(b: dict[str, int]) -> dict[str, Any]:
-        return {
-            **b,
-            "recall": b["hit"] / b["expected"] if b["expected"] else None,
-            "extra_rate": b["extra"] / b["predicted"] if b["predicted"] else 0.0,
-            "exact_rate": b["exact"] / b["records"] if b["records"] else None,
-            "noevents_rate": b["noevents_pass"] / b["noevents"] if b["noevents"] else None,
-        }
-
-    report = rates(total)
-    report["per_category"] = {k: rates(v) for k, v in sorted(per_cat.items())}
-    report["failures"] = failures
-    return report
