@@ -654,6 +654,7 @@ class ActorDictionary:
         hits = _drop_faith_names(text, tokens, hits)
         hits = _merge_agents(text, tokens, hits)
         _compose(text, tokens, hits)
+        _national_peoples(text, tokens, hits)
         _ethnic_minorities(tokens, hits)
         _counted_people(text, tokens, hits)
         if context is not None:
@@ -1033,6 +1034,10 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
             and _of_merge(text, tokens, h, nxt)
         ):
             continue
+        # title + unknown name + of/for [the] country: "King Hassan of Morocco"
+        if bare_agent and nxt is not None and not nxt.dead and _named_of(text, tokens, h, nxt):
+            if _of_merge(text, tokens, h, nxt):
+                continue
         # title + unknown name: "Foreign Minister Wang Wenbin", "Israeli President Moshe Katsav"
         titled = bare_agent or (h.last > h.j and h.agent is not None and h.kind != "person")
         last = tokens[h.last - 1]
@@ -1052,6 +1057,45 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
             if end > h.last and (not sentence_initial(text, tokens, h.i) or h.last - h.i > 1):
                 h.why = f"{h.why} + name '{text[tokens[h.last].start : tokens[end - 1].end]}'"
                 h.last = end
+
+
+def _named_of(text: str, tokens: list[Token], h: _Hit, x: _Hit) -> bool:
+    """True for "TITLE Name [Name] of/for [the] COUNTRY" ("King Hassan of Morocco", "Prime
+    Minister Ali Khan of Pakistan"): the country owns the titled person, even at the start of a
+    sentence, where a lone capitalised word after a title is otherwise not trusted as a name."""
+    if not (x.countryish and x.kind == "country" and x.agent is None and not x.is_agent):
+        return False
+    k = h.j
+    while k < x.first and k - h.j < 3:
+        tok = tokens[k]
+        if not (tok.is_word and tok.cap and tok.norm not in _NOT_NAME and tok.norm not in _OF_PREPS):
+            break
+        if not _TIGHT_RE.match(_gap(text, tokens, k, k)):
+            return False
+        k += 1
+    return k > h.j and _of_link(text, tokens, k, x.first)
+
+
+def _national_peoples(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
+    """ "Iraqi Kurds", "Turkish Kurd refugees": a country word glued before a people without a
+    state of its own (a group with no country and no sector, such as the CAMEO ethnic code
+    KUR) names that people in that country.  The country comes from the demonym and leads the
+    code (IRQKUR, TURKURREF); the people stays in the code as the secondary element."""
+    live = [h for h in hits if not h.dead and h.code is not None]
+    for a, b in zip(live, live[1:], strict=False):
+        if a.kind != "country" or a.entry.role not in ("adjective", "name") or a.agent or a.possessive:
+            continue
+        if a.last != a.j or a.country is None or b.first != a.last:
+            continue
+        if b.kind != "group" or b.entry.country is not None or b.entry.agent is not None:
+            continue
+        if not _TIGHT_RE.match(_gap(text, tokens, b.first, b.first)):
+            continue
+        b.code = f"{a.country}{b.code}"
+        b.country = a.country
+        b.why = f"'{_tok_text(text, tokens, a)}' + {b.why}: that people in {a.country}"
+        b.first = a.first
+        a.dead = True
 
 
 def _ethnic_minorities(tokens: list[Token], hits: list[_Hit]) -> None:
