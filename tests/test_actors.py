@@ -616,3 +616,11 @@ def test_user_csv_igo_rows_get_igo(tmp_path: Path):
     user = ActorDictionary.from_csv(p)
     assert user.lookup("the Mekong Commission").country == "IGO"
     assert user.lookup("Gondor").country is None
+
+
+def test_capital_country_names_the_place():
+    from flashpoint.actors import capital_country
+
+    assert capital_country("Algiers") == "DZA"
+    assert capital_country("New Delhi") == "IND"
+    assert capital_country("Kirkuk") is None and capital_country("Algeria") is None

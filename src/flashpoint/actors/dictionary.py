@@ -1035,9 +1035,14 @@ def _compose(text: str, tokens: list[Token], hits: list[_Hit]) -> None:
         ):
             continue
         # title + unknown name + of/for [the] country: "King Hassan of Morocco"
-        if bare_agent and nxt is not None and not nxt.dead and _named_of(text, tokens, h, nxt):
-            if _of_merge(text, tokens, h, nxt):
-                continue
+        if (
+            bare_agent
+            and nxt is not None
+            and not nxt.dead
+            and _named_of(text, tokens, h, nxt)
+            and _of_merge(text, tokens, h, nxt)
+        ):
+            continue
         # title + unknown name: "Foreign Minister Wang Wenbin", "Israeli President Moshe Katsav"
         titled = bare_agent or (h.last > h.j and h.agent is not None and h.kind != "person")
         last = tokens[h.last - 1]

@@ -237,6 +237,20 @@ def country_names() -> dict[str, str]:
     return {r["code"]: r["name"] for r in read_table("countries.csv")}
 
 
+@cache
+def _capitals() -> dict[tuple[str, ...], str]:
+    return {
+        phrase_key(cap): r["code"] for r in read_table("countries.csv") for cap in split_list(r["capitals"])
+    }
+
+
+def capital_country(phrase: str) -> str | None:
+    """The country whose capital ``phrase`` names ("Algiers" -> DZA), else None.  A capital
+    names the government as an actor ("Algiers said"), but the country where it is a place
+    ("a curfew in Algiers")."""
+    return _capitals().get(phrase_key(phrase))
+
+
 def country_codes() -> frozenset[str]:
     """The ISO alpha-3 (plus XKX/XNC/XSL) codes of the country table."""
     return _country_codes()

@@ -536,6 +536,10 @@ class _Sentence:
         _, _, mention, tok = best
         if mention.text.lower().startswith(("the country", "the nation")):
             return self._definite(mention, tok)
+        if mention.actor.agent is not None and self._placed(tok, head):
+            place = self._place_party(tok)  # "a curfew in Algiers": the place, not the government
+            if place is not None:
+                return [place]
         result = [self._party(mention)]
         # coordination: "South Korea and the US" -> both
         root = tok
@@ -793,6 +797,23 @@ class _Sentence:
                 return found
         if not any(c.dep_ == "dobj" for c in verb.children):
             return self._loose_target(verb)
+        return self._dangling_target(verb)
+
+    def _dangling_target(self, verb: Any) -> list[Party]:
+        """A preposition the parser left without its object ("granted asylum to five Panamanian
+        army officers holed up...", where "officers" became the subject of "holed"): the actor
+        named within the next four words, before any punctuation."""
+        for prep in self._children(verb, "prep"):
+            if prep.lower_ not in ("to", "against", "with") or list(prep.children):
+                continue
+            for t in self.tokens:
+                if t.i <= prep.i:
+                    continue
+                if t.i > prep.i + 4 or t.is_punct or self._quote_of(t) is not None:
+                    break
+                m = self._tok_mention.get(t.i)
+                if m is not None and m.actor.code not in self.exclude:
+                    return [self._party(m, via="loose")]
         return []
 
     def _loose_target(self, verb: Any) -> list[Party]:
@@ -861,8 +882,45 @@ class _Sentence:
         for prep in preps:
             for pobj in by_prep.get(prep, []):
                 found = self._keep(self.parties(pobj, allow_owned=True))
+                if found and prep in LOCATIVE_PREPS:  # "a curfew in Algiers": the place, DZA
+                    place = self._place_party(pobj)
+                    if place is not None and place.code not in self.exclude:
+                        found = [place]
                 if found:
                     return found
+        return []
+
+    def _place_party(self, tok: Any) -> Party | None:
+        """The state that a place word names, as a target: a country is itself, a capital its
+        country ("a curfew in Algiers" -> DZA, where "Algiers said" is DZAGOV), a country
+        inside a larger actor phrase the bare country ("forces from Panama" -> PAN).  None
+        when ``tok`` is not a state's name or capital."""
+        m = self._tok_mention.get(tok.i)
+        cc = state_of(m.actor.country) if m is not None and m.actor.kind == "country" else None
+        if m is None or cc is None:
+            return None
+        if m.actor.code == cc:
+            return self._party(m)
+        words = [tok, *(c for c in tok.children if c.dep_ in ("compound", "flat") and self._in(c))]
+        lo, hi = min(t.i for t in words), max(t.i for t in words)
+        phrase = tok.doc[lo : hi + 1].text
+        from flashpoint.actors import capital_country
+
+        if capital_country(phrase) != cc and self.coder.actors.lookup(phrase).code != cc:
+            return None
+        span = (self.base + tok.doc[lo].idx, self.base + tok.doc[hi].idx + len(tok.doc[hi].text))
+        return Party(ActorRef(text=phrase, name=phrase, code=cc, country=cc), span, "named")
+
+    def _threat_place(self, tok: Any) -> list[Party]:
+        """ "threatened to resume attacks in Israel": a threat with no addressee is aimed at
+        the state where its content would happen (a locative place of its complement)."""
+        for c in self._children(tok, "xcomp", "ccomp"):
+            for t in self._arg_tokens(c):
+                if t.dep_ == "prep" and t.lower_ in ("in", "inside", "into") and self._quote_of(t) is None:
+                    for pobj in self._children(t, "pobj"):
+                        place = self._place_party(pobj)
+                        if place is not None and place.code not in self.exclude:
+                            return [place]
         return []
 
     def _np(self, noun: Any) -> Any:
@@ -948,6 +1006,8 @@ class _Sentence:
             )  # "withdrawal of troops from X"
         np = self._np(noun)
         found = self._prep_targets(noun, preps) or (self._prep_targets(np, preps) if np is not noun else [])
+        if not found and entry is not None and entry.cameo.startswith("087"):
+            found = self._withdrawn_from(noun)  # "the withdrawal of some forces from Panama"
         if found:
             return found
         head = self.light_of(noun)
@@ -957,6 +1017,22 @@ class _Sentence:
                 if found:
                     return found
             return self._prep_targets(head, VERB_TARGET_PREPS)
+        return []
+
+    def _withdrawn_from(self, noun: Any) -> list[Party]:
+        """The place a withdrawal leaves, named inside its "of" phrase: "the withdrawal of
+        invasion forces from Panama" -> PAN (the forces are the withdrawer's own)."""
+        for prep in self._children(noun, "prep"):
+            if prep.lower_ != "of":
+                continue
+            for pobj in self._children(prep, "pobj"):
+                for inner in self._children(pobj, "prep"):
+                    if inner.lower_ not in ("from", "in"):
+                        continue
+                    for place_tok in self._children(inner, "pobj"):
+                        place = self._place_party(place_tok)
+                        if place is not None and place.code not in self.exclude:
+                            return [place]
         return []
 
     # ------------------------------------------------------------------ frames
@@ -1321,6 +1397,7 @@ class _Sentence:
             )
         if not targets and code[:2] == "13":
             targets = self._condition_subject(frame.token if frame is not None else tok)
+            targets = targets or self._threat_place(frame.token if frame is not None else tok)
         if not targets and code[:2] == "12":  # "refused to respond to a demand from X"
             targets = self._proposer(frame.token if frame is not None else tok)
         if code[:2] in ("18", "19", "20"):  # "hit Odesa with drones": weapons are no victims
@@ -1439,6 +1516,14 @@ class _Sentence:
                 found = self.parties(c)
                 if found:
                     return found
+        for c in self._children(frame_tok, "dobj"):
+            entry = self.entries.get(c.i)
+            if entry is not None and entry.cameo[:2] == "08":  # "demanded the withdrawal of Serbian forces"
+                for prep in self._children(c, "prep"):
+                    if prep.lower_ == "of":
+                        found = self._keep([p for o in self._children(prep, "pobj") for p in self.parties(o)])
+                        if found:
+                            return found
         for c in self._children(frame_tok, "prep"):
             if c.lower_ in ("on", "upon", "to"):
                 for p in self._children(c, "pobj"):
