@@ -247,6 +247,15 @@ def _bare(ref: ActorRef) -> bool:
     return ref.country is None and bool(ref.code) and ref.code == ref.agent
 
 
+def _place_party_in(party: Party, cc: str | None) -> Party:
+    """A bare sector given the country ``cc`` from the context: the weaker "context" link (its
+    confidence is lowered), undone like any localisation if it makes a self-dyad."""
+    ref = party.ref
+    return replace(
+        party, ref=replace(ref, code=f"{cc}{ref.code or ''}", country=cc), unplaced=ref, via="context"
+    )
+
+
 def _norm_text(text: str) -> str:
     return _SPACE_RE.sub(" ", text.lower()).strip()
 
@@ -1769,9 +1778,25 @@ class _Sentence:
             t = replace(t, ref=replace(t.ref, code=s.ref.country + (t.ref.code or ""), country=s.ref.country))
         if t is not None and _bare(s.ref) and t is not target and t.ref.country:
             s = replace(s, ref=replace(s.ref, code=t.ref.country + (s.ref.code or ""), country=t.ref.country))
+        if t is not None and _bare(t.ref) and t.ref.agent != "REF" and self._domestic_country(s):
+            t = _place_party_in(t, self._domestic_country(s))  # refugees come from elsewhere
+        elif t is not None and _bare(s.ref) and s.ref.agent != "REF" and self._domestic_country(t):
+            s = _place_party_in(s, self._domestic_country(t))
         if t is not None and s.code == t.code and t.via != "implied":
             return _unplace(source), _unplace(target) if target is not None else None
         return s, t
+
+    def _domestic_country(self, party: Party) -> str | None:
+        """The country of an event that reads as domestic: ``party`` is a non-military sector
+        of a state ("Fijian rebels", "the Mozambique government", "Egyptian police") and that
+        state is the only one the sentence names, so the unplaced other party ("the prime
+        minister", "rebels", "demonstrators") is most likely of the same country.  Armies are
+        left out: they fight abroad as often as at home ("Israeli troops killed militants")."""
+        cc = state_of(party.ref.country)
+        if cc is None or party.ref.agent in (None, "MIL") or party.unplaced is not None:
+            return None
+        named = {m.actor.country for m in self.mentions if state_of(m.actor.country)}
+        return cc if named == {cc} else None
 
     def _localize(self, tok: Any, party: Party, other: Party | None = None, anywhere: bool = True) -> Party:
         """A bare sector ("rebels", "police", "protesters") placed in a named country is that
