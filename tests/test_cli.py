@@ -179,3 +179,22 @@ def test_reference_article_without_publication_date(shared: Path) -> None:
     events = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
     statement = [e for e in events if "In a statement released" in e["sentence"]]
     assert statement and all(e["date"] == "2025-04-16" and e["date_inferred"] for e in statement)
+
+
+def test_given_sentences_flag_codes_each_input_as_one_sentence() -> None:
+    """Pre-split corpora: --given-sentences must not re-split a record (and without it, we do)."""
+    text = "Japan condemned North Korea on Monday. China praised Russia on Tuesday."
+
+    def sentences(*flags: str) -> set[str]:
+        res = CliRunner().invoke(cli, ["code", "-", "--published", "2024-05-01", "-q", *flags], input=text)
+        assert res.exit_code == 0, res.output
+        return {json.loads(line)["sentence"] for line in res.stdout.splitlines() if line.strip()}
+
+    assert sentences() == {"Japan condemned North Korea on Monday.", "China praised Russia on Tuesday."}
+    assert sentences("--given-sentences") == {text}
+
+
+def test_dictionary_coder_options_are_validated() -> None:
+    res = CliRunner().invoke(cli, ["code", "-", "--new-actor-length", "-1"], input="x")
+    assert res.exit_code == 2
+    assert "new-actor-length" in res.output

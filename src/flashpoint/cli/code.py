@@ -247,6 +247,17 @@ def run_coding(
     "--min-confidence", type=click.FloatRange(0, 1), default=0.0, help=SETTINGS_HELP["min_confidence"]
 )
 @click.option("--prefilter/--no-prefilter", default=False, help=SETTINGS_HELP["prefilter"])
+@click.option("--given-sentences", is_flag=True, help=SETTINGS_HELP["given_sentences"])
+@click.option(
+    "--require-dyad/--no-require-dyad", default=True, show_default=True, help=SETTINGS_HELP["require_dyad"]
+)
+@click.option(
+    "--new-actor-length",
+    type=click.IntRange(0, 50),
+    default=0,
+    show_default=True,
+    help=SETTINGS_HELP["new_actor_length"],
+)
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
@@ -296,6 +307,9 @@ def code_cmd(
     unknown_file: str | None,
     min_confidence: float,
     prefilter: bool,
+    given_sentences: bool,
+    require_dyad: bool,
+    new_actor_length: int,
     engine: str,
     workers: int,
     scheduler: str | None,
@@ -318,6 +332,9 @@ def code_cmd(
             unknown_actors=bool(unknown_file),
             min_confidence=min_confidence,
             prefilter=prefilter,
+            given_sentences=given_sentences,
+            require_dyad=require_dyad,
+            new_actor_length=new_actor_length,
         )
     except FlashpointError as exc:
         raise click.UsageError(exc.message) from exc
