@@ -165,6 +165,8 @@ grammatical passive's subject is the one who holds it."""
 SELF_DIRECTED = frozenset({"087"})
 """Withdrawal, demobilisation, disarmament: in an agentless passive ("the rebels were
 disarmed", "troops were pulled out of X") the forces named are the ones retreating."""
+POSTURE_VERBS = frozenset({"prepare"})
+"""Getting ready to fight is military posturing (CAMEO 150), not a verbal threat (13x)."""
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
 VICTIM_ROOTS = frozenset({"04", "18", "19", "20"})
@@ -1188,6 +1190,15 @@ class _Sentence:
         head = verb.head
         if verb.dep_ == "ccomp" and self._in(head) and (self._frames(head) & {"speech", "demand"}):
             return head
+        if (  # "issued a reminder to Iraq that it must cooperate": the verb that conveyed it
+            verb.dep_ in ("acl", "ccomp")
+            and head.pos_ == "NOUN"
+            and head.dep_ == "dobj"
+            and self._in(head)
+            and self._in(head.head)
+            and head.head.pos_ == "VERB"
+        ):
+            return head.head
         return None
 
     def _direct_parties(self, head: Any) -> list[Party]:
@@ -1204,7 +1215,7 @@ class _Sentence:
         """Reported obligations are demands: speaker -> the obliged clause's subject."""
         out: list[Event] = []
         for verb in self.tokens:
-            if verb.pos_ not in ("VERB", "AUX") or verb.dep_ != "ccomp":
+            if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("ccomp", "acl"):
                 continue
             speech = self._obliged(verb)
             if speech is None:
@@ -1306,9 +1317,17 @@ class _Sentence:
                     code = "087"
                 else:
                     return []
+            posture = (
+                kind == "intent"
+                and code[:2] in ("18", "19", "20")
+                and frame.token.lemma_.lower() in POSTURE_VERBS
+                and not fmod.future
+            )
             if kind == "intent" and code[:2] in CONFLICT_ROOTS:
                 kind = "threat"
-            if kind == "intent" and code[:2] in ("10", "11", "12"):
+            if posture:  # "the army prepared to resume shelling": a show of force, not a spoken threat
+                kind, new = "posture", "150"
+            elif kind == "intent" and code[:2] in ("10", "11", "12"):
                 new = code
             else:
                 new = self.lex.compose(kind, code) or code
