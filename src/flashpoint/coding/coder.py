@@ -274,9 +274,20 @@ class RulesCoder:
 
     def __init__(self, actors: Any | None = None, lexicon: Lexicon | None = None) -> None:
         self._actors = actors
+        self._places: Any = None
         self.lexicon = lexicon or Lexicon.default()
         self._speech = frozenset(k for k, v in self.lexicon._frames.items() if "speech" in v)
         self._prefilter: Any = None
+
+    @property
+    def places(self) -> Any:
+        """The gazetteer (loaded on first use): the country of a place no actor names, for
+        violence whose perpetrator or target is known only by where it happened."""
+        if self._places is None:
+            from flashpoint.geo import Gazetteer
+
+            self._places = Gazetteer.default()
+        return self._places
 
     @property
     def actors(self) -> Any:
@@ -401,6 +412,7 @@ class _Sentence:
                 if off < m.end and off + len(t.text) > m.start and t.i not in self._tok_mention:
                     self._tok_mention[t.i] = m
         self.entries: dict[int, Entry] = {}
+        self._place_hits: list[tuple[int, int, Any]] | None = None
         self.consumed: set[int] = set()
         self.exclude: set[str | None] = set()
         for t in self.tokens:
@@ -1434,6 +1446,9 @@ class _Sentence:
             sources = self._locative_source(tok)
             if any(p.span == t.span for p in sources for t in targets):
                 sources = []  # "three civilians were killed in Baghdad"
+        if sources and not targets and not nominal and code[:2] in ("18", "19", "20"):
+            self.exclude = {(p.unplaced or p.ref).code for p in sources}
+            targets = self._place_target(tok)  # "tanks fired shells at targets in Jericho"
         domestic = entry.cameo.startswith(DOMESTIC_PREFIXES) or code.startswith(DOMESTIC_PREFIXES)
         if (
             not targets
@@ -1496,7 +1511,47 @@ class _Sentence:
                 cc = m.actor.country
                 ref = ActorRef(text=m.text, name=cc, code=cc, country=cc)
                 return [Party(ref, (m.start, m.end), "location")]
+        for prep in scope:  # a place no actor names: "a roadside bomb near the town of Samarra"
+            if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPS:
+                found = self._places_in(prep)
+                if found:
+                    return found
         return []
+
+    def _place_target(self, verb: Any) -> list[Party]:
+        """The country of the place violence was aimed at when no actor is named there
+        ("fired four shells at targets in Jericho"): its preposition phrases, nested ones too."""
+        for prep in self._children(verb, "prep"):
+            if prep.lower_ in ("at", "on", "in", "into", "near", "against", "upon"):
+                found = self._places_in(prep)
+                if found:
+                    return found
+        return []
+
+    def _places_in(self, prep: Any) -> list[Party]:
+        """Gazetteer places inside a preposition phrase, as country parties (low confidence)."""
+        places = self._places()
+        if not places:
+            return []
+        for t in prep.subtree:
+            if not self._in(t) or t.pos_ != "PROPN" or self._quote_of(t) is not None:
+                continue
+            s, e = self._off(t)
+            for start, end, loc in places:
+                cc = loc.country
+                if start < e and s < end and cc and cc not in self.exclude:
+                    ref = ActorRef(text=loc.name, name=cc, code=cc, country=cc)
+                    return [Party(ref, (start, end), "location")]
+        return []
+
+    def _places(self) -> list[tuple[int, int, Any]]:
+        """Places named in the sentence (clean-text offsets), looked up once per sentence."""
+        if self._place_hits is None:
+            gazetteer = self.coder.places
+            start = self.ps.sentence.start
+            found = gazetteer.find_places(self.ps.sentence.text) if gazetteer is not None else []
+            self._place_hits = [(start + s, start + e, loc) for s, e, loc in found]
+        return self._place_hits
 
     def _unless(self, tok: Any) -> bool:
         """Whether the trigger's clause chain carries an "unless" condition."""
