@@ -244,6 +244,11 @@ def _unplace(party: Party) -> Party:
     return replace(party, ref=party.unplaced, unplaced=None) if party.unplaced is not None else party
 
 
+_CACHE_MAX = 200_000
+"""Entries a per-coder word cache may hold before it is emptied (a long run meets ever new
+words; the cache must not grow without bound)."""
+
+
 def _bare(ref: ActorRef) -> bool:
     """A sector without a country ("rebels", "police"): its code is its agent code."""
     return ref.country is None and bool(ref.code) and ref.code == ref.agent
@@ -278,6 +283,40 @@ class RulesCoder:
         self.lexicon = lexicon or Lexicon.default()
         self._speech = frozenset(k for k, v in self.lexicon._frames.items() if "speech" in v)
         self._prefilter: Any = None
+        self._trigger_words: dict[tuple[str, str], bool] = {}
+        self._word_frames: dict[tuple[str, str, str], frozenset[str]] = {}
+
+    def frames_of(self, pos: str, lemma: str, surface: str) -> frozenset[str]:
+        """Frames of a noun, verb, auxiliary or adjective, cached per word: every sentence
+        asks for the frames of most of its tokens, and the lexicon's answer for a verb may
+        try the base forms of its surface word."""
+        key = (pos, lemma, surface)
+        found = self._word_frames.get(key)
+        if found is None:
+            if pos == "NOUN":  # "plans to conduct", "threat of retaliation"
+                found = self.lexicon.frames(lemma) & NOUN_FRAMES
+            else:
+                found = self.lexicon.frames(lemma, surface if pos == "VERB" else None)
+            if len(self._word_frames) > _CACHE_MAX:
+                self._word_frames.clear()
+            self._word_frames[key] = found
+        return found
+
+    def may_trigger(self, lemma: str, surface: str) -> bool:
+        """Whether a word could match any lexicon row (its lemma, or a base form of its
+        surface, is a trigger lemma).  Most tokens cannot, and this cached test spares them
+        the per-token gathering of particles and objects that ``match_verb`` would need."""
+        key = (lemma, surface)
+        found = self._trigger_words.get(key)
+        if found is None:
+            lex = self.lexicon
+            found = lex.is_trigger_lemma(lemma) or any(
+                lex.is_trigger_lemma(f) for f in lex.base_forms(surface)
+            )
+            if len(self._trigger_words) > _CACHE_MAX:
+                self._trigger_words.clear()
+            self._trigger_words[key] = found
+        return found
 
     @property
     def places(self) -> Any:
@@ -406,11 +445,13 @@ class _Sentence:
         self.state = state
         self.context = context
         self._tok_mention: dict[int, Mention] = {}
-        for m in sorted(mentions, key=lambda m: m.end - m.start):
-            for t in self.tokens:
-                off = self.base + t.idx
-                if off < m.end and off + len(t.text) > m.start and t.i not in self._tok_mention:
-                    self._tok_mention[t.i] = m
+        if mentions:
+            spans = [(t.i, self.base + t.idx, self.base + t.idx + len(t.text)) for t in self.tokens]
+            for m in sorted(mentions, key=lambda m: m.end - m.start):
+                for i, start, end in spans:
+                    if start < m.end and end > m.start and i not in self._tok_mention:
+                        self._tok_mention[i] = m
+        self._memory_heads: tuple[list[Any], list[Any]] | None = None
         self.entries: dict[int, Entry] = {}
         self._place_hits: list[tuple[int, int, Any]] | None = None
         self.consumed: set[int] = set()
@@ -435,14 +476,16 @@ class _Sentence:
         return quote_at(self.state.quotes, s, e)
 
     def _frames(self, tok: Any) -> frozenset[str]:
-        if tok.pos_ == "NOUN":  # "plans to conduct", "threat of retaliation"
-            return self.lex.frames(tok.lemma_) & NOUN_FRAMES
-        if tok.pos_ not in ("VERB", "AUX", "ADJ"):
+        pos = tok.pos_
+        if pos not in ("NOUN", "VERB", "AUX", "ADJ"):
             return frozenset()
-        return self.lex.frames(tok.lemma_, tok.lower_ if tok.pos_ == "VERB" else None)
+        return self.coder.frames_of(pos, tok.lemma_, tok.lower_)
 
     def _match(self, tok: Any) -> Entry | None:
-        if tok.pos_ == "VERB":
+        pos = tok.pos_
+        if pos not in ("VERB", "NOUN") or not self.coder.may_trigger(tok.lemma_, tok.lower_):
+            return None
+        if pos == "VERB":
             particles = {
                 c.lower_
                 for c in tok.children
@@ -1928,7 +1971,7 @@ class _Sentence:
         """ "X described Y as a smart guy" / "calling him a ... guy" -> praise or criticism."""
         out: list[Event] = []
         for tok in self.tokens:
-            if "evaluate" not in self._frames(tok) or tok.pos_ != "VERB":
+            if tok.pos_ != "VERB" or "evaluate" not in self._frames(tok):
                 continue
             objs = self._children(tok, "dobj")
             preds = self._children(tok, "oprd", "xcomp", "ccomp", "attr")
@@ -2089,13 +2132,18 @@ class _Sentence:
         text = self.ps.sentence.text.rstrip().rstrip("\"”’')")
         if not text.endswith((".", "!", "?")):
             return  # a headline or a caption: not part of the running discourse
-        for tok in self.tokens:
-            if tok.dep_ == "ROOT":
-                subj = self._children(tok, "nsubj")
-                for p in self.parties(subj[0]) if subj else []:
-                    if state_of(p.ref.country):
-                        state.last_subject_country = p
-                        break
+        if self._memory_heads is None:  # the parse is fixed: find the heads once for both passes
+            roots = [self._children(tok, "nsubj") for tok in self.tokens if tok.dep_ == "ROOT"]
+            self._memory_heads = (
+                [subj[0] if subj else None for subj in roots],
+                [tok for tok in self.tokens if tok.i in self._tok_mention and tok.conjuncts],
+            )
+        subjects, coordinated = self._memory_heads
+        for head in subjects:
+            for p in self.parties(head) if head is not None else []:
+                if state_of(p.ref.country):
+                    state.last_subject_country = p
+                    break
         named = sorted(self.mentions, key=lambda m: m.start)
         for m in named:
             if m.text.lower().startswith(("the country", "the nation")):
@@ -2110,14 +2158,13 @@ class _Sentence:
                 state.last_country = Party(
                     ActorRef(text=m.text, name=m.actor.name, code=cc, country=cc), party.span, "named"
                 )
-        for tok in self.tokens:
-            if tok.i in self._tok_mention and tok.conjuncts:
-                group = self.parties(tok)
-                codes = {p.code for p in group}
-                if len(codes) >= 2:
-                    state.recent_plural = group
-                    state.recent_plural_sentence = self.ps.sentence.index
-                    break
+        for tok in coordinated:
+            group = self.parties(tok)
+            codes = {p.code for p in group}
+            if len(codes) >= 2:
+                state.recent_plural = group
+                state.recent_plural_sentence = self.ps.sentence.index
+                break
 
 
 def is_negated_trigger(tok: Any) -> bool:
