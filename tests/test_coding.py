@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -74,6 +75,29 @@ def test_discard_table_and_domains():
     assert discard.sentence_domain("Russia attacked Ukraine.") is None
     doc = "The striker scored a late goal. The goalkeeper saved a penalty kick. The semi-final is next."
     assert discard.document_domain(doc) == "sports"
+
+
+def test_document_screen_agrees_with_per_sentence_search():
+    docs = [
+        "Ministers met in Geneva. The talks ended on Friday.\n\nHe said nothing.",  # no rule matches
+        "Shares rose 3% in early trading. Russia attacked Ukraine. The coach resigned.",
+        "The striker scored a late goal. The goalkeeper saved a penalty kick. The semi-final is next.",
+    ]
+    for doc in docs:
+        screen = discard.DocumentScreen(doc)
+        assert screen.document_domain() == discard.document_domain(doc)
+        for sent in re.finditer(r"[^.\n]+\.?", doc):
+            text = sent.group().strip()
+            start = doc.index(text, sent.start())
+            assert screen.sentence_domain(text, start) == discard.sentence_domain(text), text
+    assert discard.DocumentScreen("Ministers met in Geneva.").quiet
+    # a sentence glued to a word of its document ("xwickets" has no \b): searched on its own
+    glued = discard.DocumentScreen("Umpires xwickets fell.")
+    assert glued.quiet and glued.sentence_domain("wickets fell.", 9) == "sports"
+    # a text that is not the document's at that offset: searched on its own
+    assert (
+        discard.DocumentScreen("Ministers met in Geneva.").sentence_domain("Shares rose 3%.", 0) == "business"
+    )
 
 
 def test_confidence_orders_evidence():

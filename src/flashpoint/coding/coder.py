@@ -346,7 +346,8 @@ class RulesCoder:
     ) -> list[Event]:
         """All events of one article, in sentence order (see the module docstring)."""
         when = when or article.published
-        domain = discard.document_domain(clean.text)
+        screen = discard.DocumentScreen(clean.text)
+        domain = screen.document_domain()
         if domain:
             logger.debug("%s: discarded as %s", article.doc_id, domain)
             return []
@@ -361,7 +362,7 @@ class RulesCoder:
         state.forget()
         events: list[Event] = []
         for sentence in sentences:  # pass 2: events
-            if not discard.sentence_domain(sentence.ps.sentence.text):
+            if not screen.sentence_domain(sentence.ps.sentence.text, sentence.ps.sentence.start):
                 try:
                     found = sentence.code()
                 except (AttributeError, IndexError, ValueError) as exc:  # a malformed parse: skip it

@@ -58,6 +58,48 @@ def _any_rule() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules()), re.IGNORECASE)
 
 
+_CONTEXT_SYNTAX = re.compile(r"\\[ABZ]|\(\?<?[=!]|(?<!\[)\^|(?<!\\)\$")
+"""Anchors and lookarounds: a rule using them may match a sentence alone and not the same
+characters inside its document (or the reverse), which would void ``DocumentScreen``'s shortcut."""
+
+
+def _is_word(ch: str) -> bool:
+    """What ``\\w`` matches in a str pattern (so what decides ``\\b``)."""
+    return ch.isalnum() or ch == "_"
+
+
+class DocumentScreen:
+    """The discard decisions for one document and its sentences.
+
+    Most news documents match no rule at all, and one search over the whole text says so:
+    their sentences then need no search of their own.  The shortcut is exact because every
+    rule tests nothing outside its match but ``\\b``: when the characters just outside a
+    sentence are no word characters, ``\\b`` reads the same at its edges alone and inside the
+    document, so a rule matching the sentence would have matched the document.  Any other
+    case (a rule with an anchor or lookaround, a sentence glued to a neighbouring word, a
+    text that is not the document's) falls back to ``sentence_domain``.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.quiet = not _any_rule().search(text) and not any(
+            _CONTEXT_SYNTAX.search(rule.pattern.pattern) for rule in rules()
+        )
+
+    def document_domain(self) -> str | None:
+        """``document_domain`` of the text (None at once when no rule matches anywhere)."""
+        return None if self.quiet else document_domain(self.text)
+
+    def sentence_domain(self, sentence: str, start: int) -> str | None:
+        """``sentence_domain`` of the sentence found at ``start`` in the document text."""
+        if self.quiet:
+            text, end = self.text, start + len(sentence)
+            glued = (start > 0 and _is_word(text[start - 1])) or (end < len(text) and _is_word(text[end]))
+            if not glued and text.startswith(sentence, start):
+                return None
+        return sentence_domain(sentence)
+
+
 def sentence_domain(text: str) -> str | None:
     """The off-topic domain a sentence belongs to, or None if it may carry politics."""
     if not _any_rule().search(text):
