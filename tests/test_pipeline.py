@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -97,3 +98,21 @@ def test_given_sentences_are_not_re_split() -> None:
         result = next(Pipeline(settings).code_articles([item]))
         assert [s.text for s in result.sentences] == [text]
         assert result.sentences[0].start == 0 and result.sentences[0].end == len(text)
+
+
+def test_ner_setting_chooses_components_and_changes_no_event() -> None:
+    text = (
+        "Japanese officials accused China of violating the agreement on Monday. "
+        "The Indian army attacked rebel positions in Kashmir, police said."
+    )
+    plain, with_ner = Pipeline(Settings(ner=False)), Pipeline(Settings(ner=True))
+    assert "ner" not in plain.nlp.pipe_names and "ner" in with_ner.nlp.pipe_names
+    # --unknown-actors reads entities: it keeps the recogniser whatever the setting says
+    assert "ner" in Pipeline(Settings(ner=False, unknown_actors=True)).nlp.pipe_names
+    a, b = plain.code_text(text, "2024-05-15"), with_ner.code_text(text, "2024-05-15")
+    assert a and len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        # without entity annotation the coder's entity hint is neutral: same event, and a
+        # confidence never lower than when the recogniser ran
+        assert replace(x, confidence=0) == replace(y, confidence=0)
+        assert x.confidence >= y.confidence

@@ -88,7 +88,9 @@ class Pipeline:
         if self._nlp is None:
             from flashpoint import nlp
 
-            self._nlp = nlp.load()
+            # entities are a confidence hint for the coder, but candidates for --unknown-actors
+            need_ner = self.settings.ner or self.settings.unknown_actors
+            self._nlp = nlp.load(disable=() if need_ner else ("ner",))
         return self._nlp
 
     @property

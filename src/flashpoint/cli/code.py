@@ -258,6 +258,7 @@ def run_coding(
     show_default=True,
     help=SETTINGS_HELP["new_actor_length"],
 )
+@click.option("--ner/--no-ner", default=Settings().ner, show_default=True, help=SETTINGS_HELP["ner"])
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
@@ -310,6 +311,7 @@ def code_cmd(
     given_sentences: bool,
     require_dyad: bool,
     new_actor_length: int,
+    ner: bool,
     engine: str,
     workers: int,
     scheduler: str | None,
@@ -335,6 +337,7 @@ def code_cmd(
             given_sentences=given_sentences,
             require_dyad=require_dyad,
             new_actor_length=new_actor_length,
+            ner=ner,
         )
     except FlashpointError as exc:
         raise click.UsageError(exc.message) from exc

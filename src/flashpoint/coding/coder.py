@@ -453,6 +453,7 @@ class _Sentence:
                     if start < m.end and end > m.start and i not in self._tok_mention:
                         self._tok_mention[i] = m
         self._memory_heads: tuple[list[Any], list[Any]] | None = None
+        self._has_ner: bool | None = None
         self.entries: dict[int, Entry] = {}
         self._place_hits: list[tuple[int, int, Any]] | None = None
         self.consumed: set[int] = set()
@@ -1959,7 +1960,14 @@ class _Sentence:
         return None
 
     def _ner_agrees(self, party: Party) -> bool:
+        """Whether the named-entity recogniser marks any token of the party (a confidence
+        hint).  A parse without entity annotation (the pipeline ran without ``ner``) is
+        neutral: no entity type is no evidence against the party."""
         if party.span is None:
+            return True
+        if self._has_ner is None:
+            self._has_ner = bool(self.ps.span.doc.has_annotation("ENT_IOB"))
+        if not self._has_ner:
             return True
         for t in self.tokens:
             off = self.base + t.idx
