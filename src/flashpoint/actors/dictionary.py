@@ -652,6 +652,7 @@ class ActorDictionary:
             hit.possessive = j < len(tokens) and tokens[j].norm == "'s"
             hits.append(hit)
         hits = _drop_faith_names(text, tokens, hits)
+        hits = _drop_name_parts(text, tokens, hits)
         hits = _merge_agents(text, tokens, hits)
         _compose(text, tokens, hits)
         _national_peoples(text, tokens, hits)
@@ -898,6 +899,47 @@ def _drop_faith_names(text: str, tokens: list[Token], hits: list[_Hit]) -> list[
                 and _TIGHT_RE.match(_gap(text, tokens, h.j, h.j))
             ):
                 continue
+        out.append(h)
+    return out
+
+
+_LANDMARKS = frozenset(
+    {
+        "bridge",
+        "street",
+        "square",
+        "avenue",
+        "road",
+        "airport",
+        "stadium",
+        "hotel",
+        "park",
+        "gate",
+        "tower",
+        "cup",
+        "games",
+        "prize",
+    }
+)
+"""Capitalised nouns that make a preceding country or region word part of a name ("the
+Europe Bridge", "Africa Cup", "India Gate"): a place or an event, not an actor."""
+_COMPOUND_PREFIXES = frozenset({"multi", "one", "two", "single", "cross", "all", "inter", "non", "bi", "tri"})
+"""Prefixes that glue a sector word into an adjective ("multi-party elections", "a one-party
+state", "cross-party talks"): no party is named."""
+
+
+def _drop_name_parts(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit]:
+    """Drop matches that are only part of a longer name or compound word (see `_LANDMARKS`
+    and `_COMPOUND_PREFIXES`)."""
+    out = []
+    for h in hits:
+        if not h.is_agent and h.kind in ("country", "region") and h.j < len(tokens):
+            nxt = tokens[h.j]
+            if nxt.cap and nxt.norm in _LANDMARKS and _TIGHT_RE.match(_gap(text, tokens, h.j, h.j)):
+                continue
+        glued = h.i > 0 and text[tokens[h.i - 1].end : tokens[h.i].start] == "-"
+        if h.is_agent and glued and tokens[h.i - 1].norm in _COMPOUND_PREFIXES:
+            continue
         out.append(h)
     return out
 

@@ -582,7 +582,9 @@ class _Sentence:
             d = self._depth_to(t, head)
             if d is None or d > MAX_ARG_DEPTH:
                 continue
-            if m.actor.country is None and m.actor.kind == "sector":
+            if self._stance(m):
+                d += 20  # "an anti-Syria journalist": Syria is what the noun opposes, not its owner
+            elif m.actor.country is None and m.actor.kind == "sector":
                 d += 10  # a bare sector ("the military") only if nothing names a country
             elif self._placed(t, head):
                 d += 12  # "protesters in Nairobi": the place localizes the actor (see _localize)
@@ -626,6 +628,11 @@ class _Sentence:
             elif m is None and _is_pronoun(conj):
                 result.extend(self._pronoun(conj))
         return result
+
+    def _stance(self, m: Mention) -> bool:
+        """Whether the mention is the object of an "anti-"/"pro-" prefix ("anti-Syria")."""
+        before = self.ps.sentence.text[: max(0, m.start - self.ps.sentence.start)]
+        return before.lower().endswith(("anti-", "pro-"))
 
     def _placed(self, tok: Any, head: Any) -> bool:
         """Whether ``tok`` sits under a locative preposition inside the argument of ``head``."""
@@ -1087,6 +1094,20 @@ class _Sentence:
             return self._prep_targets(head, VERB_TARGET_PREPS)
         return []
 
+    def _visited_place(self, tok: Any) -> list[Party]:
+        """An investigation with no named target is of the state it goes to or works in: the
+        first place after "to"/"in"/"into" in the clause, outside its subject."""
+        verb = tok.head if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and self._in(tok.head) else tok
+        subject = {t.i for c in self._children(verb, *SUBJECT_DEPS) for t in c.subtree}
+        for t in sorted(self._arg_tokens(verb), key=lambda x: x.i):
+            if t.i in subject or t.dep_ != "prep" or t.lower_ not in ("to", "in", "into", "inside"):
+                continue
+            for pobj in self._children(t, "pobj"):
+                place = self._place_party(pobj)
+                if place is not None and place.code not in self.exclude and self._quote_of(pobj) is None:
+                    return [place]
+        return []
+
     def _withdrawn_from(self, noun: Any) -> list[Party]:
         """The place a withdrawal leaves, named inside its "of" phrase: "the withdrawal of
         invasion forces from Panama" -> PAN (the forces are the withdrawer's own)."""
@@ -1483,6 +1504,8 @@ class _Sentence:
         if not targets and code[:2] == "13":
             targets = self._condition_subject(frame.token if frame is not None else tok)
             targets = targets or self._threat_place(frame.token if frame is not None else tok)
+        if not targets and code[:2] == "09":  # "sent inspectors to a plant in central Iran"
+            targets = self._visited_place(light_head if light_head is not None else tok)
         if not targets and code[:2] == "12":  # "refused to respond to a demand from X"
             targets = self._proposer(frame.token if frame is not None else tok)
         if code[:2] in ("18", "19", "20"):  # "hit Odesa with drones": weapons are no victims
