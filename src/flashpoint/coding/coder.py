@@ -167,6 +167,7 @@ SELF_DIRECTED = frozenset({"087"})
 disarmed", "troops were pulled out of X") the forces named are the ones retreating."""
 POSTURE_VERBS = frozenset({"prepare"})
 """Getting ready to fight is military posturing (CAMEO 150), not a verbal threat (13x)."""
+VERBAL_ATTACK_VERBS = frozenset({"attack", "lash"})
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
 VICTIM_ROOTS = frozenset({"04", "18", "19", "20"})
@@ -1355,6 +1356,11 @@ class _Sentence:
             for p in self._children(c, "pobj")
         ):
             return []  # "met with opposition"
+        if code[:2] in ("18", "19", "20") and not nominal and self._criticised_for(tok):
+            code = "111"  # "attacked the newspaper for refusing to...": a verbal attack
+        said = self._protested_clause(tok) if code[:2] == "14" and not nominal else None
+        if said is not None:
+            code = "111"  # "protested that the government had rigged the vote": a denunciation
         if nominal and code[:2] == "15" and self._joint(tok):
             code = "062"  # joint exercises, drills with a partner: military cooperation
         light_head = self.light_of(tok) if tok.pos_ == "NOUN" else None
@@ -1493,6 +1499,9 @@ class _Sentence:
                     targets = targets or self._prep_targets(c, ("from",))
             else:
                 targets = self.verb_target(tok, code[:2], passive, entry.particle)
+        if said is not None:
+            subj = self._children(said, "nsubj", "nsubjpass")
+            targets = self._keep(self.parties(subj[0])) if subj else targets
         if not targets and code[:2] == "14":
             targets = self._purpose_target(light_head if light_head is not None else tok)
         if not targets and frame is not None and frame.token is not tok:
@@ -1538,6 +1547,30 @@ class _Sentence:
         return self._emit(
             tok, code, entry.weight, sources, targets, label, nominal, depth, composed, quote, targetless_ok
         )
+
+    def _protested_clause(self, verb: Any) -> Any | None:
+        """The that-clause a protest verb reports ("protested that X had..."): then the protest
+        is spoken, a denunciation of the clause's subject, not a demonstration."""
+        if verb.lemma_.lower() != "protest":
+            return None
+        for c in self._children(verb, "ccomp"):
+            if self._children(c, "nsubj", "nsubjpass"):
+                return c
+        return None
+
+    def _criticised_for(self, verb: Any) -> bool:
+        """ "Attacked X for refusing...", "attacked X for its handling of...": an attack with a
+        stated reason is criticism, not violence ("attacked the convoy for hours" is not)."""
+        if verb.lemma_.lower() not in VERBAL_ATTACK_VERBS:
+            return False
+        for prep in self._children(verb, "prep"):
+            if prep.lower_ != "for":
+                continue
+            if self._children(prep, "pcomp"):
+                return True
+            if any(self._children(p, "poss") for p in self._children(prep, "pobj")):
+                return True
+        return False
 
     def _proposer(self, verb: Any) -> list[Party]:
         """Who made the demand, call or offer that a rejection answers: "from/by X" on such a
