@@ -168,6 +168,10 @@ disarmed", "troops were pulled out of X") the forces named are the ones retreati
 POSTURE_VERBS = frozenset({"prepare"})
 """Getting ready to fight is military posturing (CAMEO 150), not a verbal threat (13x)."""
 VERBAL_ATTACK_VERBS = frozenset({"attack", "lash"})
+GATHERING_VERBS = frozenset(
+    {"arrive", "return", "travel", "come", "go", "fly", "head", "gather", "converge", "assemble", "convene"}
+)
+"""Going somewhere for an event ("arrived in Cairo for talks") carries it as a light verb does."""
 MAX_ARG_DEPTH = 4
 """An actor buried deeper than this in an argument phrase is not the argument."""
 VICTIM_ROOTS = frozenset({"04", "18", "19", "20"})
@@ -1022,6 +1026,10 @@ class _Sentence:
         if np.dep_ == "pobj" and head.lower_ == "in" and self._in(head.head):
             verb = head.head
             if verb.pos_ == "VERB" and verb.lemma_.lower() in LIGHT_IN:
+                return verb
+        if np.dep_ == "pobj" and head.lower_ == "for" and self._in(head.head):
+            verb = head.head  # "negotiators return to Geneva for talks", "converged for a rally"
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in GATHERING_VERBS:
                 return verb
         return None
 
