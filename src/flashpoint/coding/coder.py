@@ -1754,6 +1754,9 @@ class _Sentence:
         return []
 
     def _content_target(self, tok: Any, code: str, nominal: bool) -> list[Party]:
+        if nominal and code[:2] == "12":  # "opposed French mediation with Syria": France is rejected
+            found = self._keep(self.noun_source(tok))
+            return found or self.noun_target(tok)
         if nominal:
             found = self.noun_target(tok)
             if not found and code[:2] in ("10", "11", "12"):
