@@ -149,6 +149,10 @@ LIGHT_IN = frozenset({"engage", "participate", "involve", "join"})
 PROPOSAL_NOUNS = frozenset(
     {"demand", "call", "appeal", "offer", "proposal", "request", "plan", "ultimatum", "invitation", "plea"}
 )
+DOCUMENT_FOREIGN = frozenset({"REF", "NGO", "MED", "JRN", "IGO", "UAF", "GOV"})
+"""Sectors that do not take the document's state: refugees, aid groups, the press and
+mercenaries are as often foreign as local, and a bare GOV is mostly one person ("the
+leader", "a spokesperson") of any of the story's states (checked by hand on VOA stories)."""
 LOCATIVE_PREPS = frozenset({"in", "near", "outside", "at", "inside", "around"})
 BACKGROUND_MARKS = frozenset(
     {"after", "before", "since", "as", "because", "when", "while", "once", "until", "though", "although"}
@@ -221,6 +225,8 @@ class _ArticleState:
     last_singular: Party | None = None
     last_person: Party | None = None
     seen: set[tuple[Any, ...]] = field(default_factory=set)
+    dominant: tuple[str | None] | None = None
+    """The document's dominant state, once computed (see ``_Sentence._dominant_state``)."""
 
     def forget(self) -> None:
         """Reset the running actor memory (kept: quote speakers, dedup keys)."""
@@ -1968,9 +1974,41 @@ class _Sentence:
             t = _place_party_in(t, self._domestic_country(s))  # refugees come from elsewhere
         elif t is not None and _bare(s.ref) and s.ref.agent != "REF" and self._domestic_country(t):
             s = _place_party_in(s, self._domestic_country(t))
+        s = self._document_localize(s, t)
+        t = self._document_localize(t, s) if t is not None else None
         if t is not None and s.code == t.code and t.via != "implied":
             return _unplace(source), _unplace(target) if target is not None else None
         return s, t
+
+    def _document_localize(self, party: Party, other: Party | None) -> Party:
+        """A bare sector still unplaced ("police", "militants", "protesters") in a story about
+        one state is most likely of that state: the document's dominant state (see
+        `_dominant_state`), at the lower "context" confidence.  Not for the sectors of
+        `DOCUMENT_FOREIGN`, nor against that state's own army ("Israeli troops killed
+        militants" in a story about Israel)."""
+        if not _bare(party.ref) or party.ref.agent in DOCUMENT_FOREIGN:
+            return party
+        dominant = self._dominant_state()
+        if dominant is None:
+            return party
+        if other is not None and other.ref.agent == "MIL" and state_of(other.ref.country) == dominant:
+            return party
+        return _place_party_in(party, dominant)
+
+    def _dominant_state(self) -> str | None:
+        """The state named in at least 60% (and at least 3) of the document's state mentions."""
+        if self.state.dominant is None:
+            mentions = self.context.mentions if self.context is not None else self.mentions
+            counts: dict[str, int] = {}
+            for m in mentions:
+                cc = state_of(m.actor.country)
+                if cc is not None:
+                    counts[cc] = counts.get(cc, 0) + 1
+            top = max(counts, key=lambda c: counts[c]) if counts else None
+            total = sum(counts.values())
+            ok = top is not None and counts[top] >= 3 and counts[top] >= 0.6 * total
+            self.state.dominant = (top if ok else None,)
+        return self.state.dominant[0]
 
     def _domestic_country(self, party: Party) -> str | None:
         """The country of an event that reads as domestic: ``party`` is a non-military sector
