@@ -159,6 +159,10 @@ BACKGROUND_MARKS = frozenset(
 )
 """Subordinators of clauses that give the time or cause of the reported event, not the event."""
 BACKGROUND_PREPS = frozenset({"after", "following", "amid", "amidst", "during", "since", "before", "despite"})
+DECISION_NOUNS = frozenset(
+    {"decision", "move", "step", "vote", "order", "agreement", "deal", "pledge", "promise", "warning"}
+)
+"""Nouns whose infinitive or that-clause is the reported act ("the decision to cut aid")."""
 BACKGROUND_CARRIERS = frozenset({"wake", "aftermath", "result", "because", "due"})
 """Heads of "in the wake of X", "as a result of X", "because of X": X is background."""
 STANCE_PARTICIPLES = frozenset(
@@ -823,6 +827,8 @@ class _Sentence:
                     hops += 1
                     continue
                 return self.parties(head), False  # "protesters demanding reforms"
+            elif cur.dep_ == "acl" and head.lemma_.lower() in DECISION_NOUNS | CARRIER_NOUNS:
+                return self.noun_source(head), False  # "its decision to suspend aid", "a bid to oust"
             elif cur.dep_ == "acl" and cur.tag_ == "VBN":
                 agents = [p for a in self._children(cur, "agent") for p in self._children(a, "pobj")]
                 return (self.parties(agents[0]) if agents else []), True
@@ -1849,10 +1855,10 @@ class _Sentence:
             if cur.dep_ == "relcl" or (
                 cur.dep_ == "acl"
                 and cur.pos_ in ("VERB", "AUX")
-                and head.lemma_.lower() not in PROPOSAL_NOUNS
+                and head.lemma_.lower() not in PROPOSAL_NOUNS | CARRIER_NOUNS | DECISION_NOUNS
                 and not self._frames(head)
             ):
-                return True  # not "its demand that Israel ease...": that is the content
+                return True  # not "its demand that Israel ease", "the decision to cut aid": contents
             if cur.dep_ == "advcl" and any(
                 c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in cur.children
             ):
