@@ -871,8 +871,12 @@ class _Sentence:
                 return found
         for dep in ("dative", "dobj"):
             for c in self._children(verb, dep):
-                if self._own_possession(c):
-                    continue  # "withdrew its troops from X": the troops are not the target
+                if self._own_possession(c):  # "withdrew its troops from X": the troops are not the target,
+                    event_noun = c.i in self.consumed or c.i in self.entries
+                    found = self._prep_targets(c, NOUN_TARGET_PREPS) if event_noun else []
+                    if found:  # but "held their first meeting with X" is with X
+                        return found
+                    continue
                 if root in ("18", "19", "20") and c.i in self.consumed:
                     continue  # "launched drones at X": the weapons are the instrument
                 found = self._keep(self.parties(c, allow_owned=root in ("11", "12", "13")))
