@@ -955,6 +955,19 @@ class _Sentence:
                 return found
         return []
 
+    def _helped(self, verb: Any) -> list[Party]:
+        """Who aid is for when only its purpose says so: "to help defend X", "to help X fight"."""
+        for c in self._children(verb, "advcl", "xcomp"):
+            if c.lemma_.lower() not in ("help", "assist", "support", "aid"):
+                continue
+            heads = [d for v in [c, *self._children(c, "xcomp")] for d in self._children(v, "dobj")]
+            heads += [d for v in self._children(c, "ccomp") for d in self._children(v, "nsubj")]
+            for head in heads:
+                found = self._keep(self.parties(head))
+                if found:
+                    return found
+        return []
+
     def _own_possession(self, tok: Any) -> bool:
         for c in tok.children:
             if (
@@ -1528,6 +1541,8 @@ class _Sentence:
             targets = self._keep(self.parties(subj[0])) if subj else targets
         if not targets and code[:2] == "14":
             targets = self._purpose_target(light_head if light_head is not None else tok)
+        if not targets and entry.cameo[:2] == "07" and not nominal:
+            targets = self._helped(tok)  # "send equipment to help defend Saudi Arabia"
         if not targets and frame is not None and frame.token is not tok:
             targets = (
                 self._keep(self.verb_target(frame.token, code[:2], False))
