@@ -456,13 +456,16 @@ class _Sentence:
         if dateline:  # the dateline's tokens are no part of the sentence's clauses
             cut = ps.sentence.start + dateline.end()
             self.tokens = [t for t in self.tokens if ps.base + t.idx >= cut]
-        self.inside = {t.i for t in self.tokens}
+            self.inside = {t.i for t in self.tokens}
+        else:
+            self.inside = set(range(ps.span.start, ps.span.end))
         self.mentions = mentions
         self.state = state
         self.context = context
         self._tok_mention: dict[int, Mention] = {}
         if mentions:
-            spans = [(t.i, self.base + t.idx, self.base + t.idx + len(t.text)) for t in self.tokens]
+            base = self.base  # len(token) is the length of its text, without making the string
+            spans = [(t.i, (start := base + t.idx), start + len(t)) for t in self.tokens]
             for m in sorted(mentions, key=lambda m: m.end - m.start):
                 for i, start, end in spans:
                     if start < m.end and end > m.start and i not in self._tok_mention:
