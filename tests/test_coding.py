@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from flashpoint.coding import CODER_NAME, CODER_VERSION, RulesCoder, confidence, discard
+from flashpoint.coding.coder import NOUN_FRAMES
 from flashpoint.coding.lexicon import Lexicon
 from flashpoint.models import Article, CleanText
 from flashpoint.ontology import ONTOLOGY_VERSION, is_cameo
@@ -200,6 +201,26 @@ def test_event_records(coder):
     assert text[s:e] == "attacked"
     assert text[slice(*ev.evidence.source)].startswith("Russian")
     assert 0 <= ev.confidence <= 1
+
+
+def test_word_caches_change_no_event(coder):
+    """The per-word shortcuts (``may_trigger``: skip words no lexicon row can match;
+    ``frames_of``: cached frames) give the same events as asking the lexicon every time."""
+
+    class Uncached(RulesCoder):
+        def may_trigger(self, lemma: str, surface: str) -> bool:
+            return True
+
+        def frames_of(self, pos: str, lemma: str, surface: str) -> frozenset[str]:
+            if pos == "NOUN":
+                return self.lexicon.frames(lemma) & NOUN_FRAMES
+            return self.lexicon.frames(lemma, surface if pos == "VERB" else None)
+
+    plain = Uncached(coder.actors, coder.lexicon)
+    texts = [c["text"] for c in CASES[::3]]
+    assert len(texts) >= 30
+    for text in texts:
+        assert [e.to_dict() for e in _code(coder, text)] == [e.to_dict() for e in _code(plain, text)], text
 
 
 def test_identical_sentences_coded_once(coder):
