@@ -521,3 +521,14 @@ def test_samples_read_cleanly() -> None:
         assert 5 <= len(paragraphs) <= 9
         assert "Advertisement" not in cleaned.text
         assert '"' in cleaned.text or "\u201c" in cleaned.text
+
+
+def test_rows_of_invisible_characters_are_empty_errors(tmp_path: Path) -> None:
+    """A byte-order mark or zero-width text prints nothing: an error naming the line, not an article."""
+    path = tmp_path / "invisible.jsonl"
+    rows = [{"text": "\ufeff"}, {"text": " \u200b\u2060 "}, {"text": "Japan condemned North Korea."}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\ufeff\n", encoding="utf-8")
+    items = list(read_inputs([path]))
+    assert [type(i).__name__ for i in items] == ["CodingError", "CodingError", "Article"]
+    assert [i.origin for i in items] == [f"{path}:1", f"{path}:2", f"{path}:3"]
+    assert "empty" in items[0].reason

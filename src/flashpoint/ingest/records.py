@@ -19,6 +19,10 @@ from flashpoint.models import Article
 
 logger = logging.getLogger(__name__)
 
+# Characters that print nothing: a text made only of these and spaces is empty, even though
+# str.strip() keeps them (byte-order mark, zero-width space/joiners, word joiner).
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+
 _ARTICLE_FIELDS = ("title", "url", "source", "origin", "published_source")
 ROW_KEYS = ("id", "text", "html", "published", "url", "title", "source")
 """The columns a JSONL/CSV/JSON row may carry; other keys are kept in ``Article.meta``."""
@@ -44,9 +48,9 @@ def article_from_text(
     keyword lands in ``Article.meta``.  Raises ``EmptyInputError`` for blank text.
     """
     origin = _optional_str(meta.get("origin"))
-    if not text or not text.strip():
+    text = (text or "").lstrip("\ufeff")
+    if not text.translate(_INVISIBLE).strip():
         raise EmptyInputError(origin or (doc_id or "<text>"), "empty")
-    text = text.lstrip("\ufeff")
     fields = {key: _optional_str(meta.pop(key, None)) for key in _ARTICLE_FIELDS}
     when = parse_published(published)
     if published is not None and when is None:
