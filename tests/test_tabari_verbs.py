@@ -239,8 +239,16 @@ def test_malformed_lines_name_file_and_line(tmp_path: Path, text: str, line: int
 
 
 def test_missing_file_is_a_dictionary_error(tmp_path: Path) -> None:
-    with pytest.raises(DictionaryError):
+    with pytest.raises(DictionaryError) as err:
         read_verb_dictionary(tmp_path / "absent.verbs")
+    assert "absent.verbs" in str(err.value) and "cannot read verbs dictionary" in str(err.value)
+    assert err.value.line is None
+
+
+def test_missing_discards_file_is_a_dictionary_error(tmp_path: Path) -> None:
+    with pytest.raises(DictionaryError) as err:
+        read_discards(tmp_path / "gone.txt")
+    assert "gone.txt" in str(err.value) and "cannot read discards" in str(err.value)
 
 
 def test_validation_verbs_file_reads(shared: Path) -> None:

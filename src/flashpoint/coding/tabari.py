@@ -373,13 +373,19 @@ def _plural(word: str) -> str:
     return word + "S"
 
 
+def _read_text(path: str | Path, what: str) -> str:
+    """A dictionary file's text, undecodable bytes replaced; the one place that turns an
+    unreadable file into a ``DictionaryError`` naming the file and what it was read as."""
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise DictionaryError(str(path), None, f"cannot read {what}: {exc}") from exc
+
+
 def read_verb_dictionary(path: str | Path) -> VerbDictionary:
     """Read a TABARI/PETRARCH ``.verbs`` file (format in the module docstring)."""
     p = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise DictionaryError(p, None, f"cannot read verbs dictionary: {exc}") from exc
+    text = _read_text(path, "verbs dictionary")
 
     raw_synsets: dict[str, list[tuple[int, str]]] = {}
     synset_plural: dict[str, bool] = {}
@@ -503,10 +509,7 @@ def _expand_synsets(
 def read_discards(path: str | Path) -> DiscardList:
     """Read a TABARI/PETRARCH discards file: one phrase a line, ``+`` for story level."""
     p = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise DictionaryError(p, None, f"cannot read discards: {exc}") from exc
+    text = _read_text(path, "discards")
     entries: list[Discard] = []
     for number, line in _logical_lines(p, text):
         s = line.strip()
