@@ -13,10 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from flashpoint.coding._places import _PlaceRules
-from flashpoint.coding._sentence import (
-    Party,
-    _is_pronoun,
-)
+from flashpoint.coding._sentence import Party, _is_pronoun
 from flashpoint.coding._vocab import (
     CARRIER_NOUNS,
     DECISION_NOUNS,

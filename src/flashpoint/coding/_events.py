@@ -13,12 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from flashpoint.coding import confidence
-from flashpoint.coding._sentence import (
-    Party,
-    _Frame,
-    _is_pronoun,
-    _is_pronoun_text,
-)
+from flashpoint.coding._sentence import Party, _Frame, _is_pronoun, _is_pronoun_text
 from flashpoint.coding._triggers import _FrameRules
 from flashpoint.coding._vocab import (
     CODER_NAME,

@@ -12,18 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flashpoint.coding._sentence import (
-    Party,
-    _bare,
-    _place_party_in,
-    _SentenceBase,
-    _unplace,
-)
-from flashpoint.coding._vocab import (
-    DOCUMENT_FOREIGN,
-    LOCATIVE_PREPS,
-    SUBJECT_DEPS,
-)
+from flashpoint.coding._sentence import Party, _bare, _place_party_in, _SentenceBase, _unplace
+from flashpoint.coding._vocab import DOCUMENT_FOREIGN, LOCATIVE_PREPS, SUBJECT_DEPS
 from flashpoint.models import ActorRef, state_of
 
 

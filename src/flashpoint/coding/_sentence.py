@@ -13,13 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from flashpoint.coding._vocab import (
-    CARRIER_NOUNS,
-    CLAUSE_DEPS,
-    DATELINE_RE,
-    FIRST_PERSON,
-    THIRD_PERSON,
-)
+from flashpoint.coding._vocab import CARRIER_NOUNS, CLAUSE_DEPS, DATELINE_RE, FIRST_PERSON, THIRD_PERSON
 from flashpoint.coding.lexicon import Entry, Lexicon
 from flashpoint.coding.quotes import QuoteSpan, quote_at
 from flashpoint.models import ActorRef, Article, Mention
@@ -233,7 +227,7 @@ class _SentenceBase:
             return self.lex.match_noun(tok, mods, particles)
         return None
 
-    # ------------------------------------------------------------------ participants
+    # ------------------------------------------------------------------ argument subtrees and phrases
     def _depth_to(self, tok: Any, head: Any) -> int | None:
         d, cur = 0, tok
         while cur.i != head.i:

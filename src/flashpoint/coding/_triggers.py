@@ -11,9 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flashpoint.coding._arguments import _ArgumentRules
-from flashpoint.coding._sentence import (
-    _Frame,
-)
+from flashpoint.coding._sentence import _Frame
 from flashpoint.coding._vocab import (
     BACKGROUND_CARRIERS,
     BACKGROUND_MARKS,

@@ -37,16 +37,8 @@ from typing import Any
 
 from flashpoint.coding import discard
 from flashpoint.coding._events import _Sentence
-from flashpoint.coding._sentence import (
-    Party,
-    _ArticleState,
-)
-from flashpoint.coding._vocab import (
-    CODER_NAME,
-    CODER_VERSION,
-    DATELINE_RE,
-    NOUN_FRAMES,
-)
+from flashpoint.coding._sentence import Party, _ArticleState
+from flashpoint.coding._vocab import CODER_NAME, CODER_VERSION, DATELINE_RE, NOUN_FRAMES
 from flashpoint.coding.lexicon import Lexicon
 from flashpoint.coding.modality import Modality, is_negated
 from flashpoint.coding.quotes import find_quotes
