@@ -18,12 +18,9 @@ from flashpoint.coding._vocab import (
     CARRIER_NOUNS,
     DECISION_NOUNS,
     FIRST_PERSON,
-    GATHERING_VERBS,
-    LIGHT_IN,
     LOCATIVE_PREPS,
     LOCATIVE_ROOTS,
     MAX_ARG_DEPTH,
-    MEASURE_NOUNS,
     NOUN_TARGET_PREPS,
     OBJECT_CONTROL,
     PLURAL_PRONOUNS,
@@ -451,30 +448,6 @@ class _ArgumentRules(_PlaceRules):
                 if found:
                     return found
         return []
-
-    def light_of(self, noun: Any) -> Any | None:
-        """The light verb whose object the event noun is: "held talks", "launched 10 days of
-        war games", "engaged in ethnic cleansing", "launched a mediation effort"."""
-        np = self._np(noun)
-        head = np.head
-        if not self._in(head) or head.i == np.i:
-            return None
-        if np.dep_ in ("dobj", "nsubjpass") and "light" in self._frames(head):
-            return head
-        if np.dep_ == "pobj" and head.lower_ == "of" and self._in(head.head):
-            measure = head.head
-            measured = measure.lemma_.lower() in MEASURE_NOUNS and measure.dep_ == "dobj"
-            if measured and self._in(measure.head) and "light" in self._frames(measure.head):
-                return measure.head
-        if np.dep_ == "pobj" and head.lower_ == "in" and self._in(head.head):
-            verb = head.head
-            if verb.pos_ == "VERB" and verb.lemma_.lower() in LIGHT_IN:
-                return verb
-        if np.dep_ == "pobj" and head.lower_ == "for" and self._in(head.head):
-            verb = head.head  # "negotiators return to Geneva for talks", "converged for a rally"
-            if verb.pos_ == "VERB" and verb.lemma_.lower() in GATHERING_VERBS:
-                return verb
-        return None
 
     def _between(self, noun: Any) -> list[Party]:
         """ "cooperation between Russia and North Korea": the participants of a joint act."""

@@ -3,9 +3,10 @@
 Owns the records the coding passes share (``Party``, the article's discourse memory
 ``_ArticleState``, ``_Frame``), small party helpers, and ``_SentenceBase``: one parsed
 sentence with its tokens, actor mentions by token, lexicon entries by token and the
-helpers for offsets, quotes, argument subtrees and noun phrases.  The rule modules
-(``_places``, ``_arguments``, ``_triggers``, ``_events``) extend it in that order, each adding
-one concern, so that no single module holds all of the coder.
+helpers for offsets, quotes, argument subtrees, noun phrases, an event noun's light verb and
+an infinitive hung as an adverbial clause.  The rule modules (``_places``, ``_arguments``,
+``_triggers``, ``_events``) extend it in that order, each adding one concern, so that no single
+module holds all of the coder; a module calls only methods of its own class and those below.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from flashpoint.coding._vocab import CARRIER_NOUNS, CLAUSE_DEPS, DATELINE_RE, FIRST_PERSON, THIRD_PERSON
+from flashpoint.coding._vocab import (
+    CARRIER_NOUNS,
+    CLAUSE_DEPS,
+    DATELINE_RE,
+    FIRST_PERSON,
+    GATHERING_VERBS,
+    LIGHT_IN,
+    MEASURE_NOUNS,
+    THIRD_PERSON,
+)
 from flashpoint.coding.lexicon import Entry, Lexicon
 from flashpoint.coding.quotes import QuoteSpan, quote_at
 from flashpoint.models import ActorRef, Article, Mention
@@ -316,3 +326,36 @@ class _SentenceBase:
                 break
             cur = cur.head
         return depth
+
+    def light_of(self, noun: Any) -> Any | None:
+        """The light verb whose object the event noun is: "held talks", "launched 10 days of
+        war games", "engaged in ethnic cleansing", "launched a mediation effort"."""
+        np = self._np(noun)
+        head = np.head
+        if not self._in(head) or head.i == np.i:
+            return None
+        if np.dep_ in ("dobj", "nsubjpass") and "light" in self._frames(head):
+            return head
+        if np.dep_ == "pobj" and head.lower_ == "of" and self._in(head.head):
+            measure = head.head
+            measured = measure.lemma_.lower() in MEASURE_NOUNS and measure.dep_ == "dobj"
+            if measured and self._in(measure.head) and "light" in self._frames(measure.head):
+                return measure.head
+        if np.dep_ == "pobj" and head.lower_ == "in" and self._in(head.head):
+            verb = head.head
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in LIGHT_IN:
+                return verb
+        if np.dep_ == "pobj" and head.lower_ == "for" and self._in(head.head):
+            verb = head.head  # "negotiators return to Geneva for talks", "converged for a rally"
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in GATHERING_VERBS:
+                return verb
+        return None
+
+    def _to_clause(self, tok: Any) -> bool:
+        """An infinitive the parser hung as an adverbial clause ("calling on X to loosen",
+        "have sworn to fight"): under a frame verb it is the frame's content, as an xcomp is."""
+        return (
+            tok.dep_ == "advcl"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            and not any(c.dep_ == "mark" for c in tok.children)
+        )

@@ -94,15 +94,6 @@ class _FrameRules(_ArgumentRules):
             break
         return None, speech
 
-    def _to_clause(self, tok: Any) -> bool:
-        """An infinitive the parser hung as an adverbial clause ("calling on X to loosen",
-        "have sworn to fight"): under a frame verb it is the frame's content, as an xcomp is."""
-        return (
-            tok.dep_ == "advcl"
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
-            and not any(c.dep_ == "mark" for c in tok.children)
-        )
-
     def content_of(self, frame_tok: Any) -> list[Any]:
         """Trigger tokens that are the complement of a frame verb."""
         out = []
