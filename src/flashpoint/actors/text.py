@@ -51,30 +51,48 @@ def normalise(raw: str) -> str:
     return text.casefold()
 
 
-_NORMS: dict[str, str] = {}
-_NORMS_MAX = 200_000
+_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})", re.UNICODE)
+"""The token pattern as one capturing group: ``split`` returns gap, token, gap, token...,
+the very matches of ``finditer`` without a Match object each (a third of the tokenizer's time)."""
+_PIECES: dict[str, str | tuple[str, str, str]] = {}
+"""Per distinct raw token: its norm, or (head, head norm, "'s") for a possessive."""
+_PIECES_MAX = 200_000
 _new_token = tuple.__new__
 
 
+def _piece(raw: str) -> str | tuple[str, str, str]:
+    if len(raw) > 2 and raw[-2:] in _POSSESSIVE:
+        head = raw[:-2]
+        return (head, normalise(head), raw[-2:])
+    return normalise(raw)
+
+
 def tokenize(text: str) -> list[Token]:
-    """Split text into word tokens; a possessive ``'s`` becomes its own token."""
+    """Split text into word tokens; a possessive ``'s`` becomes its own token.
+
+    Runs once per sentence for actor matching, so it is written for speed: offsets come from
+    the lengths of the split pieces, and each distinct raw token is normalised once.
+    """
+    parts = _SPLIT_RE.split(text)
     tokens: list[Token] = []
     append = tokens.append
-    norms = _NORMS
-    for m in _TOKEN_RE.finditer(text):
-        raw = m.group()
-        start, end = m.span()
-        if len(raw) > 2 and raw[-2:] in _POSSESSIVE:
-            head = raw[:-2]
-            append(_new_token(Token, (start, end - 2, head, normalise(head))))
-            append(_new_token(Token, (end - 2, end, raw[-2:], "'s")))
-            continue
-        norm = norms.get(raw)
-        if norm is None:
-            if len(norms) > _NORMS_MAX:
-                norms.clear()
-            norm = norms[raw] = normalise(raw)
-        append(_new_token(Token, (start, end, raw, norm)))
+    pieces = _PIECES
+    pos = len(parts[0])
+    for k in range(1, len(parts), 2):
+        raw = parts[k]
+        end = pos + len(raw)
+        piece = pieces.get(raw)
+        if piece is None:
+            if len(pieces) > _PIECES_MAX:
+                pieces.clear()
+            piece = pieces[raw] = _piece(raw)
+        if piece.__class__ is str:
+            append(_new_token(Token, (pos, end, raw, piece)))
+        else:
+            head, head_norm, mark = piece  # type: ignore[misc]
+            append(_new_token(Token, (pos, end - 2, head, head_norm)))
+            append(_new_token(Token, (end - 2, end, mark, "'s")))
+        pos = end + len(parts[k + 1])
     return tokens
 
 
