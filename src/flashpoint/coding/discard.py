@@ -17,6 +17,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
 
 from flashpoint.errors import DictionaryError
 
@@ -58,6 +61,85 @@ def _any_rule() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules()), re.IGNORECASE)
 
 
+_CASE_SPECIAL = ("\u0130", "\u0131", "\u017f", "\u212a")
+"""The only non-ASCII characters that a case-insensitive pattern matches with an ASCII letter
+(İ ı ſ K: checked over all of Unicode by a test); text holding none of them can be lowered
+and searched for a rule's ASCII words without losing a match."""
+
+
+def _required(items: Any) -> list[frozenset[str]]:
+    """Sets of strings such that every match of the parsed pattern ``items`` contains one
+    string of each set (an empty list: nothing known).
+
+    Walks the mandatory top-level sequence: each run of literal characters gives a set of one,
+    and each group whose alternatives all give a set gives the union of their first sets;
+    zero-width assertions are stepped over (they consume nothing), anything else (a class, an
+    optional part) is skipped.  Only ASCII strings are kept (see ``_CASE_SPECIAL``).
+    """
+    items = list(items)
+    out: list[frozenset[str]] = []
+    k = 0
+    while k < len(items):
+        op, av = items[k]
+        found: frozenset[str] | None = None
+        if op is _c.LITERAL:
+            run = []
+            while k < len(items) and items[k][0] in (_c.LITERAL, _c.AT):
+                if items[k][0] is _c.LITERAL:
+                    run.append(chr(items[k][1]))
+                k += 1
+            found = frozenset({"".join(run)})
+            k -= 1
+        elif op is _c.SUBPATTERN and not av[1] and not av[2]:  # no inline flags inside
+            out.extend(_required(av[3]))
+        elif op is _c.BRANCH:
+            alts = [_required(alt) for alt in av[1]]
+            if all(alts):
+                found = frozenset().union(*(alt[0] for alt in alts))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+            out.extend(_required(av[2]))
+        if found and all(s and s.isascii() for s in found):
+            out.append(found)
+        k += 1
+    return [need for need in out if all(s and s.isascii() for s in need)]
+
+
+@lru_cache(maxsize=1)
+def _requirements() -> tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...]], ...]:
+    """Each rule with its lower-case required words (see ``_required``; empty: none known)."""
+    out = []
+    for rule in rules():
+        try:
+            needs = _required(_parser.parse(rule.pattern.pattern, rule.pattern.flags))
+        except Exception:  # an unfamiliar parse: no shortcut for this rule, never a wrong one
+            needs = []
+        out.append((rule.pattern, tuple(frozenset(s.lower() for s in need) for need in needs)))
+    return tuple(out)
+
+
+def _any_match(text: str) -> bool:
+    """``_any_rule().search(text)``, faster: only the rules whose words occur are searched.
+
+    The combined alternation tries every rule at every word boundary (2-3 ms on a news story),
+    while a rule's words are found with ``in`` on the lowered text.  Exact: a match contains
+    one of the rule's words case-insensitively, so the lowered text contains it, unless the
+    text holds one of ``_CASE_SPECIAL`` (then the combined search runs as before).
+    """
+    if any(c in text for c in _CASE_SPECIAL):
+        return _any_rule().search(text) is not None
+    low = text.lower()
+    for pattern, needs in _requirements():
+        if all(any(s in low for s in need) for need in needs) and pattern.search(text):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _context_rules() -> bool:
+    """Does any rule use an anchor or lookaround (see ``_CONTEXT_SYNTAX``)?"""
+    return any(_CONTEXT_SYNTAX.search(rule.pattern.pattern) for rule in rules())
+
+
 _CONTEXT_SYNTAX = re.compile(r"\\[ABZ]|\(\?<?[=!]|(?<!\[)\^|(?<!\\)\$")
 """Anchors and lookarounds: a rule using them may match a sentence alone and not the same
 characters inside its document (or the reverse), which would void ``DocumentScreen``'s shortcut."""
@@ -82,9 +164,7 @@ class DocumentScreen:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.quiet = not _any_rule().search(text) and not any(
-            _CONTEXT_SYNTAX.search(rule.pattern.pattern) for rule in rules()
-        )
+        self.quiet = not _context_rules() and not _any_match(text)
 
     def document_domain(self) -> str | None:
         """``document_domain`` of the text (None at once when no rule matches anywhere)."""
@@ -102,7 +182,7 @@ class DocumentScreen:
 
 def sentence_domain(text: str) -> str | None:
     """The off-topic domain a sentence belongs to, or None if it may carry politics."""
-    if not _any_rule().search(text):
+    if not _any_match(text):
         return None
     for rule in rules():
         if rule.pattern.search(text):

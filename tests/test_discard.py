@@ -1,0 +1,51 @@
+"""The discard search shortcut (``discard._any_match``) must say what the full search says."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from flashpoint.coding import discard
+
+TEXTS = [
+    "The foreign ministers met in Geneva on Tuesday to discuss the ceasefire.",
+    "Brazil beat Argentina 2-1 in a friendly match on Sunday.",
+    "THE STRIKER SCORED TWO LATE GOALS.",
+    "Share prices were flat; shares rose later in thin trading.",
+    "She won the vote by 12 seats, and lost the runoff.",
+    "Forecasters expect heavy rain is expected across the north.",
+    "The actress and the rapper attended the premiere.",
+    "Temperatures of 40 degrees were recorded.",
+    "\u017fhares ro\u017fe on the bour\u017fe.",  # long s: matches 's' case-insensitively
+    "\u0130NN\u0130NGS were played.",  # dotted capital I
+    "The \u212aing's cup.",  # Kelvin sign
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_any_match_equals_the_combined_search(text: str) -> None:
+    assert discard._any_match(text) is (discard._any_rule().search(text) is not None)
+
+
+def test_requirements_are_found_for_literal_rules() -> None:
+    needs = dict(discard._requirements())
+    pattern = next(p for p in needs if p.pattern.startswith(r"\bwickets?"))
+    assert needs[pattern] == (frozenset({"wicket"}),)
+
+
+def test_required_skips_optional_parts_and_keeps_alternatives() -> None:
+    parse = re._parser.parse  # type: ignore[attr-defined]
+    assert discard._required(parse(r"\b(red|blue)?\s+car\b")) == [frozenset({"car"})]
+    assert discard._required(parse(r"\b(red|blue\s+sky)\s*x")) == [
+        frozenset({"red", "blue"}),
+        frozenset({"x"}),
+    ]
+    assert discard._required(parse(r"\b(red|\d+)\b")) == []
+
+
+def test_case_special_lists_every_non_ascii_match_of_ascii() -> None:
+    ascii_any = re.compile(r"[\x00-\x7f]", re.IGNORECASE)
+    found = {chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000 and ascii_any.match(chr(c))}
+    assert found == set(discard._CASE_SPECIAL)
