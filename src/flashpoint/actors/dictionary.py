@@ -597,6 +597,9 @@ class ActorDictionary:
 
     def _resolve(self, entries: list[Entry], when: date | None, phrase: str) -> _Hit | None:
         """Pick the entry for the date and build an unplaced hit (token range set later)."""
+        if len(entries) == 1 and not entries[0].dated:  # the common case, without the sorting
+            e = entries[0]
+            return _hit(e, f"'{phrase}': {_describe(e)}")
         entries = sorted(entries, key=lambda e: _ROLE_RANK.get(e.role, 9))
         undated = [e for e in entries if not e.dated]
         dated = [e for e in entries if e.dated]
@@ -773,17 +776,20 @@ def _range(e: Entry) -> str:
     return f"{e.start or '…'}..{e.end or 'today'}"
 
 
+_ROLE_WORDS = {
+    "name": "country name",
+    "adjective": "country adjective/demonym",
+    "capital": "capital used for the government",
+    "metonym": "named institution",
+    "org": "organisation/group",
+    "person": "person",
+    "agent": "sector phrase",
+    "user": "user dictionary",
+}
+
+
 def _describe(e: Entry) -> str:
-    what = {
-        "name": "country name",
-        "adjective": "country adjective/demonym",
-        "capital": "capital used for the government",
-        "metonym": "named institution",
-        "org": "organisation/group",
-        "person": "person",
-        "agent": "sector phrase",
-        "user": "user dictionary",
-    }.get(e.role, e.role)
+    what = _ROLE_WORDS.get(e.role, e.role)
     src = "" if e.source == "builtin" else f" [{e.source}]"
     return f"{what} -> {e.code} ({e.name}){src}"
 
