@@ -251,14 +251,17 @@ class Pipeline:
                     results[i] = self._failed(articles[i], "parse", exc)
                     parsed_all.append([])
         if given:
+            order = sorted(given)
             try:
-                order = sorted(given)
                 one = nlp.parse_given_sentences([prepared[i][1].text for i in order], self.nlp)
                 for i, parsed in zip(order, one, strict=True):
                     parsed_all[i] = parsed
-            except Exception as exc:
-                for i in given:
-                    results[i] = self._failed(articles[i], "parse", exc)
+            except Exception:
+                for i in order:  # as above: one bad text cannot sink the others
+                    try:
+                        parsed_all[i] = nlp.parse_given_sentences([prepared[i][1].text], self.nlp)[0]
+                    except Exception as exc:
+                        results[i] = self._failed(articles[i], "parse", exc)
         for i, ((article, cleaned, inferred), parsed) in enumerate(zip(prepared, parsed_all, strict=True)):
             if i in results:
                 yield results[i]

@@ -51,6 +51,7 @@ from importlib import resources
 from flashpoint.actors.entries import Entry
 from flashpoint.actors.text import phrase_key
 from flashpoint.errors import DictionaryError
+from flashpoint.models import ORG_COUNTRIES
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +227,7 @@ def org_codes() -> dict[str, str]:
     out: dict[str, str] = {}
     for row in read_table("actors.csv"):
         cc = org_country(row["kind"], row["country"] or None, row["agent"] or None)
-        if cc in ("IGO", "NGO") and not row["country"]:
+        if cc in ORG_COUNTRIES and not row["country"]:
             out.setdefault(row["code"], cc)
     return out
 

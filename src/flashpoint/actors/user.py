@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 
 from flashpoint.actors.entries import Entry
-from flashpoint.actors.tables import parse_date, split_list
+from flashpoint.actors.tables import org_country, parse_date, split_list
 from flashpoint.actors.text import phrase_key
 from flashpoint.errors import DictionaryError
 
@@ -52,8 +52,7 @@ def read_user_csv(path: str | Path) -> list[Entry]:
         kind = (row.get("kind") or "").strip() or ("sector" if is_agent else "country")
         if kind not in KINDS:
             raise DictionaryError(where, line, f"kind {kind!r} is not one of {', '.join(KINDS)}")
-        if kind == "igo" and country is None:
-            country = "IGO"  # PLOVER's pseudo-country for intergovernmental organisations
+        country = org_country(kind, country, agent)  # IGO/NGO as in the built-in table
         name = (row["name"] or "").strip() or phrases[0]
         for phrase in phrases:
             key = phrase_key(phrase)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flashpoint.errors import ConfigError
-from flashpoint.models import ORG_COUNTRIES
+from flashpoint.models import ORG_COUNTRIES, state_of
 
 PERIODS = {"day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY", "month": "INTERVAL 1 MONTH"}
 
@@ -67,10 +67,7 @@ def actor_key(side: dict[str, Any] | None) -> str | None:
     """
     if not side:
         return None
-    country = side.get("country")
-    if country in ORG_COUNTRIES:
-        country = None
-    return country or side.get("code") or None
+    return state_of(side.get("country")) or side.get("code") or None
 
 
 def actor_key_sql(side: str) -> str:
