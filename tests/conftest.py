@@ -26,5 +26,15 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def stock_nlp():
+    """The English model exactly as spaCy loads it, without flashpoint's speed-ups (list
+    lemma indexes, spaCy's own attribute-ruler matcher): what those speed-ups must equal."""
+    spacy = pytest.importorskip("spacy")
+    from flashpoint import nlp as fp_nlp
+
+    return spacy.load(fp_nlp.MODEL_NAME)
+
+
+@pytest.fixture(scope="session")
 def seed_text(shared: Path) -> str:
     return (shared / "seed" / "article.txt").read_text(encoding="utf-8")

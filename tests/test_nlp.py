@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from flashpoint import nlp as fp_nlp
 
 TEXT = (
@@ -20,11 +18,10 @@ LEMMA_TEXT = (
 )
 
 
-def test_lemmatizer_index_is_a_set_and_lemmas_are_unchanged(nlp) -> None:
-    spacy = pytest.importorskip("spacy")
+def test_lemmatizer_index_is_a_set_and_lemmas_are_unchanged(nlp, stock_nlp) -> None:
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     assert all(isinstance(words, frozenset) for _key, words in table.items())
-    stock = spacy.load(fp_nlp.MODEL_NAME)  # the model as spaCy ships it (list indexes)
+    stock = stock_nlp  # the model as spaCy ships it (list indexes)
     stock_table = stock.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     assert any(isinstance(words, list) for _key, words in stock_table.items())
     ours = [(t.text, t.lemma_) for t in nlp(LEMMA_TEXT)]
