@@ -49,7 +49,7 @@ class _Sentence(_FrameRules):
         frame_heads: set[int] = set()
         plans: list[tuple[Any, Entry, _Frame | None, Any | None]] = []
         for i, entry in sorted(self.entries.items()):
-            tok = self.ps.span.doc[i]
+            tok = self.span.doc[i]
             if i in self.consumed:
                 continue
             if self._obliged(tok) is not None:

@@ -260,7 +260,7 @@ class _PlaceRules(_SentenceBase):
         if party.span is None:
             return True
         if self._has_ner is None:
-            self._has_ner = bool(self.ps.span.doc.has_annotation("ENT_IOB"))
+            self._has_ner = bool(self.span.doc.has_annotation("ENT_IOB"))
         if not self._has_ner:
             return True
         for t in self.tokens:

