@@ -8,6 +8,7 @@ Articles are processed in small batches so that spaCy pipes all their paragraphs
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import re
@@ -68,6 +69,10 @@ def to_article(item: Item, index: int = 0) -> Article | CodingError:
             meta={"sentences": item["sentences"]} if "sentences" in item else {},
         )
     return CodingError(None, "read", f"cannot code an item of type {type(item).__name__}", f"item[{index}]")
+
+
+_SETTLED = False
+"""Whether a pipeline of this process has frozen the loaded tables (see ``Pipeline._settle``)."""
 
 
 class Pipeline:
@@ -185,6 +190,23 @@ class Pipeline:
         if batch:
             yield from self._code_batch(batch)
 
+    def _settle(self) -> None:
+        """Once the first batch has loaded the model and the tables (millions of objects that
+        live as long as the process), move them out of the garbage collector's sight.
+
+        Python's full collections walk every tracked object; with the spaCy model, the actor
+        tables and the gazetteer loaded, each one cost 0.08-0.2 s and a run of 89 stories met
+        two or three of them (``gc.callbacks``; frozen: 0.03 s each).  ``gc.freeze`` is what
+        CPython offers for this: frozen objects are still freed by reference counting; only a
+        cycle among them would never be collected.  Off with ``freeze_tables=False``.
+        """
+        global _SETTLED
+        loaded = self._nlp is not None and self._coder is not None
+        if self.settings.freeze_tables and loaded and not _SETTLED:
+            _SETTLED = True
+            gc.collect()
+            gc.freeze()
+
     # -- stages ------------------------------------------------------------------------
     def _publication(self, article: Article, clean: CleanText) -> tuple[Article, bool]:
         """The date to resolve against: --published, the input's, or an inferred one."""
@@ -293,6 +315,7 @@ class Pipeline:
                 events=tuple(events),
                 unknown_actors=unknown,
             )
+        self._settle()
 
     def _given(self, article: Article) -> bool:
         """Is this article one sentence already (the setting, or ``"sentences": "given"``)?"""
