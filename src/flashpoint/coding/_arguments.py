@@ -49,7 +49,8 @@ class _ArgumentRules(_PlaceRules):
             return found
         if not allow_owned and head.i in self.entries and head.i not in self._tok_mention:
             return []  # an event noun is not an actor ("Its threat ... follows")
-        toks = self._arg_tokens(head)
+        # a sentence without actor mentions (about a third of news sentences) has none to find
+        toks = self._arg_tokens(head) if self._tok_mention else ()
         best: tuple[int, int, Mention, Any] | None = None
         for t in toks:
             m = self._tok_mention.get(t.i)
@@ -72,7 +73,7 @@ class _ArgumentRules(_PlaceRules):
             unnamed = self._unnamed(head, allow_owned)
             if unnamed:
                 return unnamed
-            for t in head.subtree:  # last resort: a name inside an embedded clause
+            for t in head.subtree if self._tok_mention else ():  # last resort: a name in an embedded clause
                 m = self._tok_mention.get(t.i)
                 d = self._depth_to(t, head) if m is not None and self._in(t) else None
                 if m is not None and d is not None and (best is None or (d, t.i) < (best[0], best[1])):
@@ -92,8 +93,8 @@ class _ArgumentRules(_PlaceRules):
         while root.head.i != root.i and self._in(root.head) and self._tok_mention.get(root.head.i) is mention:
             root = root.head
         conjuncts = list(root.conjuncts)
-        for t in self.tokens:  # "French and Egyptian warships": coordinated modifiers
-            if self._tok_mention.get(t.i) is mention and t.i != root.i:
+        for t in self._mention_tokens(mention):  # "French and Egyptian warships": coordinated modifiers
+            if t.i != root.i:
                 conjuncts.extend(c for c in t.conjuncts if c not in conjuncts)
         for conj in conjuncts:
             if not self._in(conj):
