@@ -130,6 +130,40 @@ def test_resume_after_a_partial_run_loses_and_duplicates_nothing(
     assert len(done) == 4 + resumed.partitions
 
 
+def test_resume_after_the_writer_died_between_group_loads(
+    corpus_file: Path,
+    local_store: dict[str, list],
+    cluster: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Partitions are loaded two at a time; the writer dies at its second load, with coded
+    partitions waiting: resume loads nothing twice and loses nothing."""
+    from flashpoint.ingest import read_inputs
+    from flashpoint.store.base import Store
+
+    db = tmp_path / "w.duckdb"
+    real = Store.load_parquet
+    calls: list[int] = []
+
+    def dying(self: Store, paths: object) -> object:
+        calls.append(len(list(paths)))  # type: ignore[call-overload]
+        if len(calls) == 2:
+            raise OSError("disk gone")
+        return real(self, paths)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "load_parquet", dying)
+    with pytest.raises(OSError, match="disk gone"):
+        _run(read_inputs([str(corpus_file)]), db, cluster, load_group=2)
+    assert calls[0] == 2  # two partitions per load
+    monkeypatch.setattr(Store, "load_parquet", real)
+    loaded = [json.loads(line)["part"] for line in (tmp_path / "w.duckdb.parts" / "manifest.jsonl").open()]
+    assert len(loaded) == 2
+    resumed = _run(read_inputs([str(corpus_file)]), db, cluster, resume=True, load_group=2)
+    assert resumed.skipped_partitions == 2
+    assert _snapshot(db) == local_store
+
+
 def test_a_run_without_resume_starts_over(
     corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
 ) -> None:

@@ -206,6 +206,20 @@ def test_parquet_bundles_load_idempotently(tmp_path: Path, results: list[CodingR
         open_store(":memory:").load_parquet(tmp_path / "missing")
 
 
+def test_parquet_bundles_of_the_same_articles_load_in_order(
+    tmp_path: Path, results: list[CodingResult], records
+) -> None:
+    """Bundles sharing a doc_id cannot go in one transaction: the later one wins, as with
+    separate loads (a run that coded the same file twice)."""
+    results_to_parquet(results, tmp_path / "all")
+    results_to_parquet(results[:1], tmp_path / "one")
+    with open_store(tmp_path / "q.duckdb") as s:
+        summary = s.load_parquet([tmp_path / "all", tmp_path / "one", tmp_path / "all"])
+        assert s.count() == len(records)  # no duplicates
+        assert summary.articles == 2 * len(results) + 1
+        assert {k: strip(r) for k, r in ((r["event_id"], r) for r in s.events(limit=None))} == records
+
+
 def test_old_store_is_migrated_and_keeps_data(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     conn = duckdb.connect(str(path))
