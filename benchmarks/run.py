@@ -278,19 +278,14 @@ def bench_dask(
 ) -> dict[str, Any]:
     """The Dask engine on a fresh LocalCluster; start-up (cluster + model load in each worker)
     is timed apart from coding."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     from flashpoint.config import Settings
-    from flashpoint.distributed import run_dask
+    from flashpoint.distributed import local_cluster, run_dask
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        with (
-            LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        with local_cluster(workers) as cluster, Client(cluster) as client:
             settings = settings or Settings()
             client.run(_warm_worker, tmp, settings)
             startup = time.perf_counter() - t0

@@ -29,6 +29,18 @@ log = logging.getLogger(__name__)
 
 _WORKER_PIPELINES: dict[Settings, Any] = {}
 
+WORKER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
+"""Dask settings for the LocalCluster flashpoint starts.  A task runs in a thread of the
+worker process beside its event loop, whose periodic work (the statistical profiler every
+10 ms, a tick every 20 ms, the memory monitor every 100 ms) takes the GIL from the coder;
+with these a worker coded 2-6% faster in paired runs.  Nobody sees the profiler anyway: the
+cluster has no dashboard.  For a cluster of your own, set them in its Dask config."""
+
 LOAD_EVERY_S = 10.0
 """The longest a coded partition waits for the writer (see ``run_dask``'s ``load_group``)."""
 
@@ -154,6 +166,16 @@ class Manifest:
         self.done.update(i["part"] for i in infos)
 
 
+def local_cluster(workers: int) -> Any:
+    """A LocalCluster of ``workers`` single-threaded processes, without a dashboard, with
+    ``WORKER_CONFIG`` (the workers read the Dask config when they are spawned)."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    with dask.config.set(WORKER_CONFIG):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+
+
 def run_dask(
     items: Iterable[Article | CodingError],
     settings: Settings,
@@ -176,7 +198,7 @@ def run_dask(
     from them.  A partition is checkpointed once loaded; one coded but not yet loaded when
     the run dies is coded again by ``resume``.
     """
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, as_completed
 
     from flashpoint.store import open_store
 
@@ -194,9 +216,7 @@ def run_dask(
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        cluster = local_cluster(workers)
         client = Client(cluster)
     store = open_store(db)
     try:
