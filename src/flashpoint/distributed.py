@@ -229,35 +229,35 @@ def run_dask(
         last_load = time.perf_counter()
 
         def load() -> None:
-            """Load the coded partitions waiting, in one transaction, then checkpoint them."""
+            """Load the coded partitions waiting, in one transaction, checkpoint them, and
+            count them: the summary (and the progress shown) is what the store holds."""
             nonlocal last_load
             if ready:
                 store.load_parquet([info["path"] for info in ready])
                 manifest.mark(*ready)
                 for info in ready:
                     shutil.rmtree(info["path"], ignore_errors=True)  # bundles are directories
+                    summary.partitions += 1
+                    summary.articles += info["articles"]
+                    summary.sentences += info["sentences"]
+                    summary.events += info["events"]
+                    summary.errors += len(info["errors"])
+                    summary.peak_worker_rss_mb = max(summary.peak_worker_rss_mb, info["peak_rss_mb"])
+                    summary.error_records.extend(info["errors"])
                 ready.clear()
+                summary.seconds = time.perf_counter() - started
+                if on_progress:
+                    on_progress(summary)
             last_load = time.perf_counter()
 
         def drain(block_until: int) -> None:
             nonlocal in_flight
             while in_flight > block_until:
                 future = next(pending)
-                info = future.result()
+                ready.append(future.result())
                 in_flight -= 1
-                ready.append(info)
-                summary.partitions += 1
-                summary.articles += info["articles"]
-                summary.sentences += info["sentences"]
-                summary.events += info["events"]
-                summary.errors += len(info["errors"])
-                summary.peak_worker_rss_mb = max(summary.peak_worker_rss_mb, info["peak_rss_mb"])
-                summary.error_records.extend(info["errors"])
-                summary.seconds = time.perf_counter() - started
                 if len(ready) >= group or time.perf_counter() - last_load >= LOAD_EVERY_S:
                     load()
-                if on_progress:
-                    on_progress(summary)
 
         for part_id, chunk in partition(items, partition_size):
             if part_id in manifest.done:
