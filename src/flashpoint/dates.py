@@ -35,6 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flashpoint.models import DateInfo
 
@@ -464,18 +465,22 @@ def is_statement_frame(sentence: str, phrase: Phrase) -> bool:
     return bool(_AFTER_COMMA.match(after) and _CLAUSE_START.search(sentence[: phrase.start]))
 
 
-def _split(sentence: str) -> tuple[list[Phrase], list[Phrase]]:
-    """The sentence's date phrases as (statement-frame phrases, event phrases)."""
-    statement, event = [], []
+@lru_cache(maxsize=2048)
+def _split(sentence: str) -> tuple[tuple[Phrase, ...], tuple[Phrase, ...]]:
+    """The sentence's date phrases as (statement-frame phrases, event phrases).
+
+    Cached: every event of a sentence asks, and so do the next sentences' dateless events."""
+    statement: list[Phrase] = []
+    event: list[Phrase] = []
     for p in find_phrases(sentence):
         (statement if is_statement_frame(sentence, p) else event).append(p)
-    return statement, event
+    return tuple(statement), tuple(event)
 
 
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas)\b")
 
 
-def _nearest(phrases: list[Phrase], trigger: int | None, sentence: str = "") -> Phrase:
+def _nearest(phrases: Sequence[Phrase], trigger: int | None, sentence: str = "") -> Phrase:
     """The phrase closest to the trigger, counting a clause break between them as far away.
 
     "ambushed a patrol on Monday and clashed with police on Wednesday": the clash is
