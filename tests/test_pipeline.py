@@ -116,3 +116,21 @@ def test_ner_setting_chooses_components_and_changes_no_event() -> None:
         # confidence never lower than when the recogniser ran
         assert replace(x, confidence=0) == replace(y, confidence=0)
         assert x.confidence >= y.confidence
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_loaded_tables_are_frozen_once_after_the_first_batch(
+    monkeypatch: pytest.MonkeyPatch, freeze: bool
+) -> None:
+    from flashpoint import pipeline as pipeline_module
+
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline_module, "_SETTLED", False)
+    monkeypatch.setattr(pipeline_module.gc, "collect", lambda *a: calls.append("collect") or 0)
+    monkeypatch.setattr(pipeline_module.gc, "freeze", lambda: calls.append("freeze"))
+    pipe = Pipeline(Settings(freeze_tables=freeze))
+    text = "Japan and South Korea signed a trade agreement in Tokyo on Monday."
+    assert pipe.code_text(text, published="2025-04-17")
+    pipe.code_text(text, published="2025-04-18")
+    Pipeline(Settings(freeze_tables=freeze)).code_text(text, published="2025-04-17")
+    assert calls == (["collect", "freeze"] if freeze else [])

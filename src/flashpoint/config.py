@@ -33,9 +33,9 @@ SETTINGS_HELP: dict[str, str] = {
     "places": "Resolve event locations with the offline gazetteer.",
     "unknown_actors": "Collect unresolved actor-like noun phrases (for dictionary building).",
     "min_confidence": "Drop events below this confidence (0 keeps all).",
-    "freeze_tables": "After the first batch, move the loaded model and tables out of the garbage "
-    "collector's sight (gc.freeze): its full collections then skip them (about 0.2-0.4 s per 100 "
-    "stories).",
+    "freeze_tables": "Once the first article is coded, move the loaded model and tables out of the "
+    "garbage collector's sight (gc.freeze): its full collections then skip them (about 0.2-0.4 s per "
+    "100 stories).",
 }
 
 

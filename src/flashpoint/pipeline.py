@@ -191,14 +191,15 @@ class Pipeline:
             yield from self._code_batch(batch)
 
     def _settle(self) -> None:
-        """Once the first batch has loaded the model and the tables (millions of objects that
-        live as long as the process), move them out of the garbage collector's sight.
+        """Once the first article is coded, move what is loaded by then (the model, the coder's
+        tables and, when an event needed a place, the gazetteer: objects that live as long as
+        the process) out of the garbage collector's sight.
 
-        Python's full collections walk every tracked object; with the spaCy model, the actor
-        tables and the gazetteer loaded, each one cost 0.08-0.2 s and a run of 89 stories met
-        two or three of them (``gc.callbacks``; frozen: 0.03 s each).  ``gc.freeze`` is what
-        CPython offers for this: frozen objects are still freed by reference counting; only a
-        cycle among them would never be collected.  Off with ``freeze_tables=False``.
+        Python's full collections walk every tracked object; with the model and the tables
+        loaded, the full collections of one run over 89 stories cost 0.23-0.44 s, frozen
+        0.01-0.02 s (``gc.callbacks``).  ``gc.freeze`` is what CPython offers for this: frozen
+        objects are still freed by reference counting; only a cycle among them would never be
+        collected.  Off with ``freeze_tables=False``.
         """
         global _SETTLED
         loaded = self._nlp is not None and self._coder is not None
@@ -303,6 +304,8 @@ class Pipeline:
                 meta["prefilter_skipped"] = bool(sents) and len(skipped) == len(sents)
                 article = replace(article, meta=meta)
             events = [self._place_and_date(e, article, cleaned, sents, inferred) for e in events]
+            if not _SETTLED:  # here, not after the batch: a caller may stop at the first result
+                self._settle()
             if self.settings.min_confidence:
                 events = [e for e in events if e.confidence >= self.settings.min_confidence]
             unknown: tuple[str, ...] = ()
@@ -315,7 +318,6 @@ class Pipeline:
                 events=tuple(events),
                 unknown_actors=unknown,
             )
-        self._settle()
 
     def _given(self, article: Article) -> bool:
         """Is this article one sentence already (the setting, or ``"sentences": "given"``)?"""
