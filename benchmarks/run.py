@@ -560,6 +560,12 @@ def write_doc(results: dict[str, Any]) -> None:
     DOC.write_text(text, encoding="utf-8")
 
 
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median speed, with every run's speed beside it."""
+    ordered = sorted(runs, key=lambda r: r["sentences_per_s"])
+    return dict(ordered[(len(ordered) - 1) // 2], runs_sentences_per_s=[r["sentences_per_s"] for r in runs])
+
+
 def _step(name: str) -> None:
     print(f"[{datetime.now(UTC):%H:%M:%S}] {name} ...", flush=True)
 
@@ -623,13 +629,8 @@ def main() -> int:
         for workers in (1, 2) if k % 2 == 0 else (2, 1):
             _step(f"dask, {workers} worker(s), round {k + 1}")
             runs[workers].append(bench_dask(dask_corpus, workers, args.partition_size))
-    # the run of median speed for each worker count
     for workers in (1, 2):
-        ordered = sorted(runs[workers], key=lambda r: r["sentences_per_s"])
-        results[f"dask{workers}"] = dict(
-            ordered[(len(ordered) - 1) // 2],
-            runs_sentences_per_s=[r["sentences_per_s"] for r in runs[workers]],
-        )
+        results[f"dask{workers}"] = _median_run(runs[workers])
     results["speedup"] = results["dask2"]["sentences_per_s"] / results["dask1"]["sentences_per_s"]
     pairs = [b["sentences_per_s"] / a["sentences_per_s"] for a, b in zip(runs[1], runs[2], strict=True)]
     results["speedup_range"] = [min(pairs), max(pairs)]
@@ -639,10 +640,7 @@ def main() -> int:
         first_pass_runs.append(
             bench_dask(dask_corpus, 2, args.partition_size, Settings(prefilter=True, ner=default_ner))
         )
-    ordered = sorted(first_pass_runs, key=lambda r: r["sentences_per_s"])
-    results["dask2_prefilter"] = dict(
-        ordered[(len(ordered) - 1) // 2], runs_sentences_per_s=[r["sentences_per_s"] for r in first_pass_runs]
-    )
+    results["dask2_prefilter"] = _median_run(first_pass_runs)
     _step("worker memory x1 and x10")
     base = corpus[: args.mem_articles]
     results["mem_small"] = bench_dask(base, 2)

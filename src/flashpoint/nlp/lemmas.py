@@ -20,12 +20,13 @@ _CACHE_MAX = 200_000
 """Keys the cache may hold before it is emptied (a long run meets ever new words)."""
 
 _SUBCLASSES: dict[type, type] = {}
+"""spaCy's lemmatizer class -> its subclass with ``_cached_call`` (made once per class)."""
 
 
 def _cached_call(self: Any, doc: Any) -> Any:
     """``Lemmatizer.__call__`` with the lemma of each (orth, pos, morph) computed once."""
-    if not self._validated or self.mode != "rule":
-        return _SUPER[type(self)].__call__(self, doc)
+    if not self._validated or self.mode != "rule":  # spaCy validates its tables on first use
+        return type(self).__bases__[0].__call__(self, doc)
     error_handler = self.get_error_handler()
     try:
         if not len(doc):
@@ -49,16 +50,13 @@ def _cached_call(self: Any, doc: Any) -> Any:
         error_handler(self.name, self, [doc], exc)
 
 
-_SUPER: dict[type, type] = {}
-
-
 def install(nlp: Any) -> bool:
     """Give the pipeline's rule lemmatizer the cache (False: left as it is)."""
     if "lemmatizer" not in nlp.pipe_names:
         return False
     lemmatizer = nlp.get_pipe("lemmatizer")
     cls = type(lemmatizer)
-    if cls in _SUPER:  # installed already
+    if cls.__call__ is _cached_call:  # installed already
         return True
     if getattr(lemmatizer, "mode", None) != "rule" or not hasattr(lemmatizer, "rule_lemmatize"):
         log.info("lemmatizer in mode %r keeps spaCy's loop", getattr(lemmatizer, "mode", None))
@@ -67,6 +65,5 @@ def install(nlp: Any) -> bool:
     if sub is None:
         # __call__ is looked up on the type, so the component gets a subclass of its own
         sub = _SUBCLASSES[cls] = type(cls.__name__, (cls,), {"__call__": _cached_call})
-        _SUPER[sub] = cls
     lemmatizer.__class__ = sub
     return True

@@ -7,7 +7,7 @@ an attribute, 1.5 us for ``children``); on these slotted objects it is a plain a
 (about 20 ns).  A ``LightDoc`` is built once per parsed paragraph from ``Doc.to_array`` and
 answers the part of the ``Token``/``Span``/``Doc`` API the coder uses with the same values,
 in the same orders (``children`` lefts then rights, ``subtree`` as spaCy recurses,
-``conjuncts`` as spaCy walks them); ``tests/test_nlp.py`` compares both on real parses.
+``conjuncts`` as spaCy walks them); ``tests/test_nlp_light.py`` compares both on real parses.
 
 No spaCy import here: the copy reads the spaCy objects through their public API.
 """
