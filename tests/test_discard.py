@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -32,17 +34,50 @@ def test_any_match_equals_the_combined_search(text: str) -> None:
 def test_requirements_are_found_for_literal_rules() -> None:
     needs = dict(discard._requirements())
     pattern = next(p for p in needs if p.pattern.startswith(r"\bwickets?"))
-    assert needs[pattern] == (frozenset({"wicket"}),)
+    assert needs[pattern] == (frozenset({" wicket"}),)  # after \b: where a word starts
 
 
 def test_required_skips_optional_parts_and_keeps_alternatives() -> None:
     parse = re._parser.parse  # type: ignore[attr-defined]
     assert discard._required(parse(r"\b(red|blue)?\s+car\b")) == [frozenset({"car"})]
     assert discard._required(parse(r"\b(red|blue\s+sky)\s*x")) == [
-        frozenset({"red", "blue"}),
+        ([frozenset({" red"})], [frozenset({" blue"}), frozenset({"sky"})]),
         frozenset({"x"}),
     ]
     assert discard._required(parse(r"\b(red|\d+)\b")) == []
+    assert discard._required(parse(r"\bS&P-500")) == [frozenset({" s p 500"})]  # as _words maps
+    assert discard._required(parse(r"\b's")) == [frozenset({" s"})]  # no word starts at '
+
+
+def test_a_word_start_need_is_not_met_inside_a_word() -> None:
+    parse = re._parser.parse  # type: ignore[attr-defined]
+    (need,) = discard._required(parse(r"\b(own\s+goal|touchdown)\b"))
+    assert not discard._met(need, discard._words("they scored a down goal"))
+    assert discard._met(need, discard._words("(own goal)"))
+    assert discard._met(need, discard._words("a touchdown"))
+    assert not discard._met(need, discard._words("an own target"))
+
+
+def test_lowering_keeps_what_is_a_word_character() -> None:
+    """``_words`` maps the lowered text: exact only if lowering keeps lengths and word-ness
+    (Turkish dotted I, which does not, sends the text to the full search)."""
+    word = re.compile(r"\w")
+    changed = {
+        chr(c)
+        for c in range(0x110000)
+        if not 0xD800 <= c < 0xE000
+        and (len(chr(c).lower()) != 1 or bool(word.match(chr(c))) != bool(word.match(chr(c).lower())))
+    }
+    assert changed <= set(discard._CASE_SPECIAL)
+
+
+def test_any_match_equals_the_combined_search_on_news(shared: Path) -> None:
+    """Every sentence and story of the VOA sample: the shortcut says what the search says."""
+    path = shared / "data" / "voa" / "voa_stories.jsonl"
+    stories = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    texts = stories + [s for story in stories for s in re.split(r"(?<=[.!?])\s+|\n+", story)]
+    combined = discard._any_rule()
+    assert [discard._any_match(t) for t in texts] == [combined.search(t) is not None for t in texts]
 
 
 def test_case_special_lists_every_non_ascii_match_of_ascii() -> None:

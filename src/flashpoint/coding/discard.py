@@ -67,53 +67,92 @@ _CASE_SPECIAL = ("\u0130", "\u0131", "\u017f", "\u212a")
 and searched for a rule's ASCII words without losing a match."""
 
 
-def _required(items: Any) -> list[frozenset[str]]:
-    """Sets of strings such that every match of the parsed pattern ``items`` contains one
-    string of each set (an empty list: nothing known).
+_NON_WORD = re.compile(r"\W")
+"""What ``\\b`` reads as a non-word character: the screens map each one to a space."""
+
+
+def _words(low: str) -> str:
+    """The lowered text as the screens search it: every non-word character a space, and one
+    space in front, so that " own" is found only where a word starts with "own" (not in
+    "down").  Lengths are kept, so the map is the same at every position."""
+    return " " + _NON_WORD.sub(" ", low)
+
+
+Need = frozenset[str] | tuple[list[Any], ...]
+"""What a match must contain: one of a set of strings, or, for a group of alternatives, all
+the needs of one of them (``_met``)."""
+
+
+def _met(need: Need, words: str) -> bool:
+    if isinstance(need, frozenset):
+        return any(s in words for s in need)
+    return any(all(_met(n, words) for n in alt) for alt in need)
+
+
+def _required(items: Any, bounded: bool = False) -> list[Need]:
+    """Needs (see ``Need``) that every match of the parsed pattern ``items`` meets (an empty
+    list: nothing known), in text as ``_words`` maps it.
 
     Walks the mandatory top-level sequence: each run of literal characters gives a set of one,
-    and each group whose alternatives all give a set gives the union of their first sets;
-    zero-width assertions are stepped over (they consume nothing), anything else (a class, an
-    optional part) is skipped.  Only ASCII strings are kept (see ``_CASE_SPECIAL``).
+    and each group whose alternatives all give needs gives the alternatives' needs (one of
+    them must be met, all of its own); zero-width assertions are stepped over (they consume nothing), anything else (a
+    class, an optional part) is skipped.  A run that starts a word right after ``\\b``
+    (``bounded``, passed into groups) is kept with a leading space: that word boundary is a
+    non-word character before it, a space once mapped.  Only ASCII strings are kept (see
+    ``_CASE_SPECIAL``).
     """
     items = list(items)
-    out: list[frozenset[str]] = []
+    out: list[Need] = []
     k = 0
     while k < len(items):
         op, av = items[k]
-        found: frozenset[str] | None = None
+        found: Need | None = None
+        if op is _c.AT:
+            bounded = av is _c.AT_BOUNDARY
+            k += 1
+            continue
         if op is _c.LITERAL:
             run = []
             while k < len(items) and items[k][0] in (_c.LITERAL, _c.AT):
                 if items[k][0] is _c.LITERAL:
                     run.append(chr(items[k][1]))
                 k += 1
-            found = frozenset({"".join(run)})
+            text = "".join(run)
+            lead = " " if bounded and _is_word(text[0]) else ""
+            found = frozenset({lead + _NON_WORD.sub(" ", text.lower())})
             k -= 1
         elif op is _c.SUBPATTERN and not av[1] and not av[2]:  # no inline flags inside
-            out.extend(_required(av[3]))
+            out.extend(_required(av[3], bounded))
         elif op is _c.BRANCH:
-            alts = [_required(alt) for alt in av[1]]
+            alts = [_required(alt, bounded) for alt in av[1]]
             if all(alts):
-                found = frozenset().union(*(alt[0] for alt in alts))
+                found = tuple(alts)
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
-            out.extend(_required(av[2]))
-        if found and all(s and s.isascii() for s in found):
+            out.extend(_required(av[2], bounded))
+        if found:
             out.append(found)
+        bounded = False
         k += 1
-    return [need for need in out if all(s and s.isascii() for s in need)]
+    return [need for need in out if _usable(need)]
+
+
+def _usable(need: Need) -> bool:
+    """Only ASCII strings with a word character are kept (see ``_CASE_SPECIAL``)."""
+    if isinstance(need, frozenset):
+        return all(s.strip() and s.isascii() for s in need)
+    return all(alt and all(_usable(n) for n in alt) for alt in need)
 
 
 @lru_cache(maxsize=1)
-def _requirements() -> tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...]], ...]:
-    """Each rule with its lower-case required words (see ``_required``; empty: none known)."""
+def _requirements() -> tuple[tuple[re.Pattern[str], tuple[Need, ...]], ...]:
+    """Each rule with the lower-case words it needs (see ``_required``; empty: none known)."""
     out = []
     for rule in rules():
         try:
             needs = _required(_parser.parse(rule.pattern.pattern, rule.pattern.flags))
         except Exception:  # an unfamiliar parse: no shortcut for this rule, never a wrong one
             needs = []
-        out.append((rule.pattern, tuple(frozenset(s.lower() for s in need) for need in needs)))
+        out.append((rule.pattern, tuple(needs)))
     return tuple(out)
 
 
@@ -127,9 +166,9 @@ def _any_match(text: str) -> bool:
     """
     if any(c in text for c in _CASE_SPECIAL):
         return _any_rule().search(text) is not None
-    low = text.lower()
+    words = _words(text.lower())
     for pattern, needs in _requirements():
-        if all(any(s in low for s in need) for need in needs) and pattern.search(text):
+        if all(_met(need, words) for need in needs) and pattern.search(text):
             return True
     return False
 
