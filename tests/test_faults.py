@@ -343,10 +343,10 @@ def dask_inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
 def cluster() -> Iterator[object]:
     """One LocalCluster (2 single-threaded worker processes) shared by the Dask fault tests,
     so the workers load the model once."""
-    distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as local:
+    pytest.importorskip("dask.distributed")
+    from flashpoint.distributed import local_cluster
+
+    with local_cluster(2) as local:  # the cluster flashpoint itself starts
         yield local
 
 

@@ -34,12 +34,24 @@ WORKER_CONFIG: dict[str, Any] = {
     "distributed.admin.tick.interval": "1s",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
-"""Dask settings for the LocalCluster flashpoint starts.  A task runs in a thread of the
-worker process beside its event loop, whose periodic work (the statistical profiler every
-10 ms, a tick every 20 ms, the memory monitor every 100 ms) takes the GIL from the coder;
-with these a worker coded 2-6% faster in paired runs.  Nobody sees the profiler anyway: the
-cluster has no dashboard.  For a cluster of your own, set them in its Dask config."""
+"""Dask settings for the LocalCluster flashpoint starts.
+
+- Dask spawns workers with ``MALLOC_TRIM_THRESHOLD_=65536`` so that glibc hands freed memory
+  back to the OS at once.  Setting it also freezes glibc's mmap threshold at 128 KB, so every
+  large array of the parser (allocated and freed per batch) was a fresh ``mmap`` whose pages
+  fault in again: coding the same partitions, a worker made ~830,000 minor page faults and
+  spent 1.5-1.8 s in the kernel where a plain process made ~1,000 and spent 0.01 s, 14-26%
+  more CPU in all.  ``None`` leaves glibc's adaptive defaults (peak memory per worker stays
+  flat: see ``docs/PERFORMANCE.md``).
+- A task runs in a thread of the worker process beside its event loop, whose periodic work
+  (the statistical profiler every 10 ms, a tick every 20 ms, the memory monitor every 100 ms)
+  takes the GIL from the coder; with these a worker coded 2-6% faster in paired runs.  Nobody
+  sees the profiler anyway: the cluster has no dashboard.
+
+For a cluster of your own, set them in its Dask config (``docs/PERFORMANCE.md``, "Running on
+a multi-machine Dask cluster")."""
 
 LOAD_EVERY_S = 10.0
 """The longest a coded partition waits for the writer (see ``run_dask``'s ``load_group``)."""
