@@ -33,8 +33,8 @@ def test_any_match_equals_the_combined_search(text: str) -> None:
 
 def test_requirements_are_found_for_literal_rules() -> None:
     needs = dict(discard._requirements())
-    pattern = next(p for p in needs if p.pattern.startswith(r"\bwickets?"))
-    assert needs[pattern] == (frozenset({" wicket"}),)  # after \b: where a word starts
+    rule = next(r for r in needs if r.pattern.pattern.startswith(r"\bwickets?"))
+    assert needs[rule] == (frozenset({" wicket"}),)  # after \b: where a word starts
 
 
 def test_required_skips_optional_parts_and_keeps_alternatives() -> None:
@@ -52,10 +52,10 @@ def test_required_skips_optional_parts_and_keeps_alternatives() -> None:
 def test_a_word_start_need_is_not_met_inside_a_word() -> None:
     parse = re._parser.parse  # type: ignore[attr-defined]
     (need,) = discard._required(parse(r"\b(own\s+goal|touchdown)\b"))
-    assert not discard._met(need, discard._words("they scored a down goal"))
-    assert discard._met(need, discard._words("(own goal)"))
-    assert discard._met(need, discard._words("a touchdown"))
-    assert not discard._met(need, discard._words("an own target"))
+    assert not discard._met(need, discard._Screened("they scored a down goal"))
+    assert discard._met(need, discard._Screened("(own goal)"))
+    assert discard._met(need, discard._Screened("a touchdown"))
+    assert not discard._met(need, discard._Screened("an own target"))
 
 
 def test_lowering_keeps_what_is_a_word_character() -> None:
@@ -78,6 +78,21 @@ def test_any_match_equals_the_combined_search_on_news(shared: Path) -> None:
     texts = stories + [s for story in stories for s in re.split(r"(?<=[.!?])\s+|\n+", story)]
     combined = discard._any_rule()
     assert [discard._any_match(t) for t in texts] == [combined.search(t) is not None for t in texts]
+    assert any(discard._any_match(t) for t in texts), "the sample must hold some off-topic words"
+
+    def first_rule(text: str) -> str | None:  # sentence_domain without the shortcut
+        return next((r.domain for r in discard.rules() if r.pattern.search(text)), None)
+
+    def document_hits(text: str) -> list[str]:
+        return [r.domain for r in discard.rules() if r.scope == "document" and r.pattern.search(text)]
+
+    crafted = TEXTS + [
+        "Brazil beat Argentina 2-1 at the stadium; the striker scored two goals and a penalty kick."
+    ]
+    assert [discard.sentence_domain(t) for t in texts + crafted] == [first_rule(t) for t in texts + crafted]
+    assert [[r.domain for r in discard._matching(t, "document")] for t in stories + crafted] == [
+        document_hits(t) for t in stories + crafted
+    ]
 
 
 def test_case_special_lists_every_non_ascii_match_of_ascii() -> None:

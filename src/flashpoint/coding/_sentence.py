@@ -11,6 +11,7 @@ module holds all of the coder; a module calls only methods of its own class and 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -151,13 +152,19 @@ class _SentenceBase:
         self.context = context
         self._tok_mention: dict[int, Mention] = {}
         self._by_mention: dict[int, list[Any]] = {}
-        if mentions:
-            base = self.base  # len(token) is the length of its text, without making the string
-            spans = [(t.i, (start := base + t.idx), start + len(t)) for t in self.tokens]
+        self._parties: dict[tuple[int, str], Party] = {}
+        if mentions:  # each token to the shortest mention overlapping it
+            base = self.base
+            tokens = self.tokens
+            starts = [base + t.idx for t in tokens]
+            ends = [start + len(t.text) for start, t in zip(starts, tokens, strict=True)]
             for m in sorted(mentions, key=lambda m: m.end - m.start):
-                for i, start, end in spans:
-                    if start < m.end and end > m.start and i not in self._tok_mention:
+                k = bisect_right(ends, m.start)  # the first token ending after the mention starts
+                while k < len(tokens) and starts[k] < m.end:
+                    i = tokens[k].i
+                    if ends[k] > m.start and i not in self._tok_mention:
                         self._tok_mention[i] = m
+                    k += 1
         self._memory_heads: tuple[list[Any], list[Any]] | None = None
         self._has_ner: bool | None = None
         self.entries: dict[int, Entry] = {}
@@ -274,7 +281,13 @@ class _SentenceBase:
         return out
 
     def _party(self, m: Mention, via: str = "named") -> Party:
-        return Party(ActorRef.from_mention(m), (m.start, m.end), via)
+        """The party a mention names (made once per mention and way: both passes over the
+        sentence and most rules ask for the same ones; a ``Party`` is immutable)."""
+        key = (id(m), via)
+        found = self._parties.get(key)
+        if found is None:
+            found = self._parties[key] = Party(ActorRef.from_mention(m), (m.start, m.end), via)
+        return found
 
     def _clause_child(self, tok: Any) -> Any:
         """The ancestor of ``tok`` whose head is its clause's verb (``tok`` itself at most

@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -195,7 +194,7 @@ class RulesCoder:
         if dateline:  # blank it out (offsets kept) so that the city names no actor
             text = " " * dateline.end() + text[dateline.end() :]
         found = self.actors.find_mentions(text, when, context, offset=shift)
-        return [replace(m, start=m.start + shift, end=m.end + shift) for m in found]
+        return [Mention(m.start + shift, m.end + shift, m.text, m.actor, m.why) for m in found]
 
     def _dedupe(self, events: list[Event], state: _ArticleState) -> list[Event]:
         best: dict[tuple[Any, ...], Event] = {}

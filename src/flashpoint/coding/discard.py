@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -67,15 +68,35 @@ _CASE_SPECIAL = ("\u0130", "\u0131", "\u017f", "\u212a")
 and searched for a rule's ASCII words without losing a match."""
 
 
-_NON_WORD = re.compile(r"\W")
-"""What ``\\b`` reads as a non-word character: the screens map each one to a space."""
+_NON_WORD = re.compile(r"\W+")
+"""What ``\\b`` reads as non-word characters: the screens map each run of them to a space."""
 
 
 def _words(low: str) -> str:
-    """The lowered text as the screens search it: every non-word character a space, and one
-    space in front, so that " own" is found only where a word starts with "own" (not in
-    "down").  Lengths are kept, so the map is the same at every position."""
+    """The lowered text as the screens search it: each run of non-word characters one space,
+    and one space in front, so that " own" is found only where a word starts with "own" (not
+    in "down").  A rule's literal maps the same way: a run inside it is a whole run of the
+    text too (word characters on both sides), and one at its edge lies within a run of the
+    text, which also becomes one space; so where the literal occurs, its map occurs."""
     return " " + _NON_WORD.sub(" ", low)
+
+
+class _Screened:
+    """A text as the screens search it (``_words``), and for a long text also its distinct
+    words, each after a space: a string without an inner space lies within one word, so it
+    is found there as in the whole text, and a story has a third as many distinct words."""
+
+    __slots__ = ("words", "vocab")
+
+    VOCAB_FROM = 1000
+    """Characters from which the distinct words are worth collecting."""
+
+    def __init__(self, text: str) -> None:
+        self.words = _words(text.lower())
+        self.vocab = " " + " ".join(set(self.words.split())) if len(text) >= self.VOCAB_FROM else self.words
+
+    def has(self, s: str) -> bool:
+        return s in (self.vocab if s.find(" ", 1) < 0 else self.words)
 
 
 Need = frozenset[str] | tuple[list[Any], ...]
@@ -83,10 +104,10 @@ Need = frozenset[str] | tuple[list[Any], ...]
 the needs of one of them (``_met``)."""
 
 
-def _met(need: Need, words: str) -> bool:
+def _met(need: Need, text: _Screened) -> bool:
     if isinstance(need, frozenset):
-        return any(s in words for s in need)
-    return any(all(_met(n, words) for n in alt) for alt in need)
+        return any(text.has(s) for s in need)
+    return any(all(_met(n, text) for n in alt) for alt in need)
 
 
 def _required(items: Any, bounded: bool = False) -> list[Need]:
@@ -144,7 +165,7 @@ def _usable(need: Need) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _requirements() -> tuple[tuple[re.Pattern[str], tuple[Need, ...]], ...]:
+def _requirements() -> tuple[tuple[DiscardRule, tuple[Need, ...]], ...]:
     """Each rule with the lower-case words it needs (see ``_required``; empty: none known)."""
     out = []
     for rule in rules():
@@ -152,25 +173,32 @@ def _requirements() -> tuple[tuple[re.Pattern[str], tuple[Need, ...]], ...]:
             needs = _required(_parser.parse(rule.pattern.pattern, rule.pattern.flags))
         except Exception:  # an unfamiliar parse: no shortcut for this rule, never a wrong one
             needs = []
-        out.append((rule.pattern, tuple(needs)))
+        out.append((rule, tuple(needs)))
     return tuple(out)
 
 
-def _any_match(text: str) -> bool:
-    """``_any_rule().search(text)``, faster: only the rules whose words occur are searched.
+def _matching(text: str, scope: str | None = None) -> Iterator[DiscardRule]:
+    """The rules (of ``scope``, or all) that match ``text``, in table order; only the rules
+    whose words occur are searched.
 
-    The combined alternation tries every rule at every word boundary (2-3 ms on a news story),
-    while a rule's words are found with ``in`` on the lowered text.  Exact: a match contains
-    one of the rule's words case-insensitively, so the lowered text contains it, unless the
-    text holds one of ``_CASE_SPECIAL`` (then the combined search runs as before).
+    A rule's words are found with ``in`` on the lowered text (see ``_words``), far faster
+    than its search (a leading alternation tried at every word boundary).  Exact: a match
+    contains the rule's words case-insensitively, so the lowered text contains them, unless
+    the text holds one of ``_CASE_SPECIAL`` (then every rule is searched).
     """
-    if any(c in text for c in _CASE_SPECIAL):
-        return _any_rule().search(text) is not None
-    words = _words(text.lower())
-    for pattern, needs in _requirements():
-        if all(_met(need, words) for need in needs) and pattern.search(text):
-            return True
-    return False
+    special = any(c in text for c in _CASE_SPECIAL)
+    screened = None if special else _Screened(text)
+    for rule, needs in _requirements():
+        if scope is not None and rule.scope != scope:
+            continue
+        if (screened is None or all(_met(need, screened) for need in needs)) and rule.pattern.search(text):
+            yield rule
+
+
+def _any_match(text: str) -> bool:
+    """``_any_rule().search(text)``, faster (see ``_matching``): the combined alternation
+    tries every rule at every word boundary, 2-3 ms on a news story."""
+    return next(_matching(text), None) is not None
 
 
 @lru_cache(maxsize=1)
@@ -221,20 +249,15 @@ class DocumentScreen:
 
 def sentence_domain(text: str) -> str | None:
     """The off-topic domain a sentence belongs to, or None if it may carry politics."""
-    if not _any_match(text):
-        return None
-    for rule in rules():
-        if rule.pattern.search(text):
-            return rule.domain
-    return None
+    first = next(_matching(text), None)
+    return first.domain if first is not None else None
 
 
 def document_domain(text: str) -> str | None:
     """The off-topic domain of a whole document, when several strong signals agree."""
     hits: dict[str, int] = {}
-    for rule in rules():
-        if rule.scope == "document" and rule.pattern.search(text):
-            hits[rule.domain] = hits.get(rule.domain, 0) + 1
+    for rule in _matching(text, "document"):
+        hits[rule.domain] = hits.get(rule.domain, 0) + 1
     for domain, count in sorted(hits.items(), key=lambda kv: -kv[1]):
         if count >= DOCUMENT_MIN_HITS:
             logger.debug("document discarded as %s (%d signals)", domain, count)

@@ -58,32 +58,51 @@ def _is_closing(text: str, i: int, closer: str) -> bool:
     return True
 
 
+_OPENER_RE = re.compile("[" + re.escape("".join(OPENERS)) + "]")
+_STOP_RE = {opener: re.compile("[\n" + re.escape(closers) + "]") for opener, closers in CLOSERS.items()}
+"""Per opener: the next character that may end its quote (a closer, or the line end)."""
+
+
 def find_quotes(text: str) -> list[QuoteSpan]:
     """All quoted spans of ``text``, in order; an unclosed double quote runs to the paragraph
-    end (an unclosed single quote is taken for an apostrophe)."""
+    end (an unclosed single quote is taken for an apostrophe).
+
+    Jumps from one quote mark to the next with regex searches (the marks are a few dozen
+    among thousands of characters); ``tests/test_quotes.py`` checks it against the plain
+    character-by-character scan."""
     out: list[QuoteSpan] = []
-    i, n = 0, len(text)
-    while i < n:
+    n = len(text)
+    find_opener = _OPENER_RE.search
+    i = 0
+    while True:
+        found = find_opener(text, i)
+        if found is None:
+            return out
+        i = found.start()
         ch = text[i]
-        if ch in OPENERS and _is_opening(text, i):
-            closer = ch
-            j = i + 1
-            end = None
-            while j < n:
-                if text[j] == "\n":  # quotes end at the paragraph (line) end
-                    break
-                if _is_closing(text, j, closer):
-                    end = j
-                    break
-                j += 1
-            stop = end if end is not None else j
-            single = ch in ("'", "‘")
-            if stop - (i + 1) >= 2 and (end is not None or not single):
-                out.append(QuoteSpan(i + 1, stop, text[i + 1 : stop]))
-            i = (end + 1) if end is not None else j
+        if not _is_opening(text, i):
+            i += 1
             continue
-        i += 1
-    return out
+        find_stop = _STOP_RE[ch].search
+        j = i + 1
+        end = None
+        while True:
+            stop_at = find_stop(text, j)
+            if stop_at is None:
+                j = n
+                break
+            j = stop_at.start()
+            if text[j] == "\n":  # quotes end at the paragraph (line) end
+                break
+            if _is_closing(text, j, ch):
+                end = j
+                break
+            j += 1
+        stop = end if end is not None else j
+        single = ch in ("'", "‘")
+        if stop - (i + 1) >= 2 and (end is not None or not single):
+            out.append(QuoteSpan(i + 1, stop, text[i + 1 : stop]))
+        i = (end + 1) if end is not None else j
 
 
 def quote_at(quotes: list[QuoteSpan], start: int, end: int) -> int | None:
