@@ -285,25 +285,21 @@ def test_worker_peak_memory_is_its_own_not_its_parents() -> None:
     assert 5 < float(child.stdout) < 100
 
 
-def test_flashpoint_workers_keep_glibcs_adaptive_malloc(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_flashpoint_workers_keep_glibcs_adaptive_malloc(cluster: object) -> None:
     """Dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` made a worker page-fault each of the
-    parser's large arrays in again (14-26% more CPU); flashpoint's cluster spawns without it,
-    and without the worker profiler."""
+    parser's large arrays in again (14-26% more CPU); flashpoint's cluster (the module's
+    ``cluster``) spawns without it, and without the worker profiler."""
     distributed = pytest.importorskip("dask.distributed")
     import os
-
-    from flashpoint.distributed import local_cluster
-
-    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)  # an earlier cluster may have set it
 
     def probe() -> tuple[str | None, bool]:
         import dask
 
         return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
 
-    with local_cluster(1) as cluster, distributed.Client(cluster) as client:
-        (found,) = client.run(probe).values()
-    assert found == (None, False)
+    with distributed.Client(cluster) as client:
+        found = list(client.run(probe).values())
+    assert found == [(None, False), (None, False)]
     assert "MALLOC_TRIM_THRESHOLD_" not in os.environ  # nor set in this process for later spawns
 
 
