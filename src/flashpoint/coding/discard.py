@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -81,22 +81,46 @@ def _words(low: str) -> str:
     return " " + _NON_WORD.sub(" ", low)
 
 
-class _Screened:
-    """A text as the screens search it (``_words``), and for a long text also its distinct
-    words, each after a space: a string without an inner space lies within one word, so it
-    is found there as in the whole text, and a story has a third as many distinct words."""
+_VOCAB_FROM = 1000
+"""Characters from which a text's distinct words are worth collecting (see ``_present``)."""
 
-    __slots__ = ("words", "vocab")
 
-    VOCAB_FROM = 1000
-    """Characters from which the distinct words are worth collecting."""
+def _present(text: str, strings: tuple[frozenset[str], frozenset[str]] | None = None) -> set[str]:
+    """Which of the rules' strings (``_strings``, or ``strings``: those within one word, those
+    spanning words) ``text`` holds, as the screens search it (``_words``).
 
-    def __init__(self, text: str) -> None:
-        self.words = _words(text.lower())
-        self.vocab = " " + " ".join(set(self.words.split())) if len(text) >= self.VOCAB_FROM else self.words
+    Each string is looked for once per text, whatever the rules sharing it; one without an
+    inner space lies within one word, so in a long text it is looked for among the distinct
+    words only (a story has a third as many)."""
+    words = _words(text.lower())
+    single, multi = strings or _strings()
+    found = {s for s in multi if s in words}
+    if len(text) < _VOCAB_FROM:
+        found.update(s for s in single if s in words)
+        return found
+    distinct = set(words.split())
+    vocab = " " + " ".join(distinct)
+    starts: dict[str, list[str]] = {}  # the distinct words by their first letters
+    for word in distinct:
+        starts.setdefault(word[:_START], []).append(word)
+    for s in single:
+        if s[0] == " " and len(s) > _START:  # a word starting with s[1:]: ask only those alike
+            body = s[1:]
+            if any(word.startswith(body) for word in starts.get(body[:_START], ())):
+                found.add(s)
+        elif s in vocab:
+            found.add(s)
+    return found
 
-    def has(self, s: str) -> bool:
-        return s in (self.vocab if s.find(" ", 1) < 0 else self.words)
+
+_START = 3
+"""Letters by which ``_present`` groups a long text's words."""
+
+
+def _split_strings(strings: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    every = set(strings)
+    single = frozenset(s for s in every if s.find(" ", 1) < 0)
+    return single, frozenset(every - single)
 
 
 Need = frozenset[str] | tuple[list[Any], ...]
@@ -104,10 +128,26 @@ Need = frozenset[str] | tuple[list[Any], ...]
 the needs of one of them (``_met``)."""
 
 
-def _met(need: Need, text: _Screened) -> bool:
+def _met(need: Need, present: set[str]) -> bool:
+    """Whether a text holding the strings ``present`` (see ``_present``) meets ``need``."""
     if isinstance(need, frozenset):
-        return any(text.has(s) for s in need)
-    return any(all(_met(n, text) for n in alt) for alt in need)
+        return not need.isdisjoint(present)
+    return any(all(_met(n, present) for n in alt) for alt in need)
+
+
+def _flatten(need: Need) -> Iterator[str]:
+    if isinstance(need, frozenset):
+        yield from need
+    else:
+        for alt in need:
+            for n in alt:
+                yield from _flatten(n)
+
+
+@lru_cache(maxsize=1)
+def _strings() -> tuple[frozenset[str], frozenset[str]]:
+    """Every string the rules need: those within one word, and those spanning words."""
+    return _split_strings(s for _rule, needs in _requirements() for need in needs for s in _flatten(need))
 
 
 def _required(items: Any, bounded: bool = False) -> list[Need]:
@@ -187,11 +227,11 @@ def _matching(text: str, scope: str | None = None) -> Iterator[DiscardRule]:
     the text holds one of ``_CASE_SPECIAL`` (then every rule is searched).
     """
     special = any(c in text for c in _CASE_SPECIAL)
-    screened = None if special else _Screened(text)
+    present = None if special else _present(text)
     for rule, needs in _requirements():
         if scope is not None and rule.scope != scope:
             continue
-        if (screened is None or all(_met(need, screened) for need in needs)) and rule.pattern.search(text):
+        if (present is None or all(_met(need, present) for need in needs)) and rule.pattern.search(text):
             yield rule
 
 
@@ -220,30 +260,40 @@ def _is_word(ch: str) -> bool:
 class DocumentScreen:
     """The discard decisions for one document and its sentences.
 
-    Most news documents match no rule at all, and one search over the whole text says so:
-    their sentences then need no search of their own.  The shortcut is exact because every
-    rule tests nothing outside its match but ``\\b``: when the characters just outside a
-    sentence are no word characters, ``\\b`` reads the same at its edges alone and inside the
-    document, so a rule matching the sentence would have matched the document.  Any other
-    case (a rule with an anchor or lookaround, a sentence glued to a neighbouring word, a
-    text that is not the document's) falls back to ``sentence_domain``.
+    One screened search over the whole text finds the rules that match anywhere in it (for
+    most news documents, none); a sentence of the document then needs to be searched only
+    for those.  The shortcut is exact because every rule tests nothing outside its match but
+    ``\\b``: when the characters just outside a sentence are no word characters, ``\\b`` reads
+    the same at its edges alone and inside the document, so a rule matching the sentence
+    would have matched the document.  Any other case (a rule with an anchor or lookaround, a
+    sentence glued to a neighbouring word, a text that is not the document's) falls back to
+    ``sentence_domain``.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.quiet = not _context_rules() and not _any_match(text)
+        self.exact = not _context_rules()
+        self.hits = list(_matching(text)) if self.exact else None
+        """The rules matching somewhere in the document, in table order (None: not known)."""
+
+    @property
+    def quiet(self) -> bool:
+        """No rule matches anywhere in the document."""
+        return self.hits == []
 
     def document_domain(self) -> str | None:
-        """``document_domain`` of the text (None at once when no rule matches anywhere)."""
-        return None if self.quiet else document_domain(self.text)
+        """``document_domain`` of the text, from the rules found matching it."""
+        if self.hits is None:
+            return document_domain(self.text)
+        return _document_decision([r.domain for r in self.hits if r.scope == "document"])
 
     def sentence_domain(self, sentence: str, start: int) -> str | None:
         """``sentence_domain`` of the sentence found at ``start`` in the document text."""
-        if self.quiet:
+        if self.hits is not None:
             text, end = self.text, start + len(sentence)
             glued = (start > 0 and _is_word(text[start - 1])) or (end < len(text) and _is_word(text[end]))
             if not glued and text.startswith(sentence, start):
-                return None
+                return next((r.domain for r in self.hits if r.pattern.search(sentence)), None)
         return sentence_domain(sentence)
 
 
@@ -255,9 +305,15 @@ def sentence_domain(text: str) -> str | None:
 
 def document_domain(text: str) -> str | None:
     """The off-topic domain of a whole document, when several strong signals agree."""
+    return _document_decision([rule.domain for rule in _matching(text, "document")])
+
+
+def _document_decision(domains: list[str]) -> str | None:
+    """The domain of at least ``DOCUMENT_MIN_HITS`` of the document-scope rules matching a
+    document (``domains``: one entry per matching rule), the most frequent first."""
     hits: dict[str, int] = {}
-    for rule in _matching(text, "document"):
-        hits[rule.domain] = hits.get(rule.domain, 0) + 1
+    for domain in domains:
+        hits[domain] = hits.get(domain, 0) + 1
     for domain, count in sorted(hits.items(), key=lambda kv: -kv[1]):
         if count >= DOCUMENT_MIN_HITS:
             logger.debug("document discarded as %s (%d signals)", domain, count)
