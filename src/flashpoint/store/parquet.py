@@ -86,7 +86,7 @@ def read_bundle(path: str | os.PathLike[str], as_arrow: bool = False) -> dict[st
             out[table] = schema.empty_table() if as_arrow else []
             continue
         try:
-            data = pq.read_table(str(file))
+            data = pq.ParquetFile(file).read()  # read_table builds a dataset first: 2x slower here
             columns = [
                 data.column(name).cast(schema.field(name).type)
                 if name in data.column_names
