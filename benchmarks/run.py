@@ -44,7 +44,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VOA = ROOT.parent / "shared" / "data" / "voa" / "voa_stories.jsonl"
-GSR = ROOT.parent / "shared" / "data" / "plover_gsr" / "PLOVER_GSR_CAMEO.txt"
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 MARK_BEGIN, MARK_END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
@@ -281,35 +280,11 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def warm_up_articles(per_article: int = 10) -> list[Any]:
-    """Text for warming workers up that is not the measured corpus: the PLOVER GSR sentences,
-    ``per_article`` to a story (322 sentences, 33 stories), or nothing when they are absent.
-
-    A fresh worker's first stories of news cost it 15-30% more than later ones (its heap grows:
-    about 40,000 page faults; word caches of the tokenizer, lemmatizer, ruler and coder fill);
-    a day of news pays that once, so steady-state throughput is measured after it.
-    """
-    from flashpoint.evaluate import load_plover_gsr
-    from flashpoint.models import Article
-
-    if not GSR.exists():
-        return []
-    texts = [r.text for r in load_plover_gsr(GSR)]
-    return [
-        Article(doc_id=f"warm-gsr-{k}", text="\n\n".join(texts[k : k + per_article]))
-        for k in range(0, len(texts), per_article)
-    ]
-
-
 def bench_dask(
-    articles: list[Any],
-    workers: int,
-    partition_size: int = 10,
-    settings: Any = None,
-    warm: list[Any] | None = None,
+    articles: list[Any], workers: int, partition_size: int = 10, settings: Any = None
 ) -> dict[str, Any]:
     """The Dask engine on a fresh LocalCluster; start-up (cluster + model load in each worker)
-    is timed apart from coding, and so is the coding of ``warm`` (other text) when given."""
+    is timed apart from coding."""
     from dask.distributed import Client
 
     from flashpoint.config import Settings
@@ -321,17 +296,6 @@ def bench_dask(
             settings = settings or Settings()
             client.run(_warm_worker, tmp, settings)
             startup = time.perf_counter() - t0
-            warm_secs = 0.0
-            if warm:
-                started = time.perf_counter()
-                run_dask(
-                    iter(warm),
-                    settings,
-                    str(Path(tmp) / "warm.duckdb"),
-                    scheduler=cluster.scheduler_address,
-                    partition_size=partition_size,
-                )
-                warm_secs = time.perf_counter() - started
             db = str(Path(tmp) / "bench.duckdb")
             load = _load()
             cpu_before = client.run(_cpu_seconds)
@@ -349,8 +313,6 @@ def bench_dask(
     return {
         "workers": workers,
         "startup_seconds": startup,
-        "warm_articles": len(warm or []),
-        "warm_seconds": warm_secs,
         "seconds": secs,
         "partition_size": partition_size,
         "articles": summary.articles,
@@ -549,27 +511,18 @@ def write_doc(results: dict[str, Any]) -> None:
         f"{pre['sentences_parsed']} of {pre['sentences']} ({100 * pre['sentences_parsed'] / max(pre['sentences'], 1):.0f}%), "
         f"{pre['events']} events |",
     ]
-    warmed = f"workers warmed up on {r['warm_articles']} other stories" if r.get("warm_articles") else ""
     if r.get("dask2_prefilter"):
-        for key, label in (
-            ("dask2_prefilter", warmed or "fresh workers"),
-            ("dask2_prefilter_cold", "fresh workers"),
-        ):
-            dp = r.get(key)
-            if not dp or (key == "dask2_prefilter_cold" and not warmed):
-                continue
-            lines.append(
-                f"| flashpoint with the first pass, Dask 2 workers, {dp['articles']} articles, {label} | "
-                f"**{dp['sentences_per_s']:.0f}** sentences/s (median of {len(dp['runs_sentences_per_s'])} runs: "
-                f"{', '.join(f'{x:.0f}' for x in dp['runs_sentences_per_s'])}; coding time, cluster start"
-                f"{' and warm-up' if key == 'dask2_prefilter' and warmed else ''} apart); "
-                f"workers used {dp['cores_used']:.2f} cores (stretch target >= 1,000/s) |"
-            )
-    during = f"; {warmed}" if warmed else ""
+        dp = r["dask2_prefilter"]
+        lines.append(
+            f"| flashpoint with the first pass, Dask 2 workers, {dp['articles']} articles | "
+            f"**{dp['sentences_per_s']:.0f}** sentences/s (median of {len(dp['runs_sentences_per_s'])} runs: "
+            f"{', '.join(f'{x:.0f}' for x in dp['runs_sentences_per_s'])}; coding time, cluster start apart); "
+            f"workers used {dp['cores_used']:.2f} cores (stretch target >= 1,000/s) |"
+        )
     lines += [
         f"| Dask, 1 worker, {d1['articles']} articles | {d1['sentences_per_s']:.0f} sentences/s ({d1['seconds']:.1f} s coding, "
-        f"{d1['startup_seconds']:.1f} s cluster start + model load{during}); workers used "
-        f"{d1['cores_used']:.2f} cores (load {d1['load_at_start']}) |",
+        f"{d1['startup_seconds']:.1f} s cluster start + model load); workers used {d1['cores_used']:.2f} cores "
+        f"(load {d1['load_at_start']}) |",
         f"| Dask, 2 workers, {d2['articles']} articles | {d2['sentences_per_s']:.0f} sentences/s ({d2['seconds']:.1f} s coding, "
         f"{d2['startup_seconds']:.1f} s start); workers used {d2['cores_used']:.2f} cores (load {d2['load_at_start']}); "
         f"speed-up **{r['speedup']:.2f}x** (median runs of {len(d2['runs_sentences_per_s'])} per worker count; "
@@ -640,9 +593,6 @@ def main() -> int:
     )
     parser.add_argument("--partition-size", type=int, default=10, help="articles per Dask partition")
     parser.add_argument("--dask-copies", type=int, default=2, help="corpus repetitions for the Dask runs")
-    parser.add_argument(
-        "--cold", action="store_true", help="time Dask runs on fresh workers only (no warm-up on other text)"
-    )
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/PERFORMANCE.md")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -679,30 +629,23 @@ def main() -> int:
     # twice the corpus by default: 89 stories in partitions of 10 make 9 partitions, 5 for one
     # worker and 4 for the other, which alone caps the speed-up near 1.8x; 18 share evenly
     dask_corpus = [replace(a, doc_id=f"{a.doc_id}-d{k}") for k in range(args.dask_copies) for a in corpus]
-    warm = [] if args.cold else warm_up_articles()
-    results["warm_articles"] = len(warm)
     runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
     for k in range(args.dask_repeats):
         for workers in (1, 2) if k % 2 == 0 else (2, 1):
             _step(f"dask, {workers} worker(s), round {k + 1}")
-            runs[workers].append(bench_dask(dask_corpus, workers, args.partition_size, warm=warm))
+            runs[workers].append(bench_dask(dask_corpus, workers, args.partition_size))
     for workers in (1, 2):
         results[f"dask{workers}"] = _median_run(runs[workers])
     results["speedup"] = results["dask2"]["sentences_per_s"] / results["dask1"]["sentences_per_s"]
     pairs = [b["sentences_per_s"] / a["sentences_per_s"] for a, b in zip(runs[1], runs[2], strict=True)]
     results["speedup_range"] = [min(pairs), max(pairs)]
-    first_pass = Settings(prefilter=True, ner=default_ner)
-    first_pass_runs: dict[str, list[dict[str, Any]]] = {"warm": [], "cold": []}
+    first_pass_runs = []
     for k in range(args.dask_repeats):
-        for kind in (("warm", "cold") if k % 2 == 0 else ("cold", "warm")) if warm else ("cold",):
-            _step(f"dask, 2 workers, first pass, {kind} workers, round {k + 1}")
-            first_pass_runs[kind].append(
-                bench_dask(
-                    dask_corpus, 2, args.partition_size, first_pass, warm=warm if kind == "warm" else None
-                )
-            )
-    results["dask2_prefilter"] = _median_run(first_pass_runs["warm"] or first_pass_runs["cold"])
-    results["dask2_prefilter_cold"] = _median_run(first_pass_runs["cold"])
+        _step(f"dask, 2 workers, first pass, round {k + 1}")
+        first_pass_runs.append(
+            bench_dask(dask_corpus, 2, args.partition_size, Settings(prefilter=True, ner=default_ner))
+        )
+    results["dask2_prefilter"] = _median_run(first_pass_runs)
     _step("worker memory x1 and x10")
     base = corpus[: args.mem_articles]
     results["mem_small"] = bench_dask(base, 2)
