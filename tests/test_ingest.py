@@ -225,6 +225,17 @@ def test_jsonl_rows_and_bad_lines() -> None:
     _check_rows(list(read_path(path)), str(path))
 
 
+def test_jsonl_line_of_control_characters_is_an_error_not_a_blank(tmp_path: Path) -> None:
+    """Python's ``str.strip`` removes U+001C-U+001F: such a line must fail as not JSON (found
+    by the fuzz test), while lines blank by JSON's rule are skipped."""
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b'\x1c\n \t\r\n{"id": "a1", "text": "Japan and China met."}\n\x1f\x1e\n')
+    items = list(read_path(path))
+    assert [type(i).__name__ for i in items] == ["CodingError", "Article", "CodingError"]
+    assert items[0].origin == f"{path}:1" and "not JSON" in items[0].reason
+    assert items[2].origin == f"{path}:4"
+
+
 def test_jsonl_gz(tmp_path: Path) -> None:
     path = tmp_path / "rows.jsonl.gz"
     path.write_bytes(gzip.compress((CASES / "rows.jsonl").read_bytes()))

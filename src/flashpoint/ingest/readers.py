@@ -143,6 +143,11 @@ def _read_html(path: Path) -> Iterator[Item]:
     )
 
 
+_JSON_SPACE = " \t\r\n"
+"""JSON's whitespace. ``str.strip`` also strips control characters such as the file separator
+(U+001C), which would make a line of them vanish without a word instead of failing as not JSON."""
+
+
 def _json_lines(lines: Iterable[bytes | str], name: str) -> Iterator[Item]:
     """Rows of a JSONL stream; a bad line yields a CodingError naming ``name:line``."""
     for number, line in enumerate(lines, start=1):
@@ -153,11 +158,11 @@ def _json_lines(lines: Iterable[bytes | str], name: str) -> Iterator[Item]:
                     line = line.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     raise RecordError(name, f"not UTF-8: {exc.reason}", number) from exc
-            line = line.lstrip("\ufeff").strip()
-            if not line:
+            line = line.lstrip("\ufeff")
+            if not line.strip(_JSON_SPACE):  # blank only by JSON's rule
                 continue
             try:
-                row = json.loads(line)
+                row = json.loads(line.strip())
             except json.JSONDecodeError as exc:
                 raise RecordError(name, f"not JSON: {exc.msg}", number) from exc
             except RecursionError as exc:  # hostile input: "[[[[..." thousands deep
