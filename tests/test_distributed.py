@@ -211,6 +211,40 @@ def test_cli_dask_engine_with_a_scheduler_prints_the_summary(
     assert len(manifest.read_text(encoding="utf-8").splitlines()) == 4
 
 
+def test_cli_dask_run_without_partition_size_reaches_every_worker_and_prints_only_the_summary(
+    corpus_file: Path, local_store: dict[str, list], tmp_path: Path
+) -> None:
+    """The real command in its own process: Dask's INFO chatter (some thirty lines a run) is
+    held back unless -v, and a 30-article file is cut so that both workers get partitions."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "auto.duckdb"
+    args = ["code", str(corpus_file), "--engine", "dask", "--workers", "2"]  # its own LocalCluster
+    done = subprocess.run(
+        [sys.executable, "-m", "flashpoint", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"coded {ARTICLES} articles, "), done.stderr
+    assert "3 partitions, 0 resumed" in lines[0]  # 30 articles, 2 workers: 10 (the floor) each
+    assert _snapshot(db) == local_store
+
+
+def test_auto_partition_size() -> None:
+    from flashpoint.cli.code import auto_partition_size
+
+    assert auto_partition_size(None, 2) == 100  # size unknown (gz, WARC, stdin)
+    assert auto_partition_size(89, 2) == 12  # 8 partitions: four per worker
+    assert auto_partition_size(30, 2) == 10  # never below 10 articles
+    assert auto_partition_size(100_000, 2) == 100  # never above 100
+    assert auto_partition_size(4000, 16) == 63
+    assert auto_partition_size(5, 0) == 10
+
+
 # --- pieces without a cluster ------------------------------------------------------------------
 
 

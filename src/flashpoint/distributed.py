@@ -180,12 +180,22 @@ class Manifest:
 
 def local_cluster(workers: int) -> Any:
     """A LocalCluster of ``workers`` single-threaded processes, without a dashboard, with
-    ``WORKER_CONFIG`` (the workers read the Dask config when they are spawned)."""
+    ``WORKER_CONFIG`` (the workers read the Dask config when they are spawned).
+
+    The scheduler's own HTTP server (health and metrics routes) starts even without a
+    dashboard, on port 8787 unless told otherwise, and warns when another cluster holds that
+    port: it gets a free loopback port instead."""
     import dask
     from dask.distributed import LocalCluster
 
     with dask.config.set(WORKER_CONFIG):
-        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+        )
 
 
 def run_dask(

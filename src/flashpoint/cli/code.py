@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import sys
 import time
 from collections import Counter
@@ -277,9 +278,10 @@ def run_coding(
 @click.option(
     "--partition-size",
     type=click.IntRange(1, 100000),
-    default=100,
-    show_default=True,
-    help="Articles per Dask partition.",
+    default=None,
+    help="Articles per Dask partition (default: about four partitions per worker, 10 to 100 "
+    "articles each, so that every worker has work; 100 when the input size cannot be known "
+    "cheaply: .gz, WARC, feeds, stdin). With --scheduler, --workers names the cluster's size.",
 )
 @click.option(
     "--parts-dir",
@@ -315,7 +317,7 @@ def code_cmd(
     engine: str,
     workers: int,
     scheduler: str | None,
-    partition_size: int,
+    partition_size: int | None,
     parts_dir: str | None,
     resume: bool,
     quiet: bool,
@@ -398,6 +400,31 @@ def code_cmd(
         sys.exit(1)
 
 
+PARTITIONS_PER_WORKER = 4
+
+
+def auto_partition_size(total: int | None, workers: int) -> int:
+    """Articles per Dask partition when the user gives none: about ``PARTITIONS_PER_WORKER``
+    partitions per worker, so that a small batch still reaches every worker and the last
+    partitions finish close together, but at least 10 articles (each partition costs a task,
+    a Parquet bundle and part of a load) and at most 100 (a crash redoes at most one partition
+    per worker); 100 when the input size is unknown."""
+    if total is None:
+        return 100
+    return max(10, min(100, -(-total // (PARTITIONS_PER_WORKER * max(workers, 1)))))
+
+
+def _dask_logging_follows_cli() -> None:
+    """Dask sets up its own loggers when imported, at INFO, printing to stderr: a local run
+    would print some thirty lines of scheduler and nanny chatter around the summary.  They get
+    the CLI's level instead (``-v`` shows them)."""
+    try:
+        import distributed  # noqa: F401  (its import configures the loggers adjusted here)
+    except ImportError:  # run_dask says what to install
+        return
+    logging.getLogger("distributed").setLevel(logging.getLogger().getEffectiveLevel())
+
+
 def _code_dask(
     inputs: tuple[str, ...],
     published: Any,
@@ -405,14 +432,16 @@ def _code_dask(
     db: str,
     workers: int,
     scheduler: str | None,
-    partition_size: int,
+    partition_size: int | None,
     resume: bool,
     quiet: bool,
     parts_dir: str | None = None,
 ) -> None:
     from flashpoint.distributed import run_dask
 
-    progress = None if quiet else Progress(estimate_total(inputs))
+    _dask_logging_follows_cli()
+    total = estimate_total(inputs) if partition_size is None or not quiet else None
+    progress = None if quiet else Progress(total)
     try:
         summary = run_dask(
             _inputs_to_items(inputs, published),
@@ -420,7 +449,7 @@ def _code_dask(
             db,
             workers=workers,
             scheduler=scheduler,
-            partition_size=partition_size,
+            partition_size=partition_size or auto_partition_size(total, workers),
             resume=resume,
             work_dir=parts_dir,
             on_progress=(lambda s: progress.update(s.articles + s.errors, s.errors, force=True))
