@@ -178,6 +178,22 @@ class Manifest:
         self.done.update(i["part"] for i in infos)
 
 
+DEFAULT_PARTITION_SIZE = 100
+"""Articles per partition when nothing better is known: a crash redoes at most one per worker."""
+PARTITIONS_PER_WORKER = 4
+
+
+def auto_partition_size(total: int | None, workers: int) -> int:
+    """Articles per partition for an input of ``total`` articles: about
+    ``PARTITIONS_PER_WORKER`` partitions per worker, so that a small batch still reaches every
+    worker and the last partitions finish close together, but at least 10 articles (each
+    partition costs a task, a Parquet bundle and part of a load) and at most
+    ``DEFAULT_PARTITION_SIZE``, which is also the answer when the size is unknown."""
+    if total is None:
+        return DEFAULT_PARTITION_SIZE
+    return max(10, min(DEFAULT_PARTITION_SIZE, -(-total // (PARTITIONS_PER_WORKER * max(workers, 1)))))
+
+
 def local_cluster(workers: int) -> Any:
     """A LocalCluster of ``workers`` single-threaded processes, without a dashboard, with
     ``WORKER_CONFIG`` (the workers read the Dask config when they are spawned).
@@ -205,7 +221,7 @@ def run_dask(
     *,
     workers: int = 2,
     scheduler: str | None = None,
-    partition_size: int = 100,
+    partition_size: int = DEFAULT_PARTITION_SIZE,
     resume: bool = False,
     work_dir: str | None = None,
     on_progress: Callable[[RunSummary], None] | None = None,

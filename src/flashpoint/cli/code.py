@@ -15,6 +15,7 @@ from typing import IO, Any
 import click
 
 from flashpoint.config import SETTINGS_HELP, Settings, parse_date
+from flashpoint.distributed import auto_partition_size
 from flashpoint.errors import FlashpointError
 from flashpoint.models import Article, CodingError, CodingResult, Event
 
@@ -398,20 +399,6 @@ def code_cmd(
         )
     if summary["articles"] == 0:
         sys.exit(1)
-
-
-PARTITIONS_PER_WORKER = 4
-
-
-def auto_partition_size(total: int | None, workers: int) -> int:
-    """Articles per Dask partition when the user gives none: about ``PARTITIONS_PER_WORKER``
-    partitions per worker, so that a small batch still reaches every worker and the last
-    partitions finish close together, but at least 10 articles (each partition costs a task,
-    a Parquet bundle and part of a load) and at most 100 (a crash redoes at most one partition
-    per worker); 100 when the input size is unknown."""
-    if total is None:
-        return 100
-    return max(10, min(100, -(-total // (PARTITIONS_PER_WORKER * max(workers, 1)))))
 
 
 def _dask_logging_follows_cli() -> None:
