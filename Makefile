@@ -1,11 +1,15 @@
 # flashpoint: two commands on a fresh machine -- `make demo` and `make test`.
-PY ?= python3
-VENV := .venv
+# Python 3.12 when the machine has one (on PATH, or installed by pyenv), else python3: spaCy's
+# wheels for 3.11 carry Cython's profiling hooks, which make its parser 2.4x slower than on
+# 3.12 (docs/PERFORMANCE.md). flashpoint supports 3.11+; `make PY=python3` picks another.
+PY312 := $(shell python3.12 -c "" >/dev/null 2>&1 && echo python3.12 || ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | tail -1)
+PY ?= $(or $(PY312),python3)
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.flashpoint-setup
 SHARED ?= ../shared
 
-.PHONY: setup demo test lint bench browser clean
+.PHONY: setup demo test lint bench browser clean print-py
 
 setup: $(STAMP)
 
@@ -36,5 +40,8 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 
+print-py:
+	@echo $(PY)
+
 clean:
-	rm -rf $(VENV) demo.jsonl demo.duckdb .pytest_cache
+	rm -rf $(VENV) .venv-python3 demo.jsonl demo.duckdb .pytest_cache

@@ -48,6 +48,16 @@ DOC = ROOT / "docs" / "PERFORMANCE.md"
 MARK_BEGIN, MARK_END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
+def _interpreter() -> str:
+    """The Python running the bench, as a path from the repository when it lives there
+    (``.venv/bin/python``, or another venv's): spaCy's speed depends on the Python version."""
+    exe = Path(sys.executable)
+    try:
+        return str(exe.relative_to(ROOT))
+    except ValueError:
+        return str(exe)
+
+
 def load_corpus(copies: int) -> list[Any]:
     """The base corpus repeated ``copies`` times, with distinct doc ids."""
     from flashpoint.ingest import read_inputs, sample_paths
@@ -473,7 +483,7 @@ def write_doc(results: dict[str, Any]) -> None:
     n = len(r["rounds"])
     lines = [
         MARK_BEGIN,
-        f"Measured {r['when']} on {r['machine']} with `make bench` (`.venv/bin/python benchmarks/run.py"
+        f"Measured {r['when']} on {r['machine']} with `make bench` (`{r.get('interpreter', '.venv/bin/python')} benchmarks/run.py"
         f"{r['args']}`), {r['total_seconds'] / 60:.1f} minutes in all. Load average (1/5/15 min) "
         f"{r['load_before']} before and {r['load_after']} after. This machine is a VM whose speed "
         "drifts by 10-30% within minutes, so each ratio compares runs made back to back, and "
@@ -606,6 +616,7 @@ def main() -> int:
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "args": "".join(f" {a}" for a in sys.argv[1:]),
+        "interpreter": _interpreter(),
         "load_before": _load(),
         "corpus": {
             "articles": len(corpus),
