@@ -609,12 +609,14 @@ def main() -> int:
     corpus = load_corpus(args.copies)
     if args.limit:
         corpus = corpus[: args.limit]
+    from flashpoint import nlp
     from flashpoint.ingest import clean
 
     texts = [clean(a.text).text for a in corpus]
     results: dict[str, Any] = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        + (" (spaCy compiled with Cython's profiling hooks)" if nlp.spacy_profiling_hooks() else ""),
         "args": "".join(f" {a}" for a in sys.argv[1:]),
         "interpreter": _interpreter(),
         "load_before": _load(),

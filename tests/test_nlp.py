@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from flashpoint import nlp as fp_nlp
 
 TEXT = (
@@ -104,3 +106,10 @@ def test_segment_and_parse_many_maps_tokens_to_the_clean_text(nlp) -> None:
 def test_load_caches_one_model_per_component_set(nlp) -> None:
     assert fp_nlp.load() is nlp
     assert "ner" in nlp.pipe_names
+
+
+def test_spacy_profiling_hooks_follow_the_python_version() -> None:
+    """spaCy 3.8's wheels for Python < 3.12 carry Cython's profiling hooks (its parser is 2.4-3x
+    slower there: docs/PERFORMANCE.md); the probe sees them by behaviour and leaves no profiler."""
+    assert fp_nlp.spacy_profiling_hooks() is (sys.version_info < (3, 12))
+    assert sys.getprofile() is None

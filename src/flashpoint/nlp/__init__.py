@@ -9,7 +9,9 @@ after a closing quote followed by a capitalised word.  Each sentence is parsed a
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ MAX_SENTENCE_CHARS = 2000
 """Sentences longer than this are cut at word boundaries before parsing: news sentences are
 far shorter, and a one-line megabyte 'paragraph' must not reach the parser whole."""
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _models: dict[tuple[str, ...], Any] = {}
 
@@ -53,7 +56,48 @@ def load(disable: tuple[str, ...] = ()) -> Any:
             ruler.install(nlp)
             lemmas.install(nlp)
             _models[key] = nlp
+            if spacy_profiling_hooks():
+                logger.info(
+                    "spaCy on Python %d.%d is compiled with Cython's profiling hooks: its parser "
+                    "runs 2.4-3x slower than on Python 3.12+ (docs/PERFORMANCE.md)",
+                    *sys.version_info[:2],
+                )
         return _models[key]
+
+
+_hooks: list[bool] = []
+_hooks_lock = threading.Lock()
+
+
+def spacy_profiling_hooks() -> bool:
+    """Whether spaCy's compiled code reports its calls to Python profilers.
+
+    spaCy's wheels for Python < 3.12 are built with Cython's ``profile`` directive. Inside the
+    parser's GIL-free loop every traced call then takes and drops the GIL to ask whether a
+    profiler is on, which makes the parser 2.4-3 times slower than the same release on 3.12.
+    Told by behaviour, not by version: a profiler set for a moment sees a call into
+    ``doc.pyx`` only when the hooks are compiled in.
+    """
+    with _hooks_lock:
+        if not _hooks:
+            from spacy.tokens import Doc
+            from spacy.vocab import Vocab
+
+            vocab = Vocab()
+            seen: list[str] = []
+
+            def profiler(frame: Any, event: str, _arg: Any) -> None:
+                if event == "call":
+                    seen.append(frame.f_code.co_filename)
+
+            previous = sys.getprofile()
+            sys.setprofile(profiler)
+            try:
+                Doc(vocab, words=["a", "b"]).to_array(["ORTH"])
+            finally:
+                sys.setprofile(previous)
+            _hooks.append(any(name.endswith(".pyx") for name in seen))
+        return _hooks[0]
 
 
 def _index_as_sets(nlp: Any) -> None:
