@@ -9,6 +9,7 @@ after a closing quote followed by a capitalised word.  Each sentence is parsed a
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
@@ -65,39 +66,32 @@ def load(disable: tuple[str, ...] = ()) -> Any:
         return _models[key]
 
 
-_hooks: list[bool] = []
-_hooks_lock = threading.Lock()
-
-
+@functools.cache
 def spacy_profiling_hooks() -> bool:
     """Whether spaCy's compiled code reports its calls to Python profilers.
 
     spaCy's wheels for Python < 3.12 are built with Cython's ``profile`` directive. Inside the
     parser's GIL-free loop every traced call then takes and drops the GIL to ask whether a
     profiler is on, which makes the parser 2.4-3 times slower than the same release on 3.12.
-    Told by behaviour, not by version: a profiler set for a moment sees a call into
-    ``doc.pyx`` only when the hooks are compiled in.
+    Told by behaviour, not by version: a profiler set for a moment (on this thread only) sees
+    a call into ``doc.pyx`` only when the hooks are compiled in.
     """
-    with _hooks_lock:
-        if not _hooks:
-            from spacy.tokens import Doc
-            from spacy.vocab import Vocab
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
-            vocab = Vocab()
-            seen: list[str] = []
+    seen: list[str] = []
 
-            def profiler(frame: Any, event: str, _arg: Any) -> None:
-                if event == "call":
-                    seen.append(frame.f_code.co_filename)
+    def profiler(frame: Any, event: str, _arg: Any) -> None:
+        if event == "call":
+            seen.append(frame.f_code.co_filename)
 
-            previous = sys.getprofile()
-            sys.setprofile(profiler)
-            try:
-                Doc(vocab, words=["a", "b"]).to_array(["ORTH"])
-            finally:
-                sys.setprofile(previous)
-            _hooks.append(any(name.endswith(".pyx") for name in seen))
-        return _hooks[0]
+    previous = sys.getprofile()
+    sys.setprofile(profiler)
+    try:
+        Doc(Vocab(), words=["a", "b"]).to_array(["ORTH"])
+    finally:
+        sys.setprofile(previous)
+    return any(name.endswith(".pyx") for name in seen)
 
 
 def _index_as_sets(nlp: Any) -> None:
