@@ -63,6 +63,25 @@ def test_rule_sentences_have_stable_offsets_and_keep_abbreviations() -> None:
     assert [s.paragraph for s in sents] == [0, 1, 1, 2, 2]
 
 
+def test_rule_sentences_give_an_opening_quote_to_the_sentence_it_opens() -> None:
+    # spaCy's sentencizer ends a sentence after the punctuation following its period, so the
+    # mark opening the next quote would end the previous sentence ('... platform. "')
+    text = (
+        'He wrote on his platform. "Today we act," he said. Then (he left. '
+        "‘Good,’ she said. It ended. ' \n\nNext paragraph."
+    )
+    sents = fp_nlp.rule_sentences(text)
+    assert [s.text for s in sents] == [
+        "He wrote on his platform.",
+        '"Today we act," he said.',
+        "Then (he left.",
+        "‘Good,’ she said.",
+        "It ended. '",  # the paragraph's last sentence keeps a stray mark: nothing follows it
+        "Next paragraph.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sents)
+
+
 def test_rule_sentences_cut_an_overlong_sentence() -> None:
     text = "word " * 2000 + "end."
     sents = fp_nlp.rule_sentences(text)

@@ -124,6 +124,10 @@ _PARA_RE = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 _LINE_RE = re.compile(r"\n")
 _QUOTE_BOUNDARY_RE = re.compile(r"""([.!?][”"’'])\s+(?=[A-Z“"‘])""")
 _WS_RE = re.compile(r"\s+")
+_TRAILING_OPENERS_RE = re.compile(r"""\s+([“‘"'(\[]+)$""")
+"""Opening quote marks or brackets after a space at the very end of a sentence: spaCy's rule
+sentencizer ends a sentence after the punctuation that follows its period, so the mark that
+opens the next sentence's quote ('...he said. "We will...') lands on the wrong side."""
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -323,6 +327,21 @@ class FilteredParse:
         return [s.index for s in self.sentences[t_index] if s.index not in done]
 
 
+def _move_openers(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Give the opening marks stranded at the end of a sentence (``_TRAILING_OPENERS_RE``) to
+    the sentence that follows; the last sentence of a paragraph keeps what it has."""
+    out = list(spans)
+    for k in range(len(out) - 1):
+        a, b = out[k]
+        m = _TRAILING_OPENERS_RE.search(text, a, b)
+        start, end = out[k + 1]
+        if m is None or m.start() == a or text[b:start].strip():
+            continue
+        out[k] = (a, m.start())
+        out[k + 1] = (m.start(1), end)
+    return out
+
+
 def rule_sentences(text: str) -> list[Sentence]:
     """Sentences by rule (paragraphs, spaCy's sentencizer, quote repair, long cuts): no parser."""
     splitter = rule_splitter()
@@ -330,6 +349,7 @@ def rule_sentences(text: str) -> list[Sentence]:
     for p_index, (s, e) in enumerate(paragraphs(text)):
         doc = splitter(text[s:e]) if e - s <= 20 * MAX_SENTENCE_CHARS else None
         spans = [(s + x.start_char, s + x.end_char) for x in doc.sents] if doc is not None else [(s, e)]
+        spans = _move_openers(spans, text)
         for a, b in spans:
             for c, d in (cut for rep in _repair(a, b, text) for cut in _cut_long(*rep, text)):
                 out.append(Sentence(len(out), text[c:d], c, d, p_index))
