@@ -514,6 +514,15 @@ def test_fingerprints() -> None:
     assert simhash("") == 0
 
 
+def test_normalised_text_folds_every_typographic_mark() -> None:
+    # ids are content hashes of this form: it must stay what it has always been
+    from flashpoint.ingest.fingerprint import normalize_text
+
+    text = "‘a’ ‚b‛ ′c″ “d” „e‟ f–g—h  i\n"
+    assert normalize_text(text) == "'a' 'b' 'c\" \"d\" \"e\" f-g-h i"
+    assert normalize_text("Café ’s") == "Café 's"  # NFC first
+
+
 def test_samples_read_cleanly() -> None:
     paths = sample_paths()
     assert any(p.suffix == ".jsonl" for p in paths)

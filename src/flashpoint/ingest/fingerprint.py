@@ -15,23 +15,24 @@ import hashlib
 import re
 import unicodedata
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00a0": " ",
-        "\u2013": "-",
-        "\u2014": "-",
-    }
+_FOLDS = (
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u201a", "'"),
+    ("\u201b", "'"),
+    ("\u2032", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u201e", '"'),
+    ("\u201f", '"'),
+    ("\u2033", '"'),
+    ("\u00a0", " "),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
 )
+"""Typographic characters and their plain forms. Folded with one ``str.replace`` per character
+present rather than ``str.translate``, which looks up every character of the text in a dict:
+a sixth of cleaning's time, and cleaning runs on every story."""
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
@@ -41,7 +42,10 @@ ID_LENGTH = 16
 
 def normalize_text(text: str) -> str:
     """Fold the differences that do not change a story: Unicode form, quote marks, whitespace."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    text = unicodedata.normalize("NFC", text)
+    for char, plain in _FOLDS:
+        if char in text:
+            text = text.replace(char, plain)
     return _SPACE.sub(" ", text).strip()
 
 

@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 
 # Characters that print nothing: a text made only of these and spaces is empty, even though
 # str.strip() keeps them (byte-order mark, zero-width space/joiners, word joiner).
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+_INVISIBLE = frozenset("\ufeff\u200b\u200c\u200d\u2060")
+"""Zero-width characters: a text of nothing else and white space is empty."""
 
 _ARTICLE_FIELDS = ("title", "url", "source", "origin", "published_source")
 ROW_KEYS = ("id", "text", "html", "published", "url", "title", "source")
@@ -49,7 +50,7 @@ def article_from_text(
     """
     origin = _optional_str(meta.get("origin"))
     text = (text or "").lstrip("\ufeff")
-    if not text.translate(_INVISIBLE).strip():
+    if all(c.isspace() or c in _INVISIBLE for c in text):  # stops at the first visible one
         raise EmptyInputError(origin or (doc_id or "<text>"), "empty")
     fields = {key: _optional_str(meta.pop(key, None)) for key in _ARTICLE_FIELDS}
     when = parse_published(published)
