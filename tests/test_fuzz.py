@@ -264,6 +264,22 @@ def test_clean_keeps_an_exact_offset_map(text: str) -> None:
     assert sum(length for _c, _r, length in cleaned.segments) == len(cleaned.text)
 
 
+@FUZZ
+@given(text=nasty_text)
+def test_first_pass_sentences_keep_exact_offsets(text: str) -> None:
+    """The parser-free split (first pass), opening marks moved included: every sentence is
+    the text at its offsets, non-empty, in order and apart from the next."""
+    from flashpoint import nlp
+
+    source = clean(text).text
+    sents = nlp.rule_sentences(source)
+    assert [s.index for s in sents] == list(range(len(sents)))
+    for s in sents:
+        assert source[s.start : s.end] == s.text and s.text.strip()
+    for a, b in zip(sents, sents[1:], strict=False):
+        assert a.end <= b.start
+
+
 # --- the coding pipeline ------------------------------------------------------------------
 
 STAGES = {"read", "clean", "parse", "code"}
