@@ -235,7 +235,7 @@ def test_cli_dask_run_without_partition_size_reaches_every_worker_and_prints_onl
 
 
 def test_auto_partition_size() -> None:
-    from flashpoint.cli.code import auto_partition_size
+    from flashpoint.distributed import auto_partition_size
 
     assert auto_partition_size(None, 2) == 100  # size unknown (gz, WARC, stdin)
     assert auto_partition_size(89, 2) == 12  # 8 partitions: four per worker

@@ -15,7 +15,6 @@ from typing import IO, Any
 import click
 
 from flashpoint.config import SETTINGS_HELP, Settings, parse_date
-from flashpoint.distributed import auto_partition_size
 from flashpoint.errors import FlashpointError
 from flashpoint.models import Article, CodingError, CodingResult, Event
 
@@ -424,7 +423,7 @@ def _code_dask(
     quiet: bool,
     parts_dir: str | None = None,
 ) -> None:
-    from flashpoint.distributed import run_dask
+    from flashpoint.distributed import auto_partition_size, run_dask
 
     _dask_logging_follows_cli()
     total = estimate_total(inputs) if partition_size is None or not quiet else None
