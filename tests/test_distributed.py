@@ -211,6 +211,50 @@ def test_cli_dask_engine_with_a_scheduler_prints_the_summary(
     assert len(manifest.read_text(encoding="utf-8").splitlines()) == 4
 
 
+def test_cli_dask_output_and_unknown_actors_files_equal_the_local_engines(
+    corpus_file: Path, cluster: object, tmp_path: Path
+) -> None:
+    """``-o`` and ``--unknown-actors`` are not only for the local engine: a Dask run writes
+    the same event records (in the order partitions finish) and the same phrase counts."""
+    from flashpoint.cli import cli
+
+    unknown_names = [  # names no table holds, so that there is something to count
+        "Fighters of the Azure Falcon Brigade attacked offices of the Meridian Workers Union in "
+        "northern Syria on Monday, officials said.",
+        "The Meridian Workers Union accused the Azure Falcon Brigade of kidnapping its leader, "
+        "Tomas Varga, last week.",
+    ]
+    source = tmp_path / "in.jsonl"
+    extra = [
+        {"id": f"unknown-{k}", "text": t, "published": "2025-03-02"} for k, t in enumerate(unknown_names)
+    ]
+    source.write_text(
+        corpus_file.read_text(encoding="utf-8") + "".join(json.dumps(r) + "\n" for r in extra),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    local = runner.invoke(
+        cli,
+        ["code", str(source), "-q", "-o", str(tmp_path / "local.jsonl"),
+         "--unknown-actors", str(tmp_path / "local.tsv")],
+    )  # fmt: skip
+    assert local.exit_code == 0, local.output
+    dask = runner.invoke(
+        cli,
+        ["code", str(source), "-q", "--engine", "dask", "--scheduler", cluster.scheduler_address,
+         "--partition-size", "8", "--db", str(tmp_path / "d.duckdb"), "-o", str(tmp_path / "dask.jsonl"),
+         "--unknown-actors", str(tmp_path / "dask.tsv")],
+    )  # fmt: skip
+    assert dask.exit_code == 0, dask.output
+    local_lines = (tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines()
+    dask_lines = (tmp_path / "dask.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(local_lines) >= 10
+    assert sorted(dask_lines) == sorted(local_lines)
+    unknown = (tmp_path / "local.tsv").read_text(encoding="utf-8")
+    assert "2\tAzure Falcon Brigade\n" in unknown
+    assert (tmp_path / "dask.tsv").read_text(encoding="utf-8") == unknown
+
+
 def test_cli_dask_run_without_partition_size_reaches_every_worker_and_prints_only_the_summary(
     corpus_file: Path, local_store: dict[str, list], tmp_path: Path
 ) -> None:

@@ -226,6 +226,7 @@ def run_dask(
     work_dir: str | None = None,
     on_progress: Callable[[RunSummary], None] | None = None,
     load_group: int = 0,
+    on_loaded: Callable[[dict[str, list[dict[str, Any]]]], None] | None = None,
 ) -> RunSummary:
     """Code ``items`` on a Dask cluster (an existing one at ``scheduler``, else a LocalCluster
     with ``workers`` single-threaded processes) and load the results into the store ``db``.
@@ -235,6 +236,11 @@ def run_dask(
     the writer a fixed ~50 ms of CPU, which on a machine whose cores all run workers is taken
     from them.  A partition is checkpointed once loaded; one coded but not yet loaded when
     the run dies is coded again by ``resume``.
+
+    ``on_loaded`` (the CLI's ``--output`` and ``--unknown-actors``) receives each partition's
+    rows, table by table as the store holds them (``read_bundle``), once the store has them,
+    in the order partitions finish and before the partition is checkpointed: a run that dies
+    in between codes it again.
     """
     from dask.distributed import Client, as_completed
 
@@ -272,6 +278,11 @@ def run_dask(
             nonlocal last_load
             if ready:
                 store.load_parquet([info["path"] for info in ready])
+                if on_loaded is not None:
+                    from flashpoint.store.parquet import read_bundle
+
+                    for info in ready:
+                        on_loaded(read_bundle(info["path"]))
                 manifest.mark(*ready)
                 for info in ready:
                     shutil.rmtree(info["path"], ignore_errors=True)  # bundles are directories

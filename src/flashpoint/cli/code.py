@@ -204,7 +204,7 @@ def run_coding(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True),
-    help="Write events here (default stdout).",
+    help="Write events here (default stdout; with --engine dask, events go only to --db unless this is given).",
 )
 @click.option("--db", help="Also store results in this DuckDB file (or postgresql:// URL).")
 @click.option(
@@ -359,6 +359,9 @@ def code_cmd(
             resume,
             quiet,
             parts_dir,
+            output=output,
+            fmt=fmt,
+            unknown_file=unknown_file,
         )
         return
     started = time.perf_counter()
@@ -386,9 +389,7 @@ def code_cmd(
         if store is not None:
             store.close()
     if unknown_file and unknown is not None:
-        with open(unknown_file, "w", encoding="utf-8") as fh:
-            for phrase, count in unknown.most_common():
-                fh.write(f"{count}\t{phrase}\n")
+        write_unknown(unknown_file, unknown)
     if not quiet:
         secs = time.perf_counter() - started
         click.echo(
@@ -398,6 +399,14 @@ def code_cmd(
         )
     if summary["articles"] == 0:
         sys.exit(1)
+
+
+def write_unknown(path: str, unknown: Counter[str]) -> None:
+    """The unresolved actor-like phrases, one "count<TAB>phrase" line each, the most frequent
+    first (ties in alphabetical order, so both engines write the same file)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for phrase, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
+            fh.write(f"{count}\t{phrase}\n")
 
 
 def _dask_logging_follows_cli() -> None:
@@ -422,10 +431,30 @@ def _code_dask(
     resume: bool,
     quiet: bool,
     parts_dir: str | None = None,
+    *,
+    output: str | None = None,
+    fmt: str = "jsonl",
+    unknown_file: str | None = None,
 ) -> None:
+    """A Dask run: the store gets everything; ``output`` (and ``unknown_file``) get what each
+    partition adds, written by this process as the store loads it, so a cluster run can
+    still hand its events to a file in any of the local engine's formats."""
     from flashpoint.distributed import auto_partition_size, run_dask
+    from flashpoint.store.schema import event_record
 
     _dask_logging_follows_cli()
+    out = open(output, "w", encoding="utf-8", newline="") if output else None  # noqa: SIM115
+    writer = EventWriter(out, fmt) if out is not None else None
+    unknown: Counter[str] = Counter()
+
+    def on_loaded(rows: dict[str, list[dict[str, Any]]]) -> None:
+        if writer is not None:
+            for row in rows["events"]:
+                writer.write(Event.from_dict(event_record(row)))
+        if unknown_file:
+            for article in rows["articles"]:
+                unknown.update(json.loads(article["unknown_actors"] or "[]"))
+
     total = estimate_total(inputs) if partition_size is None or not quiet else None
     progress = None if quiet else Progress(total)
     try:
@@ -441,10 +470,17 @@ def _code_dask(
             on_progress=(lambda s: progress.update(s.articles + s.errors, s.errors, force=True))
             if progress
             else None,
+            on_loaded=on_loaded if writer is not None or unknown_file else None,
         )
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
+    finally:
+        if writer is not None and out is not None:
+            writer.close()
+            out.close()
+    if unknown_file:
+        write_unknown(unknown_file, unknown)
     if progress is not None:
         progress.close()
     for err in summary.error_records:
