@@ -365,6 +365,28 @@ def test_broken_warc(tmp_path: Path, data: bytes) -> None:
     assert "WARC" in items[0].reason
 
 
+def test_warc_record_without_target_uri_is_named_in_words(tmp_path: Path) -> None:
+    """warcio fails inside its own code on such headers ('NoneType' object has no attribute
+    'startswith'); the error says which record and what is wrong with it, and the records
+    before it are kept."""
+    whole = tmp_path / "whole.warc"
+    _write_warc(whole, compress=False)
+    good = list(read_path(whole))
+    path = tmp_path / "no-uri.warc"
+    path.write_bytes(
+        whole.read_bytes() + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nshort"
+    )
+    items = list(read_path(path))
+    assert [type(i).__name__ for i in items] == [type(i).__name__ for i in good] + ["CodingError"]
+    reason = items[-1].reason
+    assert "WARC-Target-URI" in reason and "malformed record headers" in reason
+    from warcio.archiveiterator import ArchiveIterator
+
+    with whole.open("rb") as stream:
+        records = sum(1 for _ in ArchiveIterator(stream))
+    assert f"(number {records + 1} in the file)" in reason
+
+
 def test_truncated_warc_keeps_records_before_the_damage(tmp_path: Path) -> None:
     whole = tmp_path / "whole.warc"
     _write_warc(whole, compress=False)

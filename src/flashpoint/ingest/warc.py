@@ -31,13 +31,23 @@ def _is_html_response(record) -> bool:
     return "html" in content_type.lower()
 
 
+def _why_broken(exc: BaseException) -> str:
+    """What went wrong, in words: warcio's own errors say it, but on headers it cannot parse
+    (a response record without a WARC-Target-URI, a missing field) it fails inside its code
+    with an AttributeError or TypeError whose text ("'NoneType' object has no attribute
+    'startswith'") names no WARC concept."""
+    if isinstance(exc, (AttributeError, TypeError)):
+        return f"malformed record headers (a required WARC header such as WARC-Target-URI is missing; warcio: {exc})"
+    return str(exc)
+
+
 def read_warc(path: Path) -> Iterator[Article | CodingError]:
     """Yield an Article per HTML response record of a WARC file (plain or gzipped)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     broken = (ArchiveLoadFailed, ValueError, OSError, EOFError, AttributeError, TypeError)
-    read = 0
+    read = seen = 0
     with path.open("rb") as stream:
         records = iter(ArchiveIterator(stream))
         while True:
@@ -46,9 +56,12 @@ def read_warc(path: Path) -> Iterator[Article | CodingError]:
             except StopIteration:
                 break
             except broken as exc:  # warcio fails in several ways on damaged input
-                error = RecordError(str(path), f"broken WARC record: {exc}")
+                error = RecordError(
+                    str(path), f"broken WARC record (number {seen + 1} in the file): {_why_broken(exc)}"
+                )
                 yield CodingError(None, "read", str(error), str(path))
                 return
+            seen += 1
             if not _is_html_response(record):
                 continue
             read += 1
