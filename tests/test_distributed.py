@@ -278,6 +278,52 @@ def test_cli_dask_run_without_partition_size_reaches_every_worker_and_prints_onl
     assert _snapshot(db) == local_store
 
 
+def test_an_unreachable_scheduler_is_a_clear_error_and_the_store_stays_usable(tmp_path: Path) -> None:
+    import socket
+
+    import dask
+
+    # imported before the config is set: its defaults must exist for set() to restore them
+    pytest.importorskip("dask.distributed")
+    from flashpoint.distributed import run_dask
+    from flashpoint.errors import ClusterError
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    db = tmp_path / "s.duckdb"
+    with (
+        dask.config.set({"distributed.comm.timeouts.connect": "1s"}),
+        pytest.raises(ClusterError, match=f"cannot reach the Dask scheduler at 'tcp://127.0.0.1:{port}'"),
+    ):
+        run_dask(_articles()[:2], Settings(), str(db), scheduler=f"tcp://127.0.0.1:{port}")
+    with open_store(str(db)) as store:  # closed again: nobody holds the file
+        assert store.count() == 0
+
+
+def test_cli_with_a_malformed_scheduler_address_says_so_without_a_traceback(
+    corpus_file: Path, tmp_path: Path
+) -> None:
+    from flashpoint.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        [
+            "code",
+            str(corpus_file),
+            "--engine",
+            "dask",
+            "--scheduler",
+            "nonsense",
+            "--db",
+            str(tmp_path / "s.db"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "cannot reach the Dask scheduler at 'nonsense'" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_auto_partition_size() -> None:
     from flashpoint.distributed import auto_partition_size
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flashpoint.config import Settings
+from flashpoint.errors import ClusterError
 from flashpoint.models import Article, CodingError
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,31 @@ def local_cluster(workers: int) -> Any:
         )
 
 
+def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any]:
+    """A client of the scheduler at ``scheduler``, or of a new LocalCluster (then returned too,
+    for closing).  Dask reports an unreachable or malformed address with a traceback from
+    deep inside its comm layer (after its 30 s connect timeout); this says what was asked."""
+    from dask.distributed import Client
+
+    if scheduler:
+        try:
+            return Client(scheduler), None
+        except (OSError, ValueError, TypeError) as exc:  # TimeoutError is an OSError
+            raise ClusterError(
+                f"cannot reach the Dask scheduler at {scheduler!r}: {exc} "
+                "(is `dask scheduler` running there, and is the address tcp://HOST:PORT?)"
+            ) from exc
+    try:
+        cluster = local_cluster(workers)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ClusterError(f"cannot start a local Dask cluster of {workers} workers: {exc}") from exc
+    try:
+        return Client(cluster), cluster
+    except (OSError, ValueError) as exc:
+        cluster.close()
+        raise ClusterError(f"cannot connect to the local Dask cluster: {exc}") from exc
+
+
 def run_dask(
     items: Iterable[Article | CodingError],
     settings: Settings,
@@ -242,7 +268,7 @@ def run_dask(
     in the order partitions finish and before the partition is checkpointed: a run that dies
     in between codes it again.
     """
-    from dask.distributed import Client, as_completed
+    from dask.distributed import as_completed
 
     from flashpoint.store import open_store
 
@@ -256,14 +282,10 @@ def run_dask(
         manifest.path.unlink()
         manifest = Manifest(parts_dir / "manifest.jsonl")
     summary = RunSummary()
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = local_cluster(workers)
-        client = Client(cluster)
-    store = open_store(db)
+    store = open_store(db)  # first: a store that cannot be opened fails before any cluster starts
+    cluster = client = None
     try:
+        client, cluster = _connect(scheduler, workers)
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         max_in_flight = 2 * n_workers
         group = load_group or max_in_flight
@@ -322,7 +344,8 @@ def run_dask(
         load()
     finally:
         store.close()
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
     summary.seconds = time.perf_counter() - started

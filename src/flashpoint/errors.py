@@ -13,7 +13,8 @@ Library code raises these; only the CLI and the web layer turn them into text fo
     ├── StoreError                  E500  the event store cannot be opened or written
     │   └── MigrationError          E501  a store's schema cannot be migrated
     ├── ConfigError                 E600  a setting has a bad value
-    └── EvaluationError             E700  a gold file cannot be read
+    ├── EvaluationError             E700  a gold file cannot be read
+    └── ClusterError                E800  a Dask cluster cannot be reached or started
 """
 
 from __future__ import annotations
@@ -85,3 +86,7 @@ class ConfigError(FlashpointError):
 
 class EvaluationError(FlashpointError):
     code = "E700"
+
+
+class ClusterError(FlashpointError):
+    code = "E800"
