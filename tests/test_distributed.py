@@ -301,6 +301,30 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_the_store_stays_usable(tm
         assert store.count() == 0
 
 
+def test_a_scheduler_without_workers_is_reported_and_the_run_goes_on_when_one_joins(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+    import threading
+
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import LocalCluster
+
+    from flashpoint.distributed import run_dask
+
+    with LocalCluster(n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None) as empty:
+        joins = threading.Timer(1.0, lambda: empty.scale(1))
+        joins.start()
+        with caplog.at_level(logging.WARNING, logger="flashpoint.distributed"):
+            summary = run_dask(
+                _articles()[:4], Settings(), str(tmp_path / "s.duckdb"), scheduler=empty.scheduler_address,
+                partition_size=2,
+            )  # fmt: skip
+        joins.join()
+    assert f"the Dask scheduler at {empty.scheduler_address} has no workers yet" in caplog.text
+    assert summary.articles == 4 and summary.partitions == 2
+
+
 def test_cli_with_a_malformed_scheduler_address_says_so_without_a_traceback(
     corpus_file: Path, tmp_path: Path
 ) -> None:
