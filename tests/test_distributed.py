@@ -308,11 +308,17 @@ def test_a_scheduler_without_workers_is_reported_and_the_run_goes_on_when_one_jo
     import threading
 
     pytest.importorskip("dask.distributed")
+    import dask
     from dask.distributed import LocalCluster
 
-    from flashpoint.distributed import run_dask
+    from flashpoint.distributed import WORKER_CONFIG, run_dask
 
-    with LocalCluster(n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None) as empty:
+    # flashpoint's worker settings (Dask's defaults would set MALLOC_TRIM_THRESHOLD_ in this
+    # process's environment, for every later spawn: another test checks it is not)
+    with (
+        dask.config.set(WORKER_CONFIG),
+        LocalCluster(n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None) as empty,
+    ):
         joins = threading.Timer(1.0, lambda: empty.scale(1))
         joins.start()
         with caplog.at_level(logging.WARNING, logger="flashpoint.distributed"):
