@@ -432,6 +432,24 @@ def test_directory_recursion_sorted_known_extensions(tmp_path: Path) -> None:
     assert "no files with a known extension" in error.reason
 
 
+def test_directory_walk_skips_hidden_folders_and_link_loops_in_sorted_order(tmp_path: Path) -> None:
+    from flashpoint.ingest import input_files
+
+    names = ["a.txt", "a-b/x.txt", "a_b.txt", "ab/y.jsonl", "B.txt", "b/z.csv", "b/zz/w.html", "c.jsonl.gz"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / ".ipynb_checkpoints").mkdir()  # notebook copies, a .git: not inputs
+    (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.txt").write_text("copy", encoding="utf-8")
+    (tmp_path / "b" / "._z.csv").write_text("fork", encoding="utf-8")
+    (tmp_path / "b" / "up").symlink_to(tmp_path, target_is_directory=True)  # a loop
+    (tmp_path / "b" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")  # dangling
+    found = [p.relative_to(tmp_path).as_posix() for p in input_files(tmp_path)]
+    assert found == sorted(names, key=lambda n: Path(n).parts)  # what sorted(rglob) gave
+    walk = input_files(tmp_path)
+    assert next(walk) == tmp_path / "B.txt"  # a generator: nothing listed beyond what is read
+
+
 def test_cli_published_overrides_every_date() -> None:
     items = list(read_inputs([CASES / "story.txt", CASES / "rows.jsonl"], published=date(2020, 2, 2)))
     for article in articles(items):

@@ -288,7 +288,9 @@ def run_dask(
         client, cluster = _connect(scheduler, workers)
         joined = len(client.scheduler_info().get("workers", {}))
         if scheduler and not joined:  # Dask queues the tasks silently: say why nothing moves
-            log.warning("the Dask scheduler at %s has no workers yet: partitions wait until some join", scheduler)
+            log.warning(
+                "the Dask scheduler at %s has no workers yet: partitions wait until some join", scheduler
+            )
         n_workers = max(1, joined or workers)
         max_in_flight = 2 * n_workers
         group = load_group or max_in_flight

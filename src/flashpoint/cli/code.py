@@ -122,24 +122,29 @@ class Progress:
 def estimate_total(inputs: Iterable[str]) -> int | None:
     """A cheap article count for the ETA: lines of plain JSONL, rows of CSV, files of a
     directory; None when it cannot be known without reading everything (gz, WARC, stdin)."""
+    from flashpoint.ingest import input_files
+
     total = 0
     for raw in inputs:
         path = Path(raw)
         if raw == "-" or not path.exists():
             return None
-        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
-        for f in files:
-            name = f.name.lower()
-            if name.endswith((".gz", ".warc", ".rss", ".atom", ".xml")):
-                return None
-            if name.endswith(".jsonl"):
-                with f.open("rb") as fh:
-                    total += sum(1 for line in fh if line.strip())
-            elif name.endswith(".csv"):
-                with f.open("rb") as fh:
-                    total += max(0, sum(1 for _ in fh) - 1)
-            elif name.endswith((".txt", ".html", ".htm")):
-                total += 1
+        try:
+            files: Iterable[Path] = input_files(path) if path.is_dir() else [path]
+            for f in files:
+                name = f.name.lower()
+                if name.endswith((".gz", ".warc", ".rss", ".atom", ".xml")):
+                    return None
+                if name.endswith(".jsonl"):
+                    with f.open("rb") as fh:
+                        total += sum(1 for line in fh if line.strip())
+                elif name.endswith(".csv"):
+                    with f.open("rb") as fh:
+                        total += max(0, sum(1 for _ in fh) - 1)
+                elif name.endswith((".txt", ".html", ".htm")):
+                    total += 1
+        except OSError:  # unreadable: the run itself reports it; no ETA
+            return None
     return total
 
 

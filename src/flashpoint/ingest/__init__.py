@@ -3,7 +3,8 @@
 The public surface is small on purpose (private modules behind this ``__init__``):
 
 - ``read_inputs(inputs, published=None, stdin=None)`` streams Articles and CodingErrors
-  from files, directories and stdin; ``read_path(path, published=None)`` reads one path.
+  from files, directories and stdin; ``read_path(path, published=None)`` reads one path;
+  ``input_files(folder)`` lists a directory's inputs as they are read (streamed, sorted).
 - ``clean(text)`` drops page furniture while keeping offsets back to the raw text.
 - ``article_from_text(text, doc_id=None, published=None, **meta)`` builds one Article.
 - ``dateline_date(text, reference_year=None)`` reads a wire dateline's date.
@@ -18,7 +19,7 @@ from pathlib import Path
 from flashpoint.ingest.clean import clean
 from flashpoint.ingest.fingerprint import content_id, hamming, simhash
 from flashpoint.ingest.published import dateline_date, parse_published
-from flashpoint.ingest.readers import read_inputs, read_path
+from flashpoint.ingest.readers import input_files, read_inputs, read_path
 from flashpoint.ingest.records import article_from_text
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "content_id",
     "dateline_date",
     "hamming",
+    "input_files",
     "parse_published",
     "read_inputs",
     "read_path",

@@ -77,9 +77,38 @@ def _kind(path: Path) -> str:
     return "txt"
 
 
-def _is_known(path: Path) -> bool:
-    name = path.name.lower()
-    return not name.startswith(".") and name.endswith(EXTENSIONS)
+def input_files(folder: Path) -> Iterator[Path]:
+    """The readable inputs under ``folder``: files with a known extension, in sorted path
+    order (``sorted(folder.rglob(...))``'s order), found a directory at a time.
+
+    Streaming, so a folder of millions of files is never listed whole: only one directory's
+    entries are held at each level.  Hidden files and directories (``.git``,
+    ``.ipynb_checkpoints`` copies, macOS ``._*`` forks) are skipped, and so are symbolic
+    links to directories, which could lead back up the tree.  A subdirectory that cannot be
+    listed is skipped with a warning; the folder itself raises ``OSError``."""
+    import os
+
+    def walk(path: str, top: bool) -> Iterator[Path]:
+        try:
+            with os.scandir(path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            if top:
+                raise
+            logger.warning("%s: cannot list the directory (%s), skipped", path, exc.strerror or exc)
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    yield from walk(entry.path, False)
+                elif entry.is_file() and entry.name.lower().endswith(EXTENSIONS):
+                    yield Path(entry.path)
+            except OSError as exc:  # a dangling link, a file gone meanwhile
+                logger.warning("%s: cannot read the entry (%s), skipped", entry.path, exc.strerror or exc)
+
+    yield from walk(str(folder), True)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -284,6 +313,21 @@ def _read_file(path: Path) -> Iterator[Item]:
         yield CodingError(doc_id, "read", str(error), str(path))
 
 
+def _read_folder(folder: Path) -> Iterator[Item]:
+    found = False
+    try:
+        for file in input_files(folder):
+            found = True
+            yield from _read_file(file)
+    except OSError as exc:
+        error = InputError(str(folder), f"cannot list the directory: {exc.strerror or exc}")
+        yield CodingError(None, "read", str(error), str(folder))
+        return
+    if not found:
+        error = EmptyInputError(str(folder), f"no files with a known extension ({' '.join(EXTENSIONS)})")
+        yield CodingError(None, "read", str(error), str(folder))
+
+
 def read_path(path: str | Path, published: date | None = None) -> Iterator[Item]:
     """Read one file or directory (recursively, sorted, known extensions only).
 
@@ -292,12 +336,7 @@ def read_path(path: str | Path, published: date | None = None) -> Iterator[Item]
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_known(p))
-        if files:
-            items: Iterator[Item] = chain.from_iterable(_read_file(p) for p in files)
-        else:
-            error = EmptyInputError(str(path), f"no files with a known extension ({' '.join(EXTENSIONS)})")
-            items = iter([CodingError(None, "read", str(error), str(path))])
+        items: Iterator[Item] = _read_folder(path)
     elif path.exists():
         items = _read_file(path)
     else:
