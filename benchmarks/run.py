@@ -16,7 +16,7 @@ absent), repeated ``--copies`` times:
      (cluster start and model load timed apart, so the speed-up compares coding, not
      start-up), ``--dask-repeats`` times each, interleaved, median speed-up,
   5. peak memory per Dask worker as the corpus grows tenfold,
-  6. peak memory of streaming ingest (JSONL and JSONL.gz) as a generated input grows tenfold,
+  6. peak memory of streaming ingest (JSONL, JSONL.gz, a folder of text files) as a generated input grows tenfold,
   7. a bounded load test of the REST API on loopback (p50/p99 latency, errors).
 Writes ``.bench/results.json`` and rewrites the results block of ``docs/PERFORMANCE.md``.
 Benchmarks, not tests: nothing here asserts a target; the document says what was measured,
@@ -360,14 +360,31 @@ def _generated_jsonl(path: Path, rows: int, compress: bool) -> Path:
     return path
 
 
+def _generated_folder(path: Path, files: int) -> Path:
+    """``files`` news-like text files (~1.5 KB each), 1,000 to a subfolder, as a crawl
+    dumped to disk would be."""
+    names = ("Japan", "China", "Russia", "Ukraine", "Iran", "Israel", "India", "France")
+    for i in range(files):
+        a, b = names[i % len(names)], names[(i * 3 + 1) % len(names)]
+        body = f"{a} accused {b} of violating the agreement, officials said on Monday. " * 20
+        file = path / f"{i // 1000:04d}" / f"story-{i:07d}.txt"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(f"Report {i}\n\n{body}", encoding="utf-8")
+    return path
+
+
 def bench_stream(rows: int = 3000, factor: int = 10) -> dict[str, Any]:
-    """Peak RSS of a process that streams a generated input through ``read_inputs``."""
+    """Peak RSS of a process that streams a generated input through ``read_inputs``: JSONL,
+    JSONL.gz and a folder of text files, each at ``rows`` and ``factor`` times as many."""
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for compress in (False, True):
+        for kind in ("jsonl", "jsonl.gz", "folder"):
             for n in (rows, rows * factor):
-                name = f"in-{n}.jsonl" + (".gz" if compress else "")
-                path = _generated_jsonl(Path(tmp) / name, n, compress)
+                name = f"in-{n}.{kind}"
+                if kind == "folder":
+                    path = _generated_folder(Path(tmp) / name, n)
+                else:
+                    path = _generated_jsonl(Path(tmp) / name, n, kind.endswith(".gz"))
                 start = time.perf_counter()
                 done = subprocess.run(
                     [sys.executable, "-c", _STREAM_PROBE, str(path)],
@@ -376,9 +393,14 @@ def bench_stream(rows: int = 3000, factor: int = 10) -> dict[str, Any]:
                     check=True,
                 )
                 count, rss = done.stdout.split()
+                size = (
+                    sum(f.stat().st_size for f in path.rglob("*.txt"))
+                    if path.is_dir()
+                    else path.stat().st_size
+                )
                 out[name.replace(f"-{n}", f"-x{n // rows}")] = {
                     "rows": int(count),
-                    "file_mb": path.stat().st_size / 1e6,
+                    "file_mb": size / 1e6,
                     "peak_rss_mb": float(rss),
                     "seconds": time.perf_counter() - start,
                 }
@@ -543,7 +565,8 @@ def write_doc(results: dict[str, Any]) -> None:
     ]
     for name, stream in sorted(r.get("stream", {}).items()):
         lines.append(
-            f"| streaming ingest `{name}` ({stream['rows']} rows, {stream['file_mb']:.0f} MB) | "
+            f"| streaming ingest `{name}` ({stream['rows']} {'files' if name.endswith('folder') else 'rows'}, "
+            f"{stream['file_mb']:.0f} MB) | "
             f"peak RSS {stream['peak_rss_mb']:.0f} MB ({stream['seconds']:.1f} s) |"
         )
     if r.get("api"):
