@@ -164,6 +164,32 @@ def test_resume_after_the_writer_died_between_group_loads(
     assert _snapshot(db) == local_store
 
 
+def test_resume_keeps_the_checkpointed_partition_size_and_refuses_other_settings(
+    corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
+) -> None:
+    """After a crash a user may restart with other --workers, which changes the CLI's default
+    partition size: the resume still finds its checkpoints.  Other coding settings would mix
+    two configurations' events in one store: refused, naming the difference."""
+    from flashpoint.distributed import run_dask
+    from flashpoint.errors import ConfigError
+    from flashpoint.ingest import read_inputs
+
+    db = tmp_path / "k.duckdb"
+    first = list(read_inputs([str(corpus_file)]))[:12]
+    _run(iter(first), db, cluster)  # three partitions of 4 checkpointed
+    with pytest.raises(ConfigError, match=r"other settings \(min_confidence: 0\.0 then, 0\.5 now\)"):
+        run_dask(
+            read_inputs([str(corpus_file)]), Settings(min_confidence=0.5), str(db),
+            scheduler=cluster.scheduler_address, partition_size=PARTITION, resume=True,
+        )  # fmt: skip
+    resumed = run_dask(
+        read_inputs([str(corpus_file)]), Settings(), str(db),
+        scheduler=cluster.scheduler_address, partition_size=10, resume=True,
+    )  # fmt: skip
+    assert resumed.skipped_partitions == 3  # cut by 4 as recorded, not by 10
+    assert _snapshot(db) == local_store
+
+
 def test_a_run_without_resume_starts_over(
     corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
 ) -> None:

@@ -18,12 +18,13 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flashpoint._version import __version__
 from flashpoint.config import Settings
-from flashpoint.errors import ClusterError
+from flashpoint.errors import ClusterError, ConfigError
 from flashpoint.models import Article, CodingError
 
 log = logging.getLogger(__name__)
@@ -215,6 +216,61 @@ def local_cluster(workers: int) -> Any:
         )
 
 
+RUN_FILE = "run.json"
+"""Beside the manifest: what a resumed run must repeat (see ``_run_record``)."""
+
+
+def _settings_record(settings: Settings) -> dict[str, Any]:
+    """The settings as JSON values (dates as text, tuples as lists), to compare across runs."""
+    return json.loads(json.dumps(asdict(settings), default=str))
+
+
+def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resuming: bool) -> int:
+    """Check a resumed run against the one it continues, or record this run; returns the
+    partition size to use.
+
+    Partition ids hash their articles' doc ids, so a resume finds its checkpoints only if
+    the input is cut the same way: the recorded size wins over a new one (the CLI's default
+    size depends on ``--workers``, which a user may well change after a crash).  A resume
+    with other coding settings would store events of two configurations side by side, so
+    it is refused, naming the settings that differ."""
+    path = parts_dir / RUN_FILE
+    current = {
+        "flashpoint": __version__,
+        "partition_size": partition_size,
+        "settings": _settings_record(settings),
+    }
+    if resuming and path.exists():
+        try:
+            recorded = json.loads(path.read_text(encoding="utf-8"))
+            before = dict(recorded["settings"])
+            size = int(recorded["partition_size"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"{path}: cannot read the checkpointed run's record ({exc})") from exc
+        changed = sorted(k for k in before.keys() | current["settings"].keys()
+                         if before.get(k) != current["settings"].get(k))  # fmt: skip
+        if changed:
+            diff = "; ".join(
+                f"{k}: {before.get(k)!r} then, {current['settings'].get(k)!r} now" for k in changed
+            )
+            raise ConfigError(
+                f"--resume: the run checkpointed in {parts_dir} coded with other settings ({diff}); "
+                "rerun with the same options, or without --resume to start over"
+            )
+        if recorded.get("flashpoint") != __version__:
+            log.warning(
+                "resuming a run begun with flashpoint %s under %s: its stored events may differ",
+                recorded.get("flashpoint"), __version__,
+            )  # fmt: skip
+        if size != partition_size:
+            log.info("resuming with the checkpointed run's partition size %d (not %d)", size, partition_size)
+        return size
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(current, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return partition_size
+
+
 def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     """A client of the scheduler at ``scheduler``, or of a new LocalCluster (then returned too,
     for closing).  Dask reports an unreachable or malformed address with a traceback from
@@ -281,6 +337,7 @@ def run_dask(
     if not resume and manifest.done:
         manifest.path.unlink()
         manifest = Manifest(parts_dir / "manifest.jsonl")
+    partition_size = _run_record(parts_dir, settings, partition_size, resume and bool(manifest.done))
     summary = RunSummary()
     store = open_store(db)  # first: a store that cannot be opened fails before any cluster starts
     cluster = client = None
