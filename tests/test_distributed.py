@@ -438,11 +438,21 @@ def test_progress_is_quiet_without_a_tty(monkeypatch: pytest.MonkeyPatch) -> Non
     quiet.close()
     assert err.getvalue() == ""
     shown = Progress(100, enabled=True)
-    shown.started -= 2.0  # 10 articles in 2 s: 5/s, 90 left: 18 s
-    shown.update(10, errors=1, force=True)
+    shown.started -= 30.0  # the model took 30 s to load: not part of the rate
+    shown.update(2)  # the first articles: no rate yet
+    assert "2/100 articles" in err.getvalue() and "/s" not in err.getvalue()
+    first_at, _ = shown._first
+    shown._first = (first_at - 2.0, 2)  # 10 more articles in 2 s: 5/s, 88 left: 17 s
+    shown.update(12, errors=1, force=True)
     shown.close()
-    line = err.getvalue()
-    assert "10/100 articles" in line and "5.0/s" in line and "ETA 18s" in line and "1 errors" in line
+    line = err.getvalue().rsplit("\r", 1)[-1]
+    assert "12/100 articles" in line and "5.0/s" in line and "ETA 17s" in line and "1 errors" in line
+
+
+def test_progress_eta_reads_in_minutes_and_hours() -> None:
+    from flashpoint.cli.code import _duration
+
+    assert [_duration(s) for s in (0.4, 59, 185, 3599, 7625)] == ["0s", "59s", "3m05s", "59m59s", "2h07m"]
 
 
 def test_worker_peak_memory_is_its_own_not_its_parents() -> None:

@@ -89,26 +89,35 @@ class EventWriter:
 
 
 class Progress:
-    """A one-line progress display (articles/s, ETA) on stderr, only when it is a TTY."""
+    """A one-line progress display (articles/s, ETA) on stderr, only when it is a TTY.
+
+    The rate is measured from the first update on: what comes before it (loading the model
+    and tables, starting a cluster) is paid once, and counted in, it made the first ETAs
+    of a run many times too long ("1/30 articles 0.3/s ETA 105s" for a 5 s run)."""
 
     def __init__(self, total: int | None, enabled: bool | None = None) -> None:
         self.total = total
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.started = time.perf_counter()
         self._last = 0.0
+        self._first: tuple[float, int] | None = None  # (when, articles done) at the first update
 
     def update(self, done: int, errors: int = 0, force: bool = False) -> None:
         if not self.enabled:
             return
         now = time.perf_counter()
-        if not force and now - self._last < 0.5:
+        if self._first is None:
+            self._first = (now, done)
+        elif not force and now - self._last < 0.5:
             return
         self._last = now
-        elapsed = max(now - self.started, 1e-9)
-        rate = done / elapsed
-        text = f"\r{done}" + (f"/{self.total}" if self.total else "") + f" articles  {rate:.1f}/s"
-        if self.total and rate > 0 and done <= self.total:
-            text += f"  ETA {int((self.total - done) / rate)}s"
+        since, done_then = self._first
+        rate = (done - done_then) / (now - since) if now > since and done > done_then else None
+        text = f"\r{done}" + (f"/{self.total}" if self.total else "") + " articles"
+        if rate is not None:
+            text += f"  {rate:.1f}/s"
+            if self.total and done <= self.total:
+                text += f"  ETA {_duration((self.total - done) / rate)}"
         if errors:
             text += f"  {errors} errors"
         sys.stderr.write(text.ljust(60))
@@ -117,6 +126,16 @@ class Progress:
     def close(self) -> None:
         if self.enabled:
             sys.stderr.write("\n")
+
+
+def _duration(seconds: float) -> str:
+    """``42s``, ``3m05s``, ``2h07m``: an ETA of hours in seconds is hard to read."""
+    secs = int(seconds)
+    if secs < 60:
+        return f"{secs}s"
+    if secs < 3600:
+        return f"{secs // 60}m{secs % 60:02d}s"
+    return f"{secs // 3600}h{secs % 3600 // 60:02d}m"
 
 
 def estimate_total(inputs: Iterable[str]) -> int | None:
