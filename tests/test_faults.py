@@ -263,6 +263,32 @@ def test_errors_of_a_batch_reach_the_store(tmp_path: Path) -> None:
 # --- kill -9 and --resume -----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_malformed_dictionary_is_one_error_before_any_article(tmp_path: Path, engine: str) -> None:
+    """A bad setting is no article's fault: it used to fail every article of the run with the
+    same message (and, on Dask, every task of every worker with a logged traceback)."""
+    rows = write_jsonl(tmp_path / "in.jsonl", generated_articles(6))
+    bad = tmp_path / "bad.actors"
+    bad.write_text("NORTHLAND_ARMY\n", encoding="utf-8")  # a phrase without its [CODE]
+    db = tmp_path / "s.duckdb"
+    extra = ["--engine", "dask", "--workers", "1"] if engine == "dask" else []
+    done = run_cli("code", str(rows), "--actors", str(bad), "--db", str(db), *extra)
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [f"error: {bad}:1: actor 'NORTHLAND_ARMY' has no [CODE]"], done.stderr
+    assert done.stdout == ""
+
+
+def test_the_python_api_raises_a_bad_setting_once() -> None:
+    from flashpoint.config import Settings
+    from flashpoint.errors import DictionaryError
+    from flashpoint.pipeline import Pipeline
+
+    settings = Settings(coder="dictionary", verb_dictionary=str(Path(__file__)))  # not a verbs file
+    with pytest.raises(DictionaryError):
+        next(Pipeline(settings).code_articles(["Japan and China signed a trade deal on Monday."]))
+
+
 def _start_killable(args: list[str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [PY, "-m", "flashpoint", "-vv", *args], stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT

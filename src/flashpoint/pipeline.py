@@ -172,8 +172,27 @@ class Pipeline:
             raise FlashpointError(f"{result.error.stage}: {result.error.reason}")
         return list(result.events)
 
+    def load(self) -> Pipeline:
+        """Build what the settings name now: the model, the actor tables with the user's
+        dictionaries, the coder with its verb and discard files.
+
+        ``code_articles`` calls it before its first article, so that a malformed dictionary
+        or a missing model raises its error once, rather than failing every article of a
+        run with the same message (a million of them, on a large input)."""
+        _ = self.nlp, self.coder
+        return self
+
+    def check_dictionaries(self) -> None:
+        """Read the user's dictionaries (actors, agents, verbs, discards) as ``load`` would,
+        without the model and the built-in tables: a Dask run asks this of its writer before
+        any worker starts, so that a malformed file is one clear error, not a failed task
+        (and a logged traceback) on every worker."""
+        Pipeline(replace(self.settings, builtin_actors=False)).coder  # noqa: B018  (built to check)
+
     def code_articles(self, items: Iterable[Item]) -> Iterator[CodingResult]:
-        """Code items lazily in batches; never raises for one bad article."""
+        """Code items lazily in batches; never raises for one bad article.  Raises (on the
+        first ``next``) what ``load`` raises: a bad setting is no article's fault."""
+        self.load()
         batch: list[Article] = []
         for index, item in enumerate(items):
             article = to_article(item, index)

@@ -464,8 +464,14 @@ def _code_dask(
     partition adds, written by this process as the store loads it, so a cluster run can
     still hand its events to a file in any of the local engine's formats."""
     from flashpoint.distributed import auto_partition_size, run_dask
+    from flashpoint.pipeline import Pipeline
     from flashpoint.store.schema import event_record
 
+    try:
+        Pipeline(settings).check_dictionaries()
+    except FlashpointError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
     _dask_logging_follows_cli()
     out = open(output, "w", encoding="utf-8", newline="") if output else None  # noqa: SIM115
     writer = EventWriter(out, fmt) if out is not None else None
