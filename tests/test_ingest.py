@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -592,3 +593,71 @@ def test_rows_of_invisible_characters_are_empty_errors(tmp_path: Path) -> None:
     assert [type(i).__name__ for i in items] == ["CodingError", "CodingError", "Article"]
     assert [i.origin for i in items] == [f"{path}:1", f"{path}:2", f"{path}:3"]
     assert "empty" in items[0].reason
+
+
+# --- inputs named by a URL --------------------------------------------------------------------
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>World</title>
+<item><title>Talks</title><link>https://example.org/a</link>
+<description>Japan and South Korea signed a trade agreement in Tokyo on Monday.</description>
+<pubDate>Mon, 03 Mar 2025 10:00:00 GMT</pubDate></item>
+<item><title>Threat</title><link>https://example.org/b</link>
+<description>North Korea threatened South Korea on Tuesday.</description></item>
+</channel></rss>"""
+
+
+@pytest.fixture()
+def web(tmp_path: Path) -> Iterator[str]:
+    """A real HTTP server on loopback serving ``tmp_path`` (the stdlib's, in a thread)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # no request lines on stderr
+            pass
+
+    (tmp_path / "world.rss").write_text(FEED, encoding="utf-8")
+    page = "<html><head><title>Clash</title></head><body><article><p>{}</p></article></body></html>"
+    (tmp_path / "story").write_text(  # no extension: served as application/octet-stream
+        page.format("Indian and Pakistani troops exchanged fire on Friday, officials said."), encoding="utf-8"
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_feed_and_a_page_read_by_url_name_the_url(web: str) -> None:
+    items = list(read_inputs([f"{web}/world.rss", f"{web}/story"]))
+    assert [type(i).__name__ for i in items] == ["Article"] * 3
+    talks, threat, page = items
+    assert talks.doc_id == key_id("https://example.org/a") and talks.published == date(2025, 3, 3)
+    assert talks.origin.startswith(f"{web}/world.rss")
+    assert "North Korea threatened" in threat.text
+    assert page.title == "Clash" and page.text.startswith(
+        "Clash\n\nIndian and Pakistani troops"
+    )  # sniffed HTML
+    assert (
+        page.doc_id == key_id(f"{web}/story") and page.url == f"{web}/story" and page.origin == f"{web}/story"
+    )
+    [dated] = [i for i in read_inputs([f"{web}/story"], published=date(2020, 1, 2))]
+    assert dated.published == date(2020, 1, 2)
+
+
+def test_a_url_that_cannot_be_fetched_is_one_error_naming_it(web: str) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}/feed"
+    items = list(read_inputs([f"{web}/missing.rss", closed, f"{web}/world.rss"]))
+    missing, refused, *rest = items
+    assert isinstance(missing, CodingError) and missing.origin == f"{web}/missing.rss"
+    assert "the server answered 404" in missing.reason
+    assert isinstance(refused, CodingError) and "cannot fetch" in refused.reason and closed in refused.reason
+    assert len(rest) == 2 and all(isinstance(i, Article) for i in rest)  # the batch goes on

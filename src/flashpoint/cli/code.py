@@ -346,7 +346,7 @@ def code_cmd(
     resume: bool,
     quiet: bool,
 ) -> None:
-    """Code INPUT... (.txt, .html, .jsonl[.gz], .csv, .warc[.gz], RSS/Atom, directories, or - for stdin)
+    """Code INPUT... (.txt, .html, .jsonl[.gz], .csv, .warc[.gz], RSS/Atom, directories, http(s) URLs of these, or - for stdin)
     into event records."""
     try:
         settings = Settings(

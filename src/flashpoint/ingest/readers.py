@@ -31,6 +31,7 @@ from typing import TextIO
 from flashpoint.errors import BinaryInputError, EmptyInputError, InputError, RecordError
 from flashpoint.ingest.html import extract_html, with_title
 from flashpoint.ingest.records import article_from_row, article_from_text
+from flashpoint.ingest.remote import is_url, read_url
 from flashpoint.models import Article, CodingError
 
 logger = logging.getLogger(__name__)
@@ -380,7 +381,8 @@ def read_inputs(
 ) -> Iterator[Item]:
     """Stream Articles (and CodingErrors for what cannot be read) from files, dirs and stdin.
 
-    ``"-"`` reads ``stdin`` (default ``sys.stdin``).  Memory stays bounded by one record:
+    ``"-"`` reads ``stdin`` (default ``sys.stdin``); an http(s) URL is fetched and read as
+    the file it is (``remote.read_url``).  Memory stays bounded by one record:
     JSONL, CSV, feeds and WARC are read record by record.  ``published`` (the CLI's
     ``--published``) overrides the date every input states, recorded as ``"cli"``.
     """
@@ -389,5 +391,7 @@ def read_inputs(
     for item in inputs:
         if str(item) == "-":
             yield from _override_date(_read_stdin(stdin if stdin is not None else sys.stdin), published)
+        elif isinstance(item, str) and is_url(item):
+            yield from _override_date(read_url(item, _read_file), published)
         else:
             yield from read_path(item, published)
