@@ -198,3 +198,16 @@ def test_dictionary_coder_options_are_validated() -> None:
     res = CliRunner().invoke(cli, ["code", "-", "--new-actor-length", "-1"], input="x")
     assert res.exit_code == 2
     assert "new-actor-length" in res.output
+
+
+def test_dask_options_without_the_dask_engine_are_a_usage_error(tmp_path: Path) -> None:
+    """``--workers 4`` on the local engine used to run one process without a word."""
+    text = tmp_path / "a.txt"
+    text.write_text("Japan and China signed a trade deal on Monday.", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["code", str(text), "--workers", "4"])
+    assert result.exit_code == 2
+    assert "--workers sets up a Dask run: add --engine dask" in result.output
+    result = CliRunner().invoke(
+        cli, ["code", str(text), "--scheduler", "tcp://h:8786", "--partition-size", "5"]
+    )
+    assert result.exit_code == 2 and "--scheduler, --partition-size set up a Dask run" in result.output

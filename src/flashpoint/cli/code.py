@@ -367,6 +367,18 @@ def code_cmd(
         )
     except FlashpointError as exc:
         raise click.UsageError(exc.message) from exc
+    if engine == "local":
+        ctx = click.get_current_context()
+        dask_only = [
+            f"--{name.replace('_', '-')}"
+            for name in ("workers", "scheduler", "partition_size", "parts_dir")
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        ]
+        if dask_only:  # else a user asking for 4 workers would get one process without a word
+            raise click.UsageError(
+                f"{', '.join(dask_only)} set{'s' if len(dask_only) == 1 else ''} up a Dask run: "
+                "add --engine dask (the local engine codes in this process)"
+            )
     if (engine == "dask" or resume) and not db:
         raise click.UsageError(
             "--engine dask and --resume need --db (the store that partitions are loaded into)"
