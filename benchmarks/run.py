@@ -563,7 +563,7 @@ def write_doc(results: dict[str, Any]) -> None:
         f"| peak RSS per Dask worker, {m1['articles']} -> {m10['articles']} articles (x10) | "
         f"{m1['peak_worker_rss_mb']:.0f} MB -> {m10['peak_worker_rss_mb']:.0f} MB (target < 1 GB, flat) |",
     ]
-    for name, stream in sorted(r.get("stream", {}).items()):
+    for name, stream in r.get("stream", {}).items():  # as measured: JSONL, JSONL.gz, folder
         lines.append(
             f"| streaming ingest `{name}` ({stream['rows']} {'files' if name.endswith('folder') else 'rows'}, "
             f"{stream['file_mb']:.0f} MB) | "

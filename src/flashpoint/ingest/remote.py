@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -95,6 +93,9 @@ def read_url(
     url: str, read_file: Callable[[Path], Iterator[Article | CodingError]]
 ) -> Iterator[Article | CodingError]:
     """Fetch ``url`` and read it with ``read_file`` (the readers' dispatch by file name)."""
+    import urllib.error  # here: urllib.request brings http.client, email and ssl (2 MB)
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": f"flashpoint/{__version__}"})
     with tempfile.TemporaryDirectory(prefix="flashpoint-url-") as tmp:
         try:
