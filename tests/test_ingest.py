@@ -661,3 +661,22 @@ def test_a_url_that_cannot_be_fetched_is_one_error_naming_it(web: str) -> None:
     assert "the server answered 404" in missing.reason
     assert isinstance(refused, CodingError) and "cannot fetch" in refused.reason and closed in refused.reason
     assert len(rest) == 2 and all(isinstance(i, Article) for i in rest)  # the batch goes on
+
+
+def test_a_jsonl_file_by_url_keeps_its_own_ids(web: str, tmp_path: Path) -> None:
+    rows = [{"id": "download", "text": "Japan and China signed a trade deal on Monday."}]
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    [row] = list(read_inputs([f"{web}/rows.jsonl"]))
+    assert row.doc_id == "download" and row.origin == f"{web}/rows.jsonl:1"
+
+
+def test_a_body_nothing_names_is_read_as_its_first_bytes_say() -> None:
+    from flashpoint.ingest.remote import _sniffed
+
+    warc = gzip.compress(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n\r\n")
+    assert _sniffed(warc) == ".warc.gz"
+    assert _sniffed(gzip.compress(b'{"id": "a", "text": "x"}\n')) == ".jsonl.gz"
+    assert _sniffed(b"\n<!DOCTYPE html><html><body><p>x</p>") == ".html"
+    assert _sniffed(b'\xef\xbb\xbf<?xml version="1.0"?><rss version="2.0">') == ".xml"
+    assert _sniffed(b'{"id": "a"}\n') == ".jsonl"
+    assert _sniffed(b"Seoul, April 17 - North Korea said ...") == ".txt"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import urllib.parse
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -76,8 +77,12 @@ def _suffix(url: str, content_type: str) -> str | None:
 def _sniffed(head: bytes) -> str:
     """The extension of a body whose URL and Content-Type say nothing, from its first bytes."""
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if start.startswith(b"\x1f\x8b"):
-        return ".jsonl.gz"  # gzip: of the inputs flashpoint reads, JSONL or WARC; WARC says so below
+    if start.startswith(b"\x1f\x8b"):  # gzip: of the inputs flashpoint reads, WARC or JSONL
+        try:
+            inner = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            inner = b""
+        return ".warc.gz" if inner.startswith(b"WARC/") else ".jsonl.gz"
     if start.startswith(b"warc/"):
         return ".warc"
     if start.startswith((b"<!doctype html", b"<html")) or b"<body" in start[:2048]:
@@ -118,18 +123,21 @@ def read_url(
             yield _failed(url, f"cannot fetch: {exc}")
             return
         local = str(path)
+        named_by_file = suffix in (".html", ".htm", ".txt")  # their readers take the file's stem as id
         for item in read_file(path):
-            yield _renamed(item, local, url, path.stem)
+            yield _renamed(item, local, url, path.stem if named_by_file else None)
 
 
 def _failed(url: str, problem: str) -> CodingError:
     return CodingError(None, "read", str(InputError(url, problem)), url)
 
 
-def _renamed(item: Article | CodingError, local: str, url: str, stem: str) -> Article | CodingError:
-    """The item as if read from ``url``: the temporary file's name replaced by the URL."""
+def _renamed(item: Article | CodingError, local: str, url: str, stem: str | None) -> Article | CodingError:
+    """The item as if read from ``url``: the temporary file's name replaced by the URL, and
+    an id taken from the file's name (``stem``; None: the reader takes ids from the records,
+    such as a JSONL row's ``id``) replaced by the URL's."""
     if isinstance(item, CodingError):
-        doc_id = key_id(url) if item.doc_id == stem else item.doc_id
+        doc_id = key_id(url) if stem is not None and item.doc_id == stem else item.doc_id
         return replace(
             item,
             doc_id=doc_id,
@@ -137,7 +145,7 @@ def _renamed(item: Article | CodingError, local: str, url: str, stem: str) -> Ar
             origin=(item.origin or "").replace(local, url) or url,
         )
     changes: dict[str, object] = {"origin": (item.origin or local).replace(local, url)}
-    if item.doc_id == stem:  # a page or a text takes its id from the file's name
+    if stem is not None and item.doc_id == stem:  # a page or a text: its id was the file's name
         changes["doc_id"] = key_id(url)
         changes["url"] = item.url or url
     return replace(item, **changes)
