@@ -260,7 +260,7 @@ def test_errors_of_a_batch_reach_the_store(tmp_path: Path) -> None:
         assert (store.errors()[0]["stage"], store.errors()[0]["reason"]) == ("clean", "empty text")
 
 
-# --- kill -9 and --resume -----------------------------------------------------------------
+# --- a bad setting -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])
@@ -287,6 +287,9 @@ def test_the_python_api_raises_a_bad_setting_once() -> None:
     settings = Settings(coder="dictionary", verb_dictionary=str(Path(__file__)))  # not a verbs file
     with pytest.raises(DictionaryError):
         next(Pipeline(settings).code_articles(["Japan and China signed a trade deal on Monday."]))
+
+
+# --- kill -9 and --resume -----------------------------------------------------------------
 
 
 def _start_killable(args: list[str], log: Path) -> subprocess.Popen[bytes]:
@@ -340,6 +343,51 @@ def test_kill_9_mid_run_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
     assert resumed["sentences"] == expected["sentences"]
     assert resumed["errors"] == expected["errors"]
     assert [e["doc_id"] for e in expected["errors"]] == ["empty-1"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_ctrl_c_keeps_what_is_coded_and_resume_finishes_the_run(tmp_path: Path, engine: str) -> None:
+    """Ctrl-C in a terminal (SIGINT to the whole process group, Dask's workers included): the
+    articles coded so far are stored, the run says how to go on and exits 130, no worker prints
+    a traceback, and ``--resume`` ends with the store a clean run makes."""
+    rows = generated_articles(200 if engine == "dask" else 100)
+    inputs = write_jsonl(tmp_path / "in.jsonl", rows)
+    clean_db = tmp_path / "clean.duckdb"
+    done = run_cli("code", str(inputs), "--db", str(clean_db), "-q", "-o", os.devnull)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    db = tmp_path / "int.duckdb"
+    log = tmp_path / "run.log"
+    dask = ["--engine", "dask", "--workers", "2", "--partition-size", "10"] if engine == "dask" else []
+    verbose = [] if dask else ["-vv"]  # the local engine's debug log says when it stored a batch
+    proc = subprocess.Popen(
+        [PY, "-m", "flashpoint", *verbose, "code", str(inputs), "--db", str(db), "-o", os.devnull, *dask],
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT, start_new_session=True,
+    )  # fmt: skip
+    manifest = Path(f"{db}.parts") / "manifest.jsonl"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (dask and manifest.exists() and manifest.read_bytes().strip()) or (
+            not dask and b"flashpoint.store.base: stored" in log.read_bytes()
+        ):
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, f"the run ended before Ctrl-C: {log.read_text(errors='replace')[-2000:]}"
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=120) == 130
+    text = log.read_text(errors="replace")
+    assert "interrupted: " in text and "rerun the same command with --resume" in text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text[-3000:]
+    partial = store_snapshot(db)
+    assert 0 < len(partial["articles"]) < len(rows)
+    assert f"coded {len(partial['articles'])} articles," in text  # the summary counts what is stored
+
+    done = run_cli("code", str(inputs), "--db", str(db), "--resume", "-q", "-o", os.devnull, *dask)
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected, resumed = store_snapshot(clean_db), store_snapshot(db)
+    assert resumed["event_ids"] == expected["event_ids"] and resumed["events"] == expected["events"]
+    assert resumed["articles"] == expected["articles"]
 
 
 # --- Dask: the coordinator crashes, a worker is killed ---------------------------------------

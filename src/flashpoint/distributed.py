@@ -16,8 +16,11 @@ import json
 import logging
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +83,23 @@ class RunSummary:
             f"{self.errors} errors in {self.seconds:.1f}s ({rate:.1f} articles/s; "
             f"{self.partitions} partitions, {self.skipped_partitions} resumed)"
         )
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``run_dask``, after the partitions coded by then were loaded and
+    checkpointed: ``summary`` counts them (a ``resume`` run does the rest).  A
+    ``KeyboardInterrupt``, so that callers that stop on one still do."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__("interrupted")
+        self.summary = summary
+
+
+def _quiet_cancelled_tasks() -> None:
+    """Run on flashpoint's own workers when a run is interrupted: closing the cluster drops the
+    partitions they are coding, and each worker would log a warning with a traceback-like
+    repr ("Async instruction ... ended with CancelledError") for what is intended."""
+    logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
 
 
 def partition(
@@ -206,7 +226,7 @@ def local_cluster(workers: int) -> Any:
     import dask
     from dask.distributed import LocalCluster
 
-    with dask.config.set(WORKER_CONFIG):
+    with dask.config.set(WORKER_CONFIG), _workers_ignore_ctrl_c():
         return LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -214,6 +234,24 @@ def local_cluster(workers: int) -> Any:
             dashboard_address=None,
             scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
         )
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Spawn worker processes with SIGINT ignored (an ignored signal stays ignored across
+    ``exec``, and Python then installs no handler of its own).  Ctrl-C in a terminal reaches
+    the whole process group: each worker died with a KeyboardInterrupt traceback on stderr
+    while this process was still loading and checkpointing what they had coded.  The workers
+    stop when this process closes the cluster.  Only the main thread may set handlers;
+    elsewhere the workers keep Python's default."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 RUN_FILE = "run.json"
@@ -368,8 +406,9 @@ def run_dask(
                     for info in ready:
                         on_loaded(read_bundle(info["path"]))
                 manifest.mark(*ready)
-                for info in ready:
-                    shutil.rmtree(info["path"], ignore_errors=True)  # bundles are directories
+                loaded = list(ready)
+                ready.clear()  # at once: a Ctrl-C from here on must not load them again
+                for info in loaded:
                     summary.partitions += 1
                     summary.articles += info["articles"]
                     summary.sentences += info["sentences"]
@@ -377,7 +416,8 @@ def run_dask(
                     summary.errors += len(info["errors"])
                     summary.peak_worker_rss_mb = max(summary.peak_worker_rss_mb, info["peak_rss_mb"])
                     summary.error_records.extend(info["errors"])
-                ready.clear()
+                for info in loaded:
+                    shutil.rmtree(info["path"], ignore_errors=True)  # bundles are directories
                 summary.seconds = time.perf_counter() - started
                 if on_progress:
                     on_progress(summary)
@@ -404,6 +444,18 @@ def run_dask(
             drain(max_in_flight - 1)
         drain(0)
         load()
+    except KeyboardInterrupt as exc:
+        # Ctrl-C: what is coded is kept (loaded and checkpointed), what is not is for --resume;
+        # one that came inside a load after its checkpoint is not loaded twice
+        ready[:] = [info for info in ready if info["part"] not in manifest.done]
+        if cluster is not None and client is not None:
+            try:  # our own workers: their in-flight tasks are dropped on purpose
+                client.run(_quiet_cancelled_tasks)
+            except Exception:  # a quieter stderr is not worth a failed exit
+                log.debug("could not quiet the workers", exc_info=True)
+        load()
+        summary.seconds = time.perf_counter() - started
+        raise RunInterrupted(summary) from exc
     finally:
         store.close()
         if client is not None:

@@ -189,27 +189,30 @@ def run_coding(
     """Code items, write events, store results; returns the run summary counts."""
     from flashpoint.pipeline import Pipeline
 
-    summary = {"articles": 0, "sentences": 0, "events": 0, "errors": 0}
+    summary = {"articles": 0, "sentences": 0, "events": 0, "errors": 0, "interrupted": 0}
     pending: list[CodingResult] = []
-    for result in Pipeline(settings).code_articles(items):
-        if progress is not None:
-            progress.update(summary["articles"] + summary["errors"] + 1, summary["errors"])
-        if result.error is not None:
-            summary["errors"] += 1
-            report_error(result.error)
-        else:
-            summary["articles"] += 1
-            summary["sentences"] += len(result.sentences)
-            summary["events"] += len(result.events)
-            for event in result.events:
-                writer.write(event)
-            if unknown is not None:
-                unknown.update(result.unknown_actors)
-        if store is not None:
-            pending.append(result)
-            if len(pending) >= 64:
-                store.write(pending)
-                pending = []
+    try:
+        for result in Pipeline(settings).code_articles(items):
+            if progress is not None:
+                progress.update(summary["articles"] + summary["errors"] + 1, summary["errors"])
+            if result.error is not None:
+                summary["errors"] += 1
+                report_error(result.error)
+            else:
+                summary["articles"] += 1
+                summary["sentences"] += len(result.sentences)
+                summary["events"] += len(result.events)
+                for event in result.events:
+                    writer.write(event)
+                if unknown is not None:
+                    unknown.update(result.unknown_actors)
+            if store is not None:
+                pending.append(result)
+                if len(pending) >= 64:
+                    store.write(pending)
+                    pending = []
+    except KeyboardInterrupt:  # Ctrl-C: keep every article coded so far (the store's batch too)
+        summary["interrupted"] = 1
     if store is not None and pending:
         store.write(pending)
     if progress is not None:
@@ -433,8 +436,17 @@ def code_cmd(
             f"{summary['events']} events, {summary['errors']} errors in {secs:.1f}s",
             err=True,
         )
+    if summary["interrupted"]:
+        click.echo(f"interrupted: {_resume_hint(db)}", err=True)
+        sys.exit(130)
     if summary["articles"] == 0:
         sys.exit(1)
+
+
+def _resume_hint(db: str | None) -> str:
+    if db:
+        return "the articles above are stored; rerun the same command with --resume to code the rest"
+    return "the events above are written; nothing was stored (--db), so a rerun starts over"
 
 
 def write_unknown(path: str, unknown: Counter[str]) -> None:
@@ -475,7 +487,7 @@ def _code_dask(
     """A Dask run: the store gets everything; ``output`` (and ``unknown_file``) get what each
     partition adds, written by this process as the store loads it, so a cluster run can
     still hand its events to a file in any of the local engine's formats."""
-    from flashpoint.distributed import auto_partition_size, run_dask
+    from flashpoint.distributed import RunInterrupted, auto_partition_size, run_dask
     from flashpoint.pipeline import Pipeline
     from flashpoint.store.schema import event_record
 
@@ -517,6 +529,15 @@ def _code_dask(
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
+    except RunInterrupted as exc:
+        if progress is not None:
+            progress.close()
+        click.echo(exc.summary.line(), err=True)
+        click.echo(
+            f"interrupted: {exc.summary.partitions} partitions loaded and checkpointed; {_resume_hint(db)}",
+            err=True,
+        )
+        sys.exit(130)
     finally:
         if writer is not None and out is not None:
             writer.close()
