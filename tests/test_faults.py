@@ -515,3 +515,90 @@ def test_dask_worker_killed_mid_run_redoes_its_partition(
     assert dask["event_ids"] == reference["event_ids"]
     assert dask["events"] == reference["events"]
     assert dask["articles"] == reference["articles"]
+
+
+@pytest.mark.slow
+def test_a_partition_that_kills_its_workers_is_stored_as_errors_and_the_run_goes_on(
+    tmp_path: Path, dask_inputs: tuple[Path, dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story that crashes the worker coding it (as a parser crash or the kernel's OOM
+    killer would) used to end the whole run with Dask's KilledWorker once Dask gave up on its
+    partition: now its articles are stored as errors, the other partitions are loaded, and
+    ``--resume`` tries that partition again."""
+    import dask
+
+    pytest.importorskip("dask.distributed")  # before config.set: its defaults must exist to restore
+    from flashpoint import distributed
+    from flashpoint.config import Settings
+    from flashpoint.ingest import read_inputs
+
+    inputs, reference = dask_inputs
+    items = list(read_inputs([inputs]))
+    poison = items[DASK_PARTITION].doc_id  # the second partition's first story
+    real = distributed.code_partition
+
+    def crashing(part_id: str, chunk: list, settings: Settings, out_dir: str) -> dict:
+        if any(getattr(a, "doc_id", None) == poison for a in chunk):
+            os._exit(1)  # the worker process dies, as it would in a segfault
+        return real(part_id, chunk, settings, out_dir)
+
+    monkeypatch.setattr(distributed, "code_partition", crashing)  # shipped to workers by value
+    db = str(tmp_path / "poison.duckdb")
+    # a cluster of its own: Dask gives up on a task at the first worker it kills
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), distributed.local_cluster(1) as one:
+        summary = distributed.run_dask(
+            iter(items), Settings(), db, scheduler=one.scheduler_address, partition_size=DASK_PARTITION
+        )
+    stored = store_snapshot(db)
+    failed = {e["doc_id"] for e in stored["errors"] if e["stage"] == "worker"}
+    assert poison in failed and len(failed) % DASK_PARTITION == 0  # whole partitions
+    assert summary.errors == len(failed)
+    assert summary.partitions == DASK_ARTICLES // DASK_PARTITION - len(failed) // DASK_PARTITION
+    assert {a["doc_id"] for a in stored["articles"]}.isdisjoint(failed)
+    assert len(stored["articles"]) + len(failed) == DASK_ARTICLES
+
+    monkeypatch.setattr(distributed, "code_partition", real)  # the story no longer crashes
+    with distributed.local_cluster(1) as one:
+        again = distributed.run_dask(
+            iter(items),
+            Settings(),
+            db,
+            scheduler=one.scheduler_address,
+            partition_size=DASK_PARTITION,
+            resume=True,
+        )
+    assert again.partitions == len(failed) // DASK_PARTITION
+    resumed = store_snapshot(db)
+    assert resumed["events"] == reference["events"] and resumed["articles"] == reference["articles"]
+    assert resumed["errors"] == reference["errors"]  # the worker errors are replaced
+
+
+def test_a_partition_that_fails_on_every_attempt_stops_the_run_with_a_clear_error(
+    tmp_path: Path,
+    dask_inputs: tuple[Path, dict[str, object]],
+    cluster: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Unlike a worker dying on one story, an exception from the task itself (a full disk
+    under the parts folder, an unwritable share) would fail every partition alike: the run
+    stops, saying where it can resume from."""
+    from flashpoint import distributed
+    from flashpoint.config import Settings
+    from flashpoint.errors import ClusterError
+    from flashpoint.ingest import read_inputs
+
+    inputs, _reference = dask_inputs
+
+    def no_space(part_id: str, chunk: list, settings: Settings, out_dir: str) -> dict:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(distributed, "code_partition", no_space)
+    with pytest.raises(
+        ClusterError, match=r"failed on a worker \(OSError: \[Errno 28\] No space left on device\)"
+    ):
+        distributed.run_dask(
+            read_inputs([inputs]), Settings(), str(tmp_path / "s.duckdb"),
+            scheduler=cluster.scheduler_address, partition_size=DASK_PARTITION,
+        )  # fmt: skip
+    with open_store(str(tmp_path / "s.duckdb"), read_only=True) as store:  # closed, usable
+        assert store.count() == 0

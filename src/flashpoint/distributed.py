@@ -95,6 +95,34 @@ class RunInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
+def _record_failed_partition(
+    store: Any, summary: RunSummary, part_id: str, chunk: list[Article | CodingError], exc: BaseException
+) -> None:
+    """Store an error for each article of a partition the cluster gave up on, count them, and
+    leave the partition out of the checkpoint, so that ``resume`` tries it again (a success
+    then replaces the errors, as every load replaces by ``doc_id``)."""
+    from flashpoint.models import CodingResult
+
+    reason = (
+        f"partition {part_id} failed on the cluster ({type(exc).__name__}: {exc}); --resume tries it again"
+    )
+    results = []
+    for item in chunk:
+        if isinstance(item, Article):
+            error = CodingError(item.doc_id, "worker", f"{item.origin or item.doc_id}: {reason}", item.origin)
+            results.append(CodingResult(article=item, error=error))
+        else:  # an input error travels with its partition: keep it
+            results.append(
+                CodingResult(
+                    article=Article(doc_id=item.doc_id or "?", text="", origin=item.origin), error=item
+                )
+            )
+    store.write(results)
+    summary.errors += len(results)
+    summary.error_records.extend(r.error.to_dict() for r in results if r.error is not None)
+    log.warning("%s: its %d articles are stored as errors", reason, len(results))
+
+
 def _quiet_cancelled_tasks() -> None:
     """Run on flashpoint's own workers when a run is interrupted: closing the cluster drops the
     partitions they are coding, and each worker would log a warning with a traceback-like
@@ -363,6 +391,7 @@ def run_dask(
     in between codes it again.
     """
     from dask.distributed import as_completed
+    from distributed import KilledWorker
 
     from flashpoint.store import open_store
 
@@ -427,11 +456,23 @@ def run_dask(
             nonlocal in_flight
             while in_flight > block_until:
                 future = next(pending)
-                ready.append(future.result())
+                part_id, chunk = submitted.pop(future.key)
                 in_flight -= 1
+                try:
+                    ready.append(future.result())
+                except KilledWorker as exc:
+                    # the partition killed every worker that took it (a crash or out of memory
+                    # inside the parser): one partition must not end a run of thousands
+                    _record_failed_partition(store, summary, part_id, chunk, exc)
+                except Exception as exc:
+                    raise ClusterError(
+                        f"partition {part_id} failed on a worker ({type(exc).__name__}: {exc}); the "
+                        "partitions loaded before it are checkpointed: --resume goes on from there"
+                    ) from exc
                 if len(ready) >= group or time.perf_counter() - last_load >= LOAD_EVERY_S:
                     load()
 
+        submitted: dict[str, tuple[str, list[Article | CodingError]]] = {}
         for part_id, chunk in partition(items, partition_size):
             if part_id in manifest.done:
                 summary.skipped_partitions += 1
@@ -439,6 +480,7 @@ def run_dask(
             future = client.submit(
                 code_partition, part_id, chunk, settings, str(parts_dir), pure=False, retries=2
             )
+            submitted[future.key] = (part_id, chunk)
             pending.add(future)
             in_flight += 1
             drain(max_in_flight - 1)
