@@ -96,10 +96,10 @@ class RunInterrupted(KeyboardInterrupt):
 
 
 def _record_failed_partition(
-    store: Any, summary: RunSummary, part_id: str, chunk: list[Article | CodingError], exc: BaseException
-) -> None:
-    """Store an error for each article of a partition the cluster gave up on, count them, and
-    leave the partition out of the checkpoint, so that ``resume`` tries it again (a success
+    store: Any, part_id: str, chunk: list[Article | CodingError], exc: BaseException
+) -> list[dict[str, Any]]:
+    """Store an error for each article of a partition the cluster gave up on, and return them;
+    the partition stays out of the checkpoint, so that ``resume`` tries it again (a success
     then replaces the errors, as every load replaces by ``doc_id``)."""
     from flashpoint.models import CodingResult
 
@@ -118,9 +118,8 @@ def _record_failed_partition(
                 )
             )
     store.write(results)
-    summary.errors += len(results)
-    summary.error_records.extend(r.error.to_dict() for r in results if r.error is not None)
     log.warning("%s: its %d articles are stored as errors", reason, len(results))
+    return [r.error.to_dict() for r in results if r.error is not None]
 
 
 def _quiet_cancelled_tasks() -> None:
@@ -375,6 +374,7 @@ def run_dask(
     on_progress: Callable[[RunSummary], None] | None = None,
     load_group: int = 0,
     on_loaded: Callable[[dict[str, list[dict[str, Any]]]], None] | None = None,
+    on_errors: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> RunSummary:
     """Code ``items`` on a Dask cluster (an existing one at ``scheduler``, else a LocalCluster
     with ``workers`` single-threaded processes) and load the results into the store ``db``.
@@ -389,6 +389,10 @@ def run_dask(
     rows, table by table as the store holds them (``read_bundle``), once the store has them,
     in the order partitions finish and before the partition is checkpointed: a run that dies
     in between codes it again.
+
+    ``on_errors`` receives the error records of each loaded (or failed) partition as they
+    come, as the local engine reports them; without it they are kept in the summary's
+    ``error_records``, which on a run of millions of stories could grow without bound.
     """
     from dask.distributed import as_completed
     from distributed import KilledWorker
@@ -444,13 +448,21 @@ def run_dask(
                     summary.events += info["events"]
                     summary.errors += len(info["errors"])
                     summary.peak_worker_rss_mb = max(summary.peak_worker_rss_mb, info["peak_rss_mb"])
-                    summary.error_records.extend(info["errors"])
+                    report(info["errors"])
                 for info in loaded:
                     shutil.rmtree(info["path"], ignore_errors=True)  # bundles are directories
                 summary.seconds = time.perf_counter() - started
                 if on_progress:
                     on_progress(summary)
             last_load = time.perf_counter()
+
+        def report(errors: list[dict[str, Any]]) -> None:
+            if not errors:
+                return
+            if on_errors is not None:
+                on_errors(errors)
+            else:
+                summary.error_records.extend(errors)
 
         def drain(block_until: int) -> None:
             nonlocal in_flight
@@ -463,7 +475,9 @@ def run_dask(
                 except KilledWorker as exc:
                     # the partition killed every worker that took it (a crash or out of memory
                     # inside the parser): one partition must not end a run of thousands
-                    _record_failed_partition(store, summary, part_id, chunk, exc)
+                    failed = _record_failed_partition(store, part_id, chunk, exc)
+                    summary.errors += len(failed)
+                    report(failed)
                 except Exception as exc:
                     raise ClusterError(
                         f"partition {part_id} failed on a worker ({type(exc).__name__}: {exc}); the "

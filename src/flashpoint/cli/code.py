@@ -88,6 +88,10 @@ class EventWriter:
         self.out.flush()
 
 
+_SHOWN: list[Progress] = []
+"""The progress display drawn on stderr, if any (see ``report_error``)."""
+
+
 class Progress:
     """A one-line progress display (articles/s, ETA) on stderr, only when it is a TTY.
 
@@ -101,6 +105,7 @@ class Progress:
         self.started = time.perf_counter()
         self._last = 0.0
         self._first: tuple[float, int] | None = None  # (when, articles done) at the first update
+        self._width = 0
 
     def update(self, done: int, errors: int = 0, force: bool = False) -> None:
         if not self.enabled:
@@ -122,10 +127,19 @@ class Progress:
             text += f"  {errors} errors"
         sys.stderr.write(text.ljust(60))
         sys.stderr.flush()
+        self._width = max(self._width, len(text))
+        if not _SHOWN:
+            _SHOWN.append(self)
+
+    def clear_line(self) -> None:
+        """Blank the progress line so that a message can take its place (the next update
+        draws it again below the message)."""
+        sys.stderr.write("\r" + " " * max(60, self._width) + "\r")
 
     def close(self) -> None:
-        if self.enabled:
+        if self.enabled and _SHOWN:
             sys.stderr.write("\n")
+        _SHOWN.clear()
 
 
 def _duration(seconds: float) -> str:
@@ -174,6 +188,8 @@ def _inputs_to_items(inputs: tuple[str, ...], published: Any) -> Iterator[Any]:
 
 
 def report_error(error: CodingError) -> None:
+    if _SHOWN:  # the progress line has no newline: the error must not be glued to it
+        _SHOWN[-1].clear_line()
     where = error.origin or error.doc_id or "input"
     click.echo(f"error: {where}: [{error.stage}] {error.reason}", err=True)
 
@@ -525,6 +541,7 @@ def _code_dask(
             if progress
             else None,
             on_loaded=on_loaded if writer is not None or unknown_file else None,
+            on_errors=lambda errors: [report_error(CodingError(**e)) for e in errors],
         )
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)
@@ -546,8 +563,6 @@ def _code_dask(
         write_unknown(unknown_file, unknown)
     if progress is not None:
         progress.close()
-    for err in summary.error_records:
-        report_error(CodingError(**err))
     if not quiet:
         click.echo(summary.line(), err=True)
     if summary.articles == 0 and summary.skipped_partitions == 0:
