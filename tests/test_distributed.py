@@ -449,6 +449,21 @@ def test_progress_is_quiet_without_a_tty(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "12/100 articles" in line and "5.0/s" in line and "ETA 17s" in line and "1 errors" in line
 
 
+def test_an_error_line_takes_the_progress_lines_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flashpoint.cli.code import Progress, report_error
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    shown = Progress(10, enabled=True)
+    shown.update(3)
+    report_error(CodingError("d1", "read", "empty", "in.jsonl:4"))
+    shown.update(5, force=True)
+    shown.close()
+    lines = err.getvalue().split("\n")
+    assert lines[0].startswith("\r3/10 articles") and lines[0].endswith("\rerror: in.jsonl:4: [read] empty")
+    assert lines[1].lstrip("\r").startswith("5/10 articles") and lines[2] == ""
+
+
 def test_progress_eta_reads_in_minutes_and_hours() -> None:
     from flashpoint.cli.code import _duration
 
