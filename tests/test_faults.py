@@ -292,6 +292,15 @@ def test_the_python_api_raises_a_bad_setting_once() -> None:
 # --- kill -9 and --resume -----------------------------------------------------------------
 
 
+def _inputs_and_clean_run(tmp_path: Path, rows: list[dict[str, str]]) -> tuple[Path, Path]:
+    """The rows as a JSONL input, and the store an uninterrupted local run makes of it."""
+    inputs = write_jsonl(tmp_path / "in.jsonl", rows)
+    clean_db = tmp_path / "clean.duckdb"
+    done = run_cli("code", str(inputs), "--db", str(clean_db), "-q", "-o", os.devnull)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return inputs, clean_db
+
+
 def _start_killable(args: list[str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [PY, "-m", "flashpoint", "-vv", *args], stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT
@@ -317,11 +326,7 @@ def _kill_after_first_store_write(proc: subprocess.Popen[bytes], log: Path, time
 def test_kill_9_mid_run_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
     rows = generated_articles(100)
     rows.insert(30, {"id": "empty-1", "text": "   "})  # an error record must survive too
-    inputs = write_jsonl(tmp_path / "big.jsonl", rows)
-
-    clean_db = tmp_path / "clean.duckdb"
-    done = run_cli("code", str(inputs), "--db", str(clean_db), "-q", "-o", os.devnull)
-    assert done.returncode == 0, done.stderr[-2000:]
+    inputs, clean_db = _inputs_and_clean_run(tmp_path, rows)
 
     db = tmp_path / "crashed.duckdb"
     log = tmp_path / "run.log"
@@ -352,10 +357,7 @@ def test_ctrl_c_keeps_what_is_coded_and_resume_finishes_the_run(tmp_path: Path, 
     articles coded so far are stored, the run says how to go on and exits 130, no worker prints
     a traceback, and ``--resume`` ends with the store a clean run makes."""
     rows = generated_articles(200 if engine == "dask" else 100)
-    inputs = write_jsonl(tmp_path / "in.jsonl", rows)
-    clean_db = tmp_path / "clean.duckdb"
-    done = run_cli("code", str(inputs), "--db", str(clean_db), "-q", "-o", os.devnull)
-    assert done.returncode == 0, done.stderr[-2000:]
+    inputs, clean_db = _inputs_and_clean_run(tmp_path, rows)
 
     db = tmp_path / "int.duckdb"
     log = tmp_path / "run.log"
