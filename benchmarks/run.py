@@ -16,7 +16,8 @@ absent), repeated ``--copies`` times:
      (cluster start and model load timed apart, so the speed-up compares coding, not
      start-up), ``--dask-repeats`` times each, interleaved, median speed-up,
   5. peak memory per Dask worker as the corpus grows tenfold,
-  6. peak memory of streaming ingest (JSONL, JSONL.gz, a folder of text files) as a generated input grows tenfold,
+  6. peak memory of streaming ingest (JSONL, JSONL.gz, a folder of text files, a WARC.gz crawl) as a generated
+     input grows tenfold,
   7. a bounded load test of the REST API on loopback (p50/p99 latency, errors).
 Writes ``.bench/results.json`` and rewrites the results block of ``docs/PERFORMANCE.md``.
 Benchmarks, not tests: nothing here asserts a target; the document says what was measured,
@@ -373,16 +374,60 @@ def _generated_folder(path: Path, files: int) -> Path:
     return path
 
 
+def _generated_warc(path: Path, records: int) -> Path:
+    """A gzipped WARC of ``records`` HTML story pages (~2 KB each), with a request and an image
+    record between them, as a news crawl (CC-NEWS) holds them."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    names = ("Japan", "China", "Russia", "Ukraine", "Iran", "Israel", "India", "France")
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for i in range(records):
+            a, b = names[i % len(names)], names[(i * 3 + 1) % len(names)]
+            body = f"<p>{a} accused {b} of violating the agreement, officials said on Monday.</p>" * 12
+            page = (
+                f"<html><head><title>Report {i}</title></head><body><article>{body}</article></body></html>"
+            )
+            uri = f"https://news.example.org/{i:07d}.html"
+            for kind, payload, ctype in (
+                ("request", b"GET / HTTP/1.1\r\n\r\n", None),
+                ("response", page.encode("utf-8"), "text/html; charset=utf-8"),
+                ("response", b"\x89PNG\r\n", "image/png"),
+            ):
+                http = (
+                    StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+                    if ctype
+                    else None
+                )
+                writer.write_record(
+                    writer.create_warc_record(
+                        uri,
+                        kind,
+                        payload=io.BytesIO(payload),
+                        http_headers=http,
+                        warc_headers_dict={"WARC-Date": "2025-03-01T12:00:00Z"},
+                    )  # fmt: skip
+                )
+    return path
+
+
 def bench_stream(rows: int = 3000, factor: int = 10) -> dict[str, Any]:
     """Peak RSS of a process that streams a generated input through ``read_inputs``: JSONL,
     JSONL.gz and a folder of text files, each at ``rows`` and ``factor`` times as many."""
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in ("jsonl", "jsonl.gz", "folder"):
+        for kind in ("jsonl", "jsonl.gz", "folder", "warc.gz"):
             for n in (rows, rows * factor):
+                if kind == "warc.gz":  # trafilatura extracts each page: a tenth as many records
+                    n //= 10
                 name = f"in-{n}.{kind}"
                 if kind == "folder":
                     path = _generated_folder(Path(tmp) / name, n)
+                elif kind == "warc.gz":
+                    path = _generated_warc(Path(tmp) / name, n)
                 else:
                     path = _generated_jsonl(Path(tmp) / name, n, kind.endswith(".gz"))
                 start = time.perf_counter()
@@ -398,7 +443,8 @@ def bench_stream(rows: int = 3000, factor: int = 10) -> dict[str, Any]:
                     if path.is_dir()
                     else path.stat().st_size
                 )
-                out[name.replace(f"-{n}", f"-x{n // rows}")] = {
+                base = rows // 10 if kind == "warc.gz" else rows
+                out[name.replace(f"-{n}", f"-x{n // base}")] = {
                     "rows": int(count),
                     "file_mb": size / 1e6,
                     "peak_rss_mb": float(rss),
@@ -565,7 +611,8 @@ def write_doc(results: dict[str, Any]) -> None:
     ]
     for name, stream in r.get("stream", {}).items():  # as measured: JSONL, JSONL.gz, folder
         lines.append(
-            f"| streaming ingest `{name}` ({stream['rows']} {'files' if name.endswith('folder') else 'rows'}, "
+            f"| streaming ingest `{name}` ({stream['rows']} "
+            f"{'files' if name.endswith('folder') else 'pages' if 'warc' in name else 'rows'}, "
             f"{stream['file_mb']:.0f} MB) | "
             f"peak RSS {stream['peak_rss_mb']:.0f} MB ({stream['seconds']:.1f} s) |"
         )
