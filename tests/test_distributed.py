@@ -357,6 +357,24 @@ def test_a_scheduler_without_workers_is_reported_and_the_run_goes_on_when_one_jo
     assert summary.articles == 4 and summary.partitions == 2
 
 
+def test_ctrl_c_while_the_cluster_starts_is_a_clean_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interrupt handler must not depend on how far the run got (it once read names
+    defined only after the cluster was up)."""
+    from flashpoint import distributed
+
+    def interrupted(scheduler: object, workers: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(distributed, "_connect", interrupted)
+    with pytest.raises(distributed.RunInterrupted) as caught:
+        distributed.run_dask(_articles()[:2], Settings(), str(tmp_path / "s.duckdb"))
+    assert caught.value.summary.partitions == 0 and isinstance(caught.value, KeyboardInterrupt)
+    with open_store(str(tmp_path / "s.duckdb")) as store:  # closed again
+        assert store.count() == 0
+
+
 def test_cli_with_a_malformed_scheduler_address_says_so_without_a_traceback(
     corpus_file: Path, tmp_path: Path
 ) -> None:

@@ -412,6 +412,47 @@ def run_dask(
     summary = RunSummary()
     store = open_store(db)  # first: a store that cannot be opened fails before any cluster starts
     cluster = client = None
+    # defined before the cluster starts: a Ctrl-C at any point finds them (see the handler)
+    ready: list[dict[str, Any]] = []
+    last_load = time.perf_counter()
+
+    def load() -> None:
+        """Load the coded partitions waiting, in one transaction, checkpoint them, and
+        count them: the summary (and the progress shown) is what the store holds."""
+        nonlocal last_load
+        if ready:
+            store.load_parquet([info["path"] for info in ready])
+            if on_loaded is not None:
+                from flashpoint.store.parquet import read_bundle
+
+                for info in ready:
+                    on_loaded(read_bundle(info["path"]))
+            manifest.mark(*ready)
+            loaded = list(ready)
+            ready.clear()  # at once: a Ctrl-C from here on must not load them again
+            for info in loaded:
+                summary.partitions += 1
+                summary.articles += info["articles"]
+                summary.sentences += info["sentences"]
+                summary.events += info["events"]
+                summary.errors += len(info["errors"])
+                summary.peak_worker_rss_mb = max(summary.peak_worker_rss_mb, info["peak_rss_mb"])
+                report(info["errors"])
+            for info in loaded:
+                shutil.rmtree(info["path"], ignore_errors=True)  # bundles are directories
+            summary.seconds = time.perf_counter() - started
+            if on_progress:
+                on_progress(summary)
+        last_load = time.perf_counter()
+
+    def report(errors: list[dict[str, Any]]) -> None:
+        if not errors:
+            return
+        if on_errors is not None:
+            on_errors(errors)
+        else:
+            summary.error_records.extend(errors)
+
     try:
         client, cluster = _connect(scheduler, workers)
         joined = len(client.scheduler_info().get("workers", {}))
@@ -424,45 +465,6 @@ def run_dask(
         group = load_group or max_in_flight
         pending = as_completed()
         in_flight = 0
-        ready: list[dict[str, Any]] = []
-        last_load = time.perf_counter()
-
-        def load() -> None:
-            """Load the coded partitions waiting, in one transaction, checkpoint them, and
-            count them: the summary (and the progress shown) is what the store holds."""
-            nonlocal last_load
-            if ready:
-                store.load_parquet([info["path"] for info in ready])
-                if on_loaded is not None:
-                    from flashpoint.store.parquet import read_bundle
-
-                    for info in ready:
-                        on_loaded(read_bundle(info["path"]))
-                manifest.mark(*ready)
-                loaded = list(ready)
-                ready.clear()  # at once: a Ctrl-C from here on must not load them again
-                for info in loaded:
-                    summary.partitions += 1
-                    summary.articles += info["articles"]
-                    summary.sentences += info["sentences"]
-                    summary.events += info["events"]
-                    summary.errors += len(info["errors"])
-                    summary.peak_worker_rss_mb = max(summary.peak_worker_rss_mb, info["peak_rss_mb"])
-                    report(info["errors"])
-                for info in loaded:
-                    shutil.rmtree(info["path"], ignore_errors=True)  # bundles are directories
-                summary.seconds = time.perf_counter() - started
-                if on_progress:
-                    on_progress(summary)
-            last_load = time.perf_counter()
-
-        def report(errors: list[dict[str, Any]]) -> None:
-            if not errors:
-                return
-            if on_errors is not None:
-                on_errors(errors)
-            else:
-                summary.error_records.extend(errors)
 
         def drain(block_until: int) -> None:
             nonlocal in_flight
