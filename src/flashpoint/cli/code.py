@@ -527,6 +527,7 @@ def _code_dask(
 
     total = estimate_total(inputs) if partition_size is None or not quiet else None
     progress = None if quiet else Progress(total)
+    interrupted = False
     try:
         summary = run_dask(
             _inputs_to_items(inputs, published),
@@ -546,15 +547,8 @@ def _code_dask(
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
-    except RunInterrupted as exc:
-        if progress is not None:
-            progress.close()
-        click.echo(exc.summary.line(), err=True)
-        click.echo(
-            f"interrupted: {exc.summary.partitions} partitions loaded and checkpointed; {_resume_hint(db)}",
-            err=True,
-        )
-        sys.exit(130)
+    except RunInterrupted as exc:  # what was coded is stored: finish as a run would, then say so
+        summary, interrupted = exc.summary, True
     finally:
         if writer is not None and out is not None:
             writer.close()
@@ -565,6 +559,12 @@ def _code_dask(
         progress.close()
     if not quiet:
         click.echo(summary.line(), err=True)
+    if interrupted:
+        click.echo(
+            f"interrupted: {summary.partitions} partitions loaded and checkpointed; {_resume_hint(db)}",
+            err=True,
+        )
+        sys.exit(130)
     if summary.articles == 0 and summary.skipped_partitions == 0:
         sys.exit(1)
 
