@@ -248,6 +248,31 @@ def test_simulated_enospc_mid_write_rolls_back(tmp_path: Path, monkeypatch: pyte
     assert store_snapshot(db) == before
 
 
+def test_ctrl_c_mid_write_rolls_back_and_the_same_write_then_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI stores its held batch after a Ctrl-C; if the Ctrl-C came inside a write, that
+    write's transaction must not stay open (KeyboardInterrupt is no Exception)."""
+    from flashpoint.store.duck import DuckDBStore
+
+    db = tmp_path / "events.duckdb"
+    real_insert = DuckDBStore._insert
+
+    def interrupted_insert(self: DuckDBStore, table: str, rows: list[dict[str, object]]) -> None:
+        if table == "events":
+            raise KeyboardInterrupt
+        real_insert(self, table, rows)
+
+    with open_store(db) as store:
+        monkeypatch.setattr(DuckDBStore, "_insert", interrupted_insert)
+        with pytest.raises(KeyboardInterrupt):
+            store.write([synthetic_result(i) for i in range(5)])
+        monkeypatch.undo()
+        assert store.count() == 0 and not store.query("SELECT doc_id FROM articles")  # rolled back
+        store.write([synthetic_result(i) for i in range(5)])  # no transaction left open
+    assert len(store_snapshot(db)["articles"]) == 5
+
+
 def test_errors_of_a_batch_reach_the_store(tmp_path: Path) -> None:
     db = tmp_path / "events.duckdb"
     bad = CodingResult(

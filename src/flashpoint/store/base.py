@@ -269,6 +269,9 @@ class Store:
         except Exception as exc:
             self._rollback_quietly()
             raise StoreError(f"{self.location}: write failed and was rolled back: {exc}") from exc
+        except BaseException:  # Ctrl-C mid-write: no transaction may stay open (the next write
+            self._rollback_quietly()  # of the same articles, after the interrupt, begins one)
+            raise
         summary = WriteSummary(
             len(rows["articles"]), len(rows["events"]), len(rows["sentences"]), len(rows["errors"]), replaced
         )
