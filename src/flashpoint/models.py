@@ -320,7 +320,7 @@ class CodingError:
     """An article (or input) that could not be read or coded: where, which stage, why."""
 
     doc_id: str | None
-    stage: str  # "read", "clean", "parse", "code", "store"
+    stage: str  # "read", "clean", "parse", "code", "store", "worker" (a Dask partition given up on)
     reason: str
     origin: str | None = None
 
