@@ -629,3 +629,29 @@ def test_a_partition_that_fails_on_every_attempt_stops_the_run_with_a_clear_erro
         )  # fmt: skip
     with open_store(str(tmp_path / "s.duckdb"), read_only=True) as store:  # closed, usable
         assert store.count() == 0
+
+
+def test_a_local_resume_asks_the_store_a_chunk_at_a_time(tmp_path: Path) -> None:
+    """``--resume`` on the local engine skips the stored articles without reading every stored
+    id first (a year of news would hold gigabytes of them), in input order, lazily."""
+    from flashpoint.cli.code import unstored
+
+    db = tmp_path / "events.duckdb"
+    with open_store(db) as store:
+        store.write([synthetic_result(i) for i in (1, 2, 5)])
+        stored = {r["doc_id"] for r in store.query("SELECT doc_id FROM articles")}
+        items = [synthetic_result(i).article for i in range(7)]
+        items.insert(3, CodingError(None, "read", "bad line", "in.jsonl:4"))
+        pulled: list[object] = []
+
+        def source() -> Iterator[object]:
+            for item in items:
+                pulled.append(item)
+                yield item
+
+        lazy = unstored(source(), store, chunk=2)
+        first = next(lazy)
+        assert first.doc_id not in stored and len(pulled) == 2  # one chunk read, not the input
+        rest = [first, *lazy]
+    assert rest == [i for i in items if not (isinstance(i, Article) and i.doc_id in stored)]
+    assert len(rest) == len(items) - 3

@@ -187,6 +187,31 @@ def _inputs_to_items(inputs: tuple[str, ...], published: Any) -> Iterator[Any]:
     yield from read_inputs(list(inputs), published=published)
 
 
+def unstored(items: Iterable[Any], store: Any, chunk: int = 500) -> Iterator[Any]:
+    """The items a resumed local run still has to code: all but the articles the store holds
+    (a batch is stored in one transaction, so a stored doc id is a finished article).
+
+    The store is asked about ``chunk`` inputs at a time: reading every stored id into a set
+    first held the whole store's ids in memory, gigabytes for a year of news."""
+    buffer: list[Any] = []
+
+    def flush() -> Iterator[Any]:
+        ids = sorted({i.doc_id for i in buffer if isinstance(i, Article)})
+        done: set[str] = set()
+        if ids:
+            marks = ", ".join("?" * len(ids))
+            rows = store.query(f"SELECT doc_id FROM articles WHERE doc_id IN ({marks})", ids)
+            done = {row["doc_id"] for row in rows}
+        yield from (i for i in buffer if not (isinstance(i, Article) and i.doc_id in done))
+        buffer.clear()
+
+    for item in items:
+        buffer.append(item)
+        if len(buffer) >= chunk:
+            yield from flush()
+    yield from flush()
+
+
 def report_error(error: CodingError) -> None:
     if _SHOWN:  # the progress line has no newline: the error must not be glued to it
         _SHOWN[-1].clear_line()
@@ -430,9 +455,7 @@ def code_cmd(
         unknown: Counter[str] | None = Counter() if unknown_file else None
         items: Iterable[Any] = _inputs_to_items(inputs, published)
         if resume and store is not None:
-            # articles are written one transaction each: a stored doc id is a finished article
-            done = {row["doc_id"] for row in store.query("SELECT doc_id FROM articles")}
-            items = (i for i in items if not (isinstance(i, Article) and i.doc_id in done))
+            items = unstored(items, store)
         progress = None if quiet else Progress(estimate_total(inputs))
         summary = run_coding(items, settings, EventWriter(out, fmt), store, unknown, progress)
     except FlashpointError as exc:
