@@ -190,6 +190,23 @@ def test_resume_keeps_the_checkpointed_partition_size_and_refuses_other_settings
     assert _snapshot(db) == local_store
 
 
+def test_resume_into_a_store_that_lacks_the_checkpointed_articles_is_refused(
+    corpus_file: Path, cluster: object, tmp_path: Path
+) -> None:
+    """A store deleted while its parts folder stayed: resuming would skip the checkpointed
+    partitions and leave their articles out without a word."""
+    from flashpoint.errors import ConfigError
+    from flashpoint.ingest import read_inputs
+
+    db = tmp_path / "gone.duckdb"
+    _run(iter(list(read_inputs([str(corpus_file)]))[:8]), db, cluster)
+    db.unlink()
+    with pytest.raises(ConfigError, match="says 8 articles were loaded into .*, which holds 0"):
+        _run(read_inputs([str(corpus_file)]), db, cluster, resume=True)
+    with open_store(str(db)) as store:  # the refused run left it closed and empty
+        assert store.count() == 0
+
+
 def test_a_run_without_resume_starts_over(
     corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
 ) -> None:

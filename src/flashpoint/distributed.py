@@ -206,12 +206,18 @@ class Manifest:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.done: set[str] = set()
+        self.articles = 0
+        """Articles the checkpointed partitions put in the store."""
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
                 try:
-                    self.done.add(json.loads(line)["part"])
-                except (ValueError, KeyError):
+                    record = json.loads(line)
+                    part = record["part"]
+                except (ValueError, KeyError, TypeError):
                     continue  # a torn last line after a crash: that partition is redone
+                if part not in self.done:
+                    self.articles += int(record.get("articles") or 0)
+                self.done.add(part)
 
     def mark(self, *infos: dict[str, Any]) -> None:
         """Record loaded partitions (one write and one fsync for all of them)."""
@@ -224,6 +230,7 @@ class Manifest:
             )
             fh.flush()
             os.fsync(fh.fileno())
+        self.articles += sum(i["articles"] for i in infos if i["part"] not in self.done)
         self.done.update(i["part"] for i in infos)
 
 
@@ -336,6 +343,20 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
     return partition_size
 
 
+def _check_store_holds_checkpoint(store: Any, manifest: Manifest, db: str) -> None:
+    """Refuse to resume into a store that lacks what the checkpoint says it loaded (a store
+    deleted or replaced while its parts folder stayed): the checkpointed partitions would be
+    skipped, and their articles silently missing from the result."""
+    held = int(store.query("SELECT count(*) AS n FROM articles")[0]["n"])
+    if held < manifest.articles:
+        store.close()
+        raise ConfigError(
+            f"--resume: the checkpoint in {manifest.path.parent} says {manifest.articles} articles were "
+            f"loaded into {db}, which holds {held}: it is not the store that run wrote. Rerun without "
+            "--resume to start over, or give the store and --parts-dir of the same run"
+        )
+
+
 def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     """A client of the scheduler at ``scheduler``, or of a new LocalCluster (then returned too,
     for closing).  Dask reports an unreachable or malformed address with a traceback from
@@ -411,6 +432,8 @@ def run_dask(
     partition_size = _run_record(parts_dir, settings, partition_size, resume and bool(manifest.done))
     summary = RunSummary()
     store = open_store(db)  # first: a store that cannot be opened fails before any cluster starts
+    if resume and manifest.done:
+        _check_store_holds_checkpoint(store, manifest, db)
     cluster = client = None
     # defined before the cluster starts: a Ctrl-C at any point finds them (see the handler)
     ready: list[dict[str, Any]] = []
