@@ -112,11 +112,7 @@ def _record_failed_partition(
             error = CodingError(item.doc_id, "worker", f"{item.origin or item.doc_id}: {reason}", item.origin)
             results.append(CodingResult(article=item, error=error))
         else:  # an input error travels with its partition: keep it
-            results.append(
-                CodingResult(
-                    article=Article(doc_id=item.doc_id or "?", text="", origin=item.origin), error=item
-                )
-            )
+            results.append(CodingResult.of_error(item))
     store.write(results)
     log.warning("%s: its %d articles are stored as errors", reason, len(results))
     return [r.error.to_dict() for r in results if r.error is not None]

@@ -339,6 +339,12 @@ class CodingResult:
     error: CodingError | None = None
     unknown_actors: tuple[str, ...] = ()
 
+    @classmethod
+    def of_error(cls, error: CodingError) -> CodingResult:
+        """The result for an input that failed before it became an article (a bad line, an
+        unreadable file): a text-less stand-in carrying the error's id and origin."""
+        return cls(article=Article(doc_id=error.doc_id or "?", text="", origin=error.origin), error=error)
+
     @property
     def ok(self) -> bool:
         return self.error is None

@@ -197,10 +197,7 @@ class Pipeline:
         for index, item in enumerate(items):
             article = to_article(item, index)
             if isinstance(article, CodingError):
-                yield CodingResult(
-                    article=Article(doc_id=article.doc_id or "?", text="", origin=article.origin),
-                    error=article,
-                )
+                yield CodingResult.of_error(article)
                 continue
             batch.append(article)
             if len(batch) >= self.settings.batch_articles:

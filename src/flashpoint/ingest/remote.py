@@ -44,21 +44,6 @@ _TYPES = {
 }
 """Content-Types to the file extension whose reader reads them (when the URL has none)."""
 
-_KNOWN = (
-    ".jsonl.gz",
-    ".warc.gz",
-    ".html",
-    ".htm",
-    ".rss",
-    ".atom",
-    ".xml",
-    ".jsonl",
-    ".json",
-    ".csv",
-    ".warc",
-    ".txt",
-)
-
 
 def is_url(name: str) -> bool:
     return name.lower().startswith(SCHEMES)
@@ -67,8 +52,10 @@ def is_url(name: str) -> bool:
 def _suffix(url: str, content_type: str) -> str | None:
     """The extension to read the body as: the URL's, else the Content-Type's (None: neither
     says, as for ``application/octet-stream``)."""
+    from flashpoint.ingest.readers import EXTENSIONS  # here: the readers import this module
+
     path = urllib.parse.urlsplit(url).path.lower()
-    for known in _KNOWN:
+    for known in EXTENSIONS:
         if path.endswith(known):
             return known
     return _TYPES.get(content_type)
