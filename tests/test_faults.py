@@ -273,6 +273,38 @@ def test_ctrl_c_mid_write_rolls_back_and_the_same_write_then_succeeds(
     assert len(store_snapshot(db)["articles"]) == 5
 
 
+def test_a_real_sigint_inside_a_duckdb_statement_is_an_interrupt_not_a_failed_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB takes a SIGINT that arrives during a statement and raises ``RuntimeError("Query
+    interrupted")``: the CLI then said "write failed" for a Ctrl-C (and lost its held batch),
+    and a Ctrl-C during the run record's update vanished.  The store turns it back into a
+    KeyboardInterrupt, rolled back, after which the same write succeeds."""
+    import threading
+
+    from flashpoint.store.duck import DuckDBStore
+
+    db = tmp_path / "events.duckdb"
+    real_insert = DuckDBStore._insert
+
+    def slow_insert(self: DuckDBStore, table: str, rows: list[dict[str, object]]) -> None:
+        real_insert(self, table, rows)
+        if table == "events":  # a statement of a second or two, inside the write (on a file,
+            # DuckDB notices the interrupt only as the statement ends, so it must end)
+            threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+            self._conn.execute("SELECT count(*) FROM range(500000000) t(x) WHERE x % 7 = 3").fetchall()
+
+    with open_store(db) as store:
+        monkeypatch.setattr(DuckDBStore, "_insert", slow_insert)
+        with pytest.raises(KeyboardInterrupt) as caught:
+            store.write([synthetic_result(i) for i in range(5)])
+        monkeypatch.undo()
+        assert isinstance(caught.value.__cause__, RuntimeError)  # DuckDB's own report of it
+        assert store.count() == 0 and not store.query("SELECT doc_id FROM articles")  # rolled back
+        store.write([synthetic_result(i) for i in range(5)])
+    assert len(store_snapshot(db)["articles"]) == 5
+
+
 def test_errors_of_a_batch_reach_the_store(tmp_path: Path) -> None:
     db = tmp_path / "events.duckdb"
     bad = CodingResult(
@@ -365,6 +397,10 @@ def test_kill_9_mid_run_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
 
     done = run_cli("code", str(inputs), "--db", str(db), "--resume", "-q", "-o", os.devnull)
     assert done.returncode == 0, done.stderr[-2000:]
+    with open_store(str(db), read_only=True) as store:
+        resumed_run, killed_run = store.runs()
+    assert killed_run["status"] == "running" and killed_run["finished_at"] is None  # it never ended
+    assert resumed_run["status"] == "finished" and resumed_run["resumes"] == killed_run["run_id"]
     expected, resumed = store_snapshot(clean_db), store_snapshot(db)
     assert expected["event_ids"], "the generated corpus must produce events"
     assert resumed["event_ids"] == expected["event_ids"]
@@ -381,7 +417,7 @@ def test_ctrl_c_keeps_what_is_coded_and_resume_finishes_the_run(tmp_path: Path, 
     """Ctrl-C in a terminal (SIGINT to the whole process group, Dask's workers included): the
     articles coded so far are stored, the run says how to go on and exits 130, no worker prints
     a traceback, and ``--resume`` ends with the store a clean run makes."""
-    rows = generated_articles(200 if engine == "dask" else 100)
+    rows = generated_articles(200)  # the local engine stores every 64: time to interrupt it
     inputs, clean_db = _inputs_and_clean_run(tmp_path, rows)
 
     db = tmp_path / "int.duckdb"
@@ -409,6 +445,10 @@ def test_ctrl_c_keeps_what_is_coded_and_resume_finishes_the_run(tmp_path: Path, 
     partial = store_snapshot(db)
     assert 0 < len(partial["articles"]) < len(rows)
     assert f"coded {len(partial['articles'])} articles," in text  # the summary counts what is stored
+    with open_store(str(db), read_only=True) as store:
+        (interrupted,) = store.runs()
+    assert (interrupted["status"], interrupted["engine"]) == ("interrupted", engine)
+    assert interrupted["articles"] == len(partial["articles"])
 
     done = run_cli("code", str(inputs), "--db", str(db), "--resume", "-q", "-o", os.devnull, *dask)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -655,3 +695,48 @@ def test_a_local_resume_asks_the_store_a_chunk_at_a_time(tmp_path: Path) -> None
         rest = [first, *lazy]
     assert rest == [i for i in items if not (isinstance(i, Article) and i.doc_id in stored)]
     assert len(rest) == len(items) - 3
+
+
+def test_a_local_resume_with_other_settings_is_refused_and_the_store_kept(tmp_path: Path) -> None:
+    """A local ``--resume`` codes with the settings of the last run of the same inputs (the
+    store records each run): with others it would store events of two configurations side by
+    side.  The refusal names the settings and changes nothing; the same settings resume, from
+    another folder too (inputs are recorded as absolute paths)."""
+    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(6))
+    db = tmp_path / "events.duckdb"
+    first = run_cli("code", str(inputs), "--db", str(db), "-q", "-o", os.devnull)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = store_snapshot(db)
+
+    refused = run_cli("code", str(inputs), "--db", str(db), "--resume", "--ner", "--min-confidence", "0.5")
+    assert refused.returncode == 2
+    assert "--resume: the last run of these inputs" in refused.stderr
+    assert (
+        "min_confidence: 0.0 then, 0.5 now" in refused.stderr
+        and "ner: False then, True now" in refused.stderr
+    )
+    assert store_snapshot(db) == before
+
+    elsewhere = subprocess.run(
+        [PY, "-m", "flashpoint", "code", os.path.relpath(inputs, tmp_path), "--db", str(db), "--resume", "-q"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert elsewhere.returncode == 1, elsewhere.stderr  # nothing left to code
+    assert "records no earlier run" not in elsewhere.stderr
+    with open_store(str(db), read_only=True) as store:
+        resumed, original = store.runs()
+        assert store.runs(inputs=[str(inputs)]) == [resumed, original]
+    assert resumed["resumes"] == original["run_id"] and resumed["articles"] == 0
+    assert original["status"] == "finished" and original["articles"] == 6 and original["events"] > 0
+    assert original["inputs"] == [str(inputs.resolve())] and original["settings"]["ner"] is False
+
+    fresh = [{**row, "id": f"other-{k}"} for k, row in enumerate(generated_articles(2))]
+    other = write_jsonl(tmp_path / "other.jsonl", fresh)
+    unknown = run_cli("code", str(other), "--db", str(db), "--resume", "--ner", "-q", "-o", os.devnull)
+    assert unknown.returncode == 0, unknown.stderr[-2000:]  # no run of these inputs to differ from
+    assert "records no earlier run of these inputs" in unknown.stderr
+    listed = run_cli("runs", "--db", str(db))
+    assert listed.returncode == 0, listed.stderr
+    newest, *_rest = listed.stdout.splitlines()[2:]
+    assert newest.split()[1:3] == ["local", "finished"] and " ner=True " in newest
+    assert newest.endswith(str(other.resolve())) and len(_rest) == 2

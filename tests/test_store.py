@@ -247,6 +247,34 @@ def test_old_store_is_migrated_and_keeps_data(tmp_path: Path) -> None:
         assert s.count() == 1
 
 
+def test_runs_are_recorded_newest_first_and_found_by_inputs(tmp_path: Path) -> None:
+    """Each coding run leaves a row: engine, version, inputs, settings, how it ended."""
+    from flashpoint._version import __version__
+
+    with open_store(tmp_path / "r.duckdb") as s:
+        assert s.runs() == []
+        first = s.start_run("local", {"ner": False}, ["/data/a.jsonl"])
+        s.finish_run(first, "finished", 10, 42, 1)
+        second = s.start_run("dask", {"ner": True}, ["/data/b.jsonl", "-"], resumes=first)
+        runs = s.runs()
+        assert [r["run_id"] for r in runs] == [second, first]
+        newest, oldest = runs
+        assert newest["status"] == "running" and newest["finished_at"] is None
+        assert newest["inputs"] == ["/data/b.jsonl", "-"] and newest["settings"] == {"ner": True}
+        assert newest["resumes"] == first and newest["engine"] == "dask"
+        assert (oldest["status"], oldest["articles"], oldest["events"], oldest["errors"]) == (
+            "finished",
+            10,
+            42,
+            1,
+        )
+        assert oldest["flashpoint"] == __version__ and oldest["finished_at"] >= oldest["started_at"]
+        assert [r["run_id"] for r in s.runs(inputs=["/data/a.jsonl"])] == [first]
+        assert s.runs(inputs=["/data/b.jsonl"]) == [] and len(s.runs(limit=1)) == 1
+    with open_store(tmp_path / "r.duckdb", read_only=True) as s, pytest.raises(StoreError, match="read-only"):
+        s.start_run("local", {}, [])
+
+
 def test_read_only_store_refuses_writes(tmp_path: Path, results: list[CodingResult]) -> None:
     path = tmp_path / "ro.duckdb"
     with open_store(path) as s:
@@ -375,7 +403,7 @@ def _pg_reset(url: str) -> None:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        for table in ("events", "sentences", "articles", "errors", "actors", "schema_migrations"):
+        for table in ("events", "sentences", "articles", "errors", "actors", "runs", "schema_migrations"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -385,6 +413,11 @@ def test_postgres_store_matches_duckdb(
     _pg_reset(pg_url)
     with open_store(pg_url) as pg:
         assert pg.backend == "postgresql" and pg.schema_version() == len(migrations())
+        run = pg.start_run("local", {"ner": False}, ["in.jsonl"])
+        pg.finish_run(run, "finished", 3, 4, 0)
+        assert [(r["run_id"], r["status"], r["events"], r["inputs"]) for r in pg.runs()] == [
+            (run, "finished", 4, ["in.jsonl"])
+        ]
         pg.write(results)
         pg.write(results)
         assert pg.stats() == shared_store.stats()

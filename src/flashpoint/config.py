@@ -8,7 +8,8 @@ test checks that every field has help.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import json
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -81,6 +82,19 @@ class Settings:
 
 def setting_names() -> list[str]:
     return [f.name for f in fields(Settings)]
+
+
+def settings_record(settings: Settings) -> dict[str, Any]:
+    """The settings as JSON values (dates as text, tuples as lists): what a run records, so
+    that a resumed run can be compared with the one it continues."""
+    return json.loads(json.dumps(asdict(settings), default=str))
+
+
+def settings_changes(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The settings two records (``settings_record``) disagree on, each as "name: then, now"
+    (a setting one record lacks counts as changed)."""
+    names = sorted(before.keys() | now.keys())
+    return [f"{k}: {before.get(k)!r} then, {now.get(k)!r} now" for k in names if before.get(k) != now.get(k)]
 
 
 def parse_date(value: str | date | None, what: str = "date") -> date | None:

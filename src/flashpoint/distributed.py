@@ -21,12 +21,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flashpoint._version import __version__
-from flashpoint.config import Settings
+from flashpoint.config import Settings, settings_changes, settings_record
 from flashpoint.errors import ClusterError, ConfigError
 from flashpoint.models import Article, CodingError
 
@@ -123,6 +123,22 @@ def _quiet_cancelled_tasks() -> None:
     partitions they are coding, and each worker would log a warning with a traceback-like
     repr ("Async instruction ... ended with CancelledError") for what is intended."""
     logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
+
+
+class _CancelRaceFilter(logging.Filter):
+    """Drops one traceback that distributed (2026.8) logs through tornado when a Ctrl-C lands
+    in ``distributed.utils.sync`` before its coroutine has started: the interrupt schedules
+    ``cancel``, which reads the not yet assigned ``future`` and raises NameError.  The
+    interrupt itself is handled (``run_dask`` stores what is coded); the traceback is noise
+    on a clean stop.  Anything else tornado logs passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (
+            isinstance(exc, NameError)
+            and "'future'" in str(exc)
+            and "sync.<locals>.cancel" in record.getMessage()
+        )
 
 
 def partition(
@@ -288,11 +304,6 @@ RUN_FILE = "run.json"
 """Beside the manifest: what a resumed run must repeat (see ``_run_record``)."""
 
 
-def _settings_record(settings: Settings) -> dict[str, Any]:
-    """The settings as JSON values (dates as text, tuples as lists), to compare across runs."""
-    return json.loads(json.dumps(asdict(settings), default=str))
-
-
 def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resuming: bool) -> int:
     """Check a resumed run against the one it continues, or record this run; returns the
     partition size to use.
@@ -306,7 +317,7 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
     current = {
         "flashpoint": __version__,
         "partition_size": partition_size,
-        "settings": _settings_record(settings),
+        "settings": settings_record(settings),
     }
     if resuming and path.exists():
         try:
@@ -315,12 +326,9 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
             size = int(recorded["partition_size"])
         except (ValueError, KeyError, TypeError) as exc:
             raise ConfigError(f"{path}: cannot read the checkpointed run's record ({exc})") from exc
-        changed = sorted(k for k in before.keys() | current["settings"].keys()
-                         if before.get(k) != current["settings"].get(k))  # fmt: skip
+        changed = settings_changes(before, current["settings"])
         if changed:
-            diff = "; ".join(
-                f"{k}: {before.get(k)!r} then, {current['settings'].get(k)!r} now" for k in changed
-            )
+            diff = "; ".join(changed)
             raise ConfigError(
                 f"--resume: the run checkpointed in {parts_dir} coded with other settings ({diff}); "
                 "rerun with the same options, or without --resume to start over"
@@ -472,6 +480,9 @@ def run_dask(
         else:
             summary.error_records.extend(errors)
 
+    tornado_log = logging.getLogger("tornado.application")
+    race = _CancelRaceFilter()
+    tornado_log.addFilter(race)
     try:
         client, cluster = _connect(scheduler, workers)
         joined = len(client.scheduler_info().get("workers", {}))
@@ -539,5 +550,6 @@ def run_dask(
             client.close()
         if cluster is not None:
             cluster.close()
+        tornado_log.removeFilter(race)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -18,6 +18,8 @@ from flashpoint.config import SETTINGS_HELP, Settings, parse_date
 from flashpoint.errors import FlashpointError
 from flashpoint.models import Article, CodingError, CodingResult, Event
 
+log = logging.getLogger(__name__)
+
 TABLE_COLUMNS = ("doc", "sent", "date", "source", "event", "plover", "target", "modality", "conf")
 
 
@@ -445,26 +447,34 @@ def code_cmd(
         )
         return
     started = time.perf_counter()
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
     store = None
+    run_id: str | None = None
+    status = "failed"
+    summary: dict[str, int] = {"articles": 0, "events": 0, "errors": 0}
+    out: IO[str] = sys.stdout
     try:
         if db:
             from flashpoint.store import open_store
 
             store = open_store(db)
+            run_id = begin_run(store, "local", settings, inputs, resume)
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
         unknown: Counter[str] | None = Counter() if unknown_file else None
         items: Iterable[Any] = _inputs_to_items(inputs, published)
         if resume and store is not None:
             items = unstored(items, store)
         progress = None if quiet else Progress(estimate_total(inputs))
         summary = run_coding(items, settings, EventWriter(out, fmt), store, unknown, progress)
+        status = "interrupted" if summary["interrupted"] else "finished"
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
     finally:
-        if output:
+        if output and out is not sys.stdout:
             out.close()
         if store is not None:
+            if run_id is not None:
+                _finish_run(store, run_id, status, summary)
             store.close()
     if unknown_file and unknown is not None:
         write_unknown(unknown_file, unknown)
@@ -480,6 +490,55 @@ def code_cmd(
         sys.exit(130)
     if summary["articles"] == 0:
         sys.exit(1)
+
+
+def _run_inputs(inputs: Iterable[str]) -> list[str]:
+    """The inputs as a run records them: local paths made absolute (the same command run from
+    another folder is the same run), URLs and ``-`` as given."""
+    return [i if i == "-" or "://" in i else str(Path(i).resolve()) for i in inputs]
+
+
+def begin_run(store: Any, engine: str, settings: Settings, inputs: Iterable[str], resume: bool) -> str:
+    """Record a run in the store (``Store.start_run``); a ``--resume`` must code with the
+    settings of the last run of the same inputs, else the store would hold events of two
+    configurations side by side (the Dask engine checks its ``run.json`` the same way)."""
+    from flashpoint.config import settings_changes, settings_record
+    from flashpoint.errors import ConfigError
+
+    record = settings_record(settings)
+    given = _run_inputs(inputs)
+    resumes = None
+    if resume:
+        earlier = store.runs(limit=1, inputs=given)
+        if earlier:
+            last = earlier[0]
+            changed = settings_changes(last["settings"], record)
+            if changed:
+                raise ConfigError(
+                    f"--resume: the last run of these inputs in {store.location} (run {last['run_id']}, "
+                    f"{last['status']}) coded with other settings ({'; '.join(changed)}); rerun with "
+                    "the same options, or without --resume to code every article again"
+                )
+            resumes = last["run_id"]
+        else:
+            log.warning(
+                "--resume: %s records no earlier run of these inputs; coding the articles it does not hold",
+                store.location,
+            )
+    return str(store.start_run(engine, record, given, resumes))
+
+
+def _finish_run(store: Any, run_id: str, status: str, summary: Any) -> None:
+    """Close the run's record; a failure to do so is logged, never raised over the run's own
+    outcome (the events are stored either way)."""
+    get = summary.get if isinstance(summary, dict) else lambda k, d=0: getattr(summary, k, d)
+    try:
+        try:
+            store.finish_run(run_id, status, get("articles", 0), get("events", 0), get("errors", 0))
+        except KeyboardInterrupt:  # a Ctrl-C as the run ends: the update is one row, make it
+            store.finish_run(run_id, status, get("articles", 0), get("events", 0), get("errors", 0))
+    except Exception:  # noqa: BLE001 - the run's record is secondary to its results
+        log.warning("could not record the end of run %s", run_id, exc_info=True)
 
 
 def _resume_hint(db: str | None) -> str:
@@ -528,10 +587,13 @@ def _code_dask(
     still hand its events to a file in any of the local engine's formats."""
     from flashpoint.distributed import RunInterrupted, auto_partition_size, run_dask
     from flashpoint.pipeline import Pipeline
+    from flashpoint.store import open_store
     from flashpoint.store.schema import event_record
 
     try:
         Pipeline(settings).check_dictionaries()
+        with open_store(db) as store:  # closed again: the writer in run_dask opens its own
+            run_id = begin_run(store, "dask", settings, inputs, resume)
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
@@ -551,6 +613,7 @@ def _code_dask(
     total = estimate_total(inputs) if partition_size is None or not quiet else None
     progress = None if quiet else Progress(total)
     interrupted = False
+    summary: Any = None
     try:
         summary = run_dask(
             _inputs_to_items(inputs, published),
@@ -576,6 +639,12 @@ def _code_dask(
         if writer is not None and out is not None:
             writer.close()
             out.close()
+        status = "failed" if summary is None else "interrupted" if interrupted else "finished"
+        try:
+            with open_store(db) as store:
+                _finish_run(store, run_id, status, summary if summary is not None else {})
+        except FlashpointError as exc:
+            log.warning("could not record the end of run %s: %s", run_id, exc.message)
     if unknown_file:
         write_unknown(unknown_file, unknown)
     if progress is not None:

@@ -303,3 +303,33 @@ def export_cmd(db: str, fmt: str, output: str, dedup: str, gdelt_header: bool, *
             records = run_dedup(records, dedup)
         n = export(records, fmt, sys.stdout if output == "-" else output, header=gdelt_header)
     click.echo(f"exported {n} events as {fmt} to {output}", err=True)
+
+
+def _changed_settings(settings: dict[str, Any]) -> str:
+    """The settings a run changed from the defaults, as ``name=value`` (the defaults are the
+    common case, and a full record is 18 columns wide)."""
+    from flashpoint.config import Settings, settings_record
+
+    default = settings_record(Settings())
+    return " ".join(f"{k}={v}" for k, v in sorted(settings.items()) if default.get(k, v) != v) or "defaults"
+
+
+@click.command("runs")
+@_db_option
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="The newest runs.")
+@_format_option(("table", "json", "csv"))
+def runs_cmd(db: str, limit: int, fmt: str) -> None:
+    """The coding runs that wrote into a store: when, engine, settings, inputs, outcome."""
+    with _opened(db) as store:
+        rows = store.runs(limit=limit)
+    if fmt != "json":
+        for row in rows:
+            row["settings"] = _changed_settings(row["settings"])
+            row["inputs"] = " ".join(row["inputs"])
+            for key in ("started_at", "finished_at"):  # to the second: a table, not a log
+                row[key] = f"{row[key]:%Y-%m-%d %H:%M:%S}" if row[key] is not None else None
+    columns = [
+        "run_id", "engine", "status", "started_at", "finished_at", "articles", "events", "errors",
+        "settings", "resumes", "flashpoint", "inputs",
+    ]  # fmt: skip
+    _emit(rows, fmt, columns)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -161,6 +162,11 @@ class Store:
             self._conn.execute(self._sql(f"DELETE FROM actors WHERE code IN ({marks})"), chunk)
             self._conn.execute(self._sql(self._actors_sql().format(codes=marks)), chunk)
 
+    def _interrupted(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is how the database reports a Ctrl-C that came during a statement
+        (DuckDB takes the SIGINT itself and raises an error; the KeyboardInterrupt is gone)."""
+        return False
+
     def _begin(self) -> None:
         self._conn.execute("BEGIN TRANSACTION")
 
@@ -176,9 +182,15 @@ class Store:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run one parameterised statement and return its rows as dicts (the analytics hook)."""
-        cur = self._conn.execute(self._sql(sql), list(params))
-        names = [d[0] for d in cur.description] if cur.description else []
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        try:
+            cur = self._conn.execute(self._sql(sql), list(params))
+            names = [d[0] for d in cur.description] if cur.description else []
+            rows = cur.fetchall()
+        except Exception as exc:
+            if self._interrupted(exc):  # Ctrl-C during a query stops the caller as Ctrl-C does
+                raise KeyboardInterrupt from exc
+            raise
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self._conn.execute(self._sql(sql), list(params)).fetchone()
@@ -268,6 +280,8 @@ class Store:
             self._commit()
         except Exception as exc:
             self._rollback_quietly()
+            if self._interrupted(exc):  # Ctrl-C inside a statement: an interrupt, not a failure
+                raise KeyboardInterrupt from exc
             raise StoreError(f"{self.location}: write failed and was rolled back: {exc}") from exc
         except BaseException:  # Ctrl-C mid-write: no transaction may stay open (the next write
             self._rollback_quietly()  # of the same articles, after the interrupt, begins one)
@@ -402,6 +416,74 @@ class Store:
     def stats(self) -> dict[str, int]:
         """Row counts of the main tables (for ``flashpoint`` status lines and the web footer)."""
         return {t: int(self._scalar(f"SELECT count(*) FROM {t}")) for t in (*TABLE_COLUMNS, "actors")}
+
+    # -- runs ----------------------------------------------------------------------------
+    def start_run(
+        self, engine: str, settings: dict[str, Any], inputs: Sequence[str], resumes: str | None = None
+    ) -> str:
+        """Record that a coding run begins writing here; returns its id (``finish_run`` closes it).
+
+        ``settings`` is ``config.settings_record`` of the run's settings; ``resumes`` the id
+        of the run a ``--resume`` continues.  The record says which flashpoint and which
+        settings wrote into the store, and is what a later ``--resume`` checks against."""
+        from flashpoint._version import __version__
+
+        self._check_writable()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        run_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        row = [
+            run_id, engine, __version__, json.dumps(list(inputs)), json.dumps(settings, sort_keys=True),
+            resumes, "running", now, None, None, None, None,
+        ]  # fmt: skip
+        self._begin()
+        try:
+            self._conn.execute(self._sql(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})"), row)
+            self._commit()
+        except BaseException as exc:
+            self._rollback_quietly()
+            if self._interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise
+        return run_id
+
+    def finish_run(self, run_id: str, status: str, articles: int, events: int, errors: int) -> None:
+        """Close a run's record: ``finished``, ``interrupted`` or ``failed``, with its counts
+        (a run whose process died keeps ``running``)."""
+        self._check_writable()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        self._begin()
+        try:
+            self._conn.execute(
+                self._sql(
+                    "UPDATE runs SET status = ?, finished_at = ?, articles = ?, events = ?, errors = ? "
+                    "WHERE run_id = ?"
+                ),
+                [status, now, int(articles), int(events), int(errors), run_id],
+            )
+            self._commit()
+        except BaseException as exc:
+            self._rollback_quietly()
+            if self._interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise
+
+    def runs(self, limit: int | None = None, inputs: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Recorded coding runs, newest first (``inputs``/``settings`` decoded from JSON);
+        with ``inputs``, only the runs given exactly those inputs."""
+        sql = "SELECT * FROM runs"
+        params: list[Any] = []
+        if inputs is not None:
+            sql += " WHERE inputs = ?"
+            params.append(json.dumps(list(inputs)))
+        sql += " ORDER BY started_at DESC, run_id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        rows = self.query(sql, params)
+        for row in rows:
+            row["inputs"] = json.loads(row["inputs"]) if row["inputs"] else []
+            row["settings"] = json.loads(row["settings"]) if row["settings"] else {}
+        return rows
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:

@@ -48,6 +48,16 @@ class DuckDBStore(Store):
             raise StoreError(f"{path}: cannot open DuckDB store: {exc}") from exc
         return cls(conn, read_only=read_only, location=path)
 
+    def _interrupted(self, exc: BaseException) -> bool:
+        """DuckDB turns a SIGINT during a statement into ``RuntimeError("Query interrupted")``
+        (or its ``InterruptException``) and swallows the KeyboardInterrupt: a Ctrl-C while a
+        batch was being stored became "write failed", and one during a small update vanished."""
+        import duckdb
+
+        return isinstance(exc, duckdb.InterruptException) or (
+            isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
+        )
+
     @property
     def duckdb(self) -> Any:
         """The DuckDB connection, for analytics that run as SQL."""
