@@ -740,3 +740,34 @@ def test_a_local_resume_with_other_settings_is_refused_and_the_store_kept(tmp_pa
     newest, *_rest = listed.stdout.splitlines()[2:]
     assert newest.split()[1:3] == ["local", "finished"] and " ner=True " in newest
     assert newest.endswith(str(other.resolve())) and len(_rest) == 2
+
+
+def test_a_run_that_fails_half_way_is_recorded_as_failed_with_what_it_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's record tells a failed run from a finished one, with the articles it coded."""
+    from click.testing import CliRunner
+
+    from flashpoint.cli import cli
+    from flashpoint.store.duck import DuckDBStore
+
+    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(70))  # stored in batches of 64
+    db = tmp_path / "events.duckdb"
+    real_insert = DuckDBStore._insert
+    writes: list[str] = []
+
+    def second_batch_fails(self: DuckDBStore, table: str, rows: list[dict[str, object]]) -> None:
+        writes.append(table)
+        if writes.count("articles") == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_insert(self, table, rows)
+
+    monkeypatch.setattr(DuckDBStore, "_insert", second_batch_fails)
+    result = CliRunner().invoke(cli, ["code", str(inputs), "--db", str(db), "-q", "-o", os.devnull])
+    monkeypatch.undo()
+    assert result.exit_code == 2 and "No space left on device" in result.output
+    with open_store(str(db), read_only=True) as store:
+        (run,) = store.runs()
+        stored = len(store.query("SELECT doc_id FROM articles"))
+    assert (run["status"], run["articles"], stored) == ("failed", 70, 64)
+    assert run["finished_at"] is not None

@@ -228,11 +228,15 @@ def run_coding(
     store: Any = None,
     unknown: Counter[str] | None = None,
     progress: Progress | None = None,
+    summary: dict[str, int] | None = None,
 ) -> dict[str, int]:
-    """Code items, write events, store results; returns the run summary counts."""
+    """Code items, write events, store results; returns the run summary counts (kept in
+    ``summary`` when given, so that a run that fails half-way still says what it did)."""
     from flashpoint.pipeline import Pipeline
 
-    summary = {"articles": 0, "sentences": 0, "events": 0, "errors": 0, "interrupted": 0}
+    if summary is None:
+        summary = {}
+    summary.update({"articles": 0, "sentences": 0, "events": 0, "errors": 0, "interrupted": 0})
     pending: list[CodingResult] = []
     try:
         for result in Pipeline(settings).code_articles(items):
@@ -450,7 +454,7 @@ def code_cmd(
     store = None
     run_id: str | None = None
     status = "failed"
-    summary: dict[str, int] = {"articles": 0, "events": 0, "errors": 0}
+    summary: dict[str, int] = {}
     out: IO[str] = sys.stdout
     try:
         if db:
@@ -464,7 +468,7 @@ def code_cmd(
         if resume and store is not None:
             items = unstored(items, store)
         progress = None if quiet else Progress(estimate_total(inputs))
-        summary = run_coding(items, settings, EventWriter(out, fmt), store, unknown, progress)
+        run_coding(items, settings, EventWriter(out, fmt), store, unknown, progress, summary)
         status = "interrupted" if summary["interrupted"] else "finished"
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)
