@@ -480,12 +480,37 @@ def test_progress_is_quiet_without_a_tty(monkeypatch: pytest.MonkeyPatch) -> Non
     shown.started -= 30.0  # the model took 30 s to load: not part of the rate
     shown.update(2)  # the first articles: no rate yet
     assert "2/100 articles" in err.getvalue() and "/s" not in err.getvalue()
-    first_at, _ = shown._first
-    shown._first = (first_at - 2.0, 2)  # 10 more articles in 2 s: 5/s, 88 left: 17 s
+    first_at, _, _ = shown._first
+    shown._first = (first_at - 2.0, 2, 0)  # 10 more articles in 2 s: 5/s, 88 left: 17 s
     shown.update(12, errors=1, force=True)
     shown.close()
     line = err.getvalue().rsplit("\r", 1)[-1]
     assert "12/100 articles" in line and "5.0/s" in line and "ETA 17s" in line and "1 errors" in line
+
+
+def test_progress_without_an_article_count_goes_by_the_bytes_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .gz, a WARC or a feed has no article count before it is read: the line shows how
+    much of the input is read and an ETA from the rate of reading."""
+    from flashpoint.cli.code import Progress
+
+    class Position:
+        read_bytes = 1_000
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    position = Position()
+    shown = Progress(None, enabled=True, total_bytes=10_000, position=position)
+    shown.update(1)
+    assert "1 articles  10% of input" in err.getvalue() and "ETA" not in err.getvalue()
+    first_at, _, _ = shown._first
+    shown._first = (first_at - 3.0, 1, 1_000)
+    position.read_bytes = 4_000  # 3,000 bytes in 3 s; 6,000 left: 6 s
+    shown.update(31, force=True)
+    line = err.getvalue().rsplit("\r", 1)[-1]
+    assert "31 articles  10.0/s  40% of input  ETA 6s" in line
+    assert (
+        Progress(None, enabled=True, total_bytes=None, position=position).total_bytes is None
+    )  # stdin, URLs
 
 
 def test_an_error_line_takes_the_progress_lines_place(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -614,3 +639,26 @@ def test_dasks_cancel_race_on_ctrl_c_is_kept_off_the_terminal(
         "tornado.application", logging.ERROR, __file__, 1, "Exception in callback %r", ("x",), None
     )
     assert _CancelRaceFilter().filter(other)
+
+
+def test_the_article_count_for_the_eta_is_cheap_or_none(tmp_path: Path) -> None:
+    """Counted from lines, rows and files when that is cheap; None for what has no count
+    before it is read (gzip, WARC, stdin) and for JSONL/CSV past the size limit, which the
+    progress line then follows by the bytes read."""
+    from flashpoint.cli.code import estimate_total
+
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text('{"id": "1", "text": "x"}\n\n{"id": "2", "text": "y"}\n', encoding="utf-8")
+    table = tmp_path / "b.csv"
+    table.write_text("id,text\n3,z\n", encoding="utf-8")
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for name in ("c.txt", "d.html"):
+        (folder / name).write_text("Story.", encoding="utf-8")
+    (tmp_path / "e.jsonl.gz").write_bytes(b"")
+    assert estimate_total([str(jsonl), str(table), str(folder)]) == 5
+    assert estimate_total([str(jsonl), str(tmp_path / "e.jsonl.gz")]) is None
+    assert estimate_total(["-"]) is None
+    size = jsonl.stat().st_size + table.stat().st_size
+    assert estimate_total([str(jsonl), str(table)], limit_bytes=size) == 3
+    assert estimate_total([str(jsonl), str(table)], limit_bytes=size - 1) is None

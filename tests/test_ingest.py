@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -498,6 +499,51 @@ def test_reading_a_large_jsonl_file_streams(tmp_path: Path) -> None:
         pass
     assert first.doc_id == "n0"
     assert last is not None and last.doc_id == "appended"
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "jsonl.gz", "csv", "warc.gz", "folder"])
+def test_read_position_follows_the_bytes_read_to_the_whole_input(tmp_path: Path, kind: str) -> None:
+    """``ReadPosition`` (the ETA for inputs whose article count is unknown): it rises as
+    records are read, inside a file too, and ends at ``input_bytes`` of the inputs."""
+    import random
+
+    from flashpoint.ingest import ReadPosition, input_bytes
+
+    rng = random.Random(7)  # text that gzip cannot shrink to nothing: the file spans many reads
+    rows = [
+        {"id": f"n{k}", "text": "Story " + "".join(rng.choice("abcdefgh ") for _ in range(400)) + "."}
+        for k in range(3000)
+    ]
+    if kind == "csv":
+        path = tmp_path / "in.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=["id", "text"])
+            writer.writeheader()
+            writer.writerows(rows)
+    elif kind == "warc.gz":
+        path = tmp_path / "crawl.warc.gz"
+        _write_warc(path, compress=True)
+    elif kind == "folder":
+        path = tmp_path / "folder"
+        (path / "sub").mkdir(parents=True)
+        for k, row in enumerate(rows[:30]):
+            (path / ("sub" if k % 2 else "") / f"{row['id']}.txt").write_text(row["text"], encoding="utf-8")
+    else:
+        path = tmp_path / f"in.{kind}"
+        lines = "".join(json.dumps(row) + "\n" for row in rows).encode()
+        path.write_bytes(gzip.compress(lines) if kind.endswith(".gz") else lines)
+    total = input_bytes([path])
+    assert total is not None and total > 0
+    position = ReadPosition()
+    seen = [position.read_bytes]
+    for _item in read_inputs([path], position=position):
+        seen.append(position.read_bytes)
+    seen.append(position.read_bytes)  # the last file counts whole once the reader is done with it
+    assert seen == sorted(seen) and seen[0] == 0 and seen[-1] == total
+    if kind not in ("warc.gz",):  # a few records only: read in one go
+        assert 0 < seen[len(seen) // 2] < total  # half-way through the records, not the bytes' end
+    assert input_bytes(["-"]) is None and input_bytes(["https://example.org/feed.rss"]) is None
+    assert input_bytes([tmp_path / "missing.jsonl"]) is None
 
 
 # --- records, dates, fingerprints, samples ----------------------------------------------

@@ -101,30 +101,46 @@ class Progress:
     and tables, starting a cluster) is paid once, and counted in, it made the first ETAs
     of a run many times too long ("1/30 articles 0.3/s ETA 105s" for a 5 s run)."""
 
-    def __init__(self, total: int | None, enabled: bool | None = None) -> None:
+    def __init__(
+        self,
+        total: int | None,
+        enabled: bool | None = None,
+        *,
+        total_bytes: int | None = None,
+        position: Any = None,
+    ) -> None:
         self.total = total
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.started = time.perf_counter()
         self._last = 0.0
-        self._first: tuple[float, int] | None = None  # (when, articles done) at the first update
+        self._first: tuple[float, int, int] | None = None  # (when, articles, bytes) at the first update
         self._width = 0
+        # without an article count, the ETA goes by the bytes of input read (``ReadPosition``)
+        self.total_bytes = total_bytes if total is None and position is not None and total_bytes else None
+        self.position = position
 
     def update(self, done: int, errors: int = 0, force: bool = False) -> None:
         if not self.enabled:
             return
         now = time.perf_counter()
+        read = self.position.read_bytes if self.total_bytes else 0
         if self._first is None:
-            self._first = (now, done)
+            self._first = (now, done, read)
         elif not force and now - self._last < 0.5:
             return
         self._last = now
-        since, done_then = self._first
+        since, done_then, read_then = self._first
         rate = (done - done_then) / (now - since) if now > since and done > done_then else None
         text = f"\r{done}" + (f"/{self.total}" if self.total else "") + " articles"
         if rate is not None:
             text += f"  {rate:.1f}/s"
             if self.total and done <= self.total:
                 text += f"  ETA {_duration((self.total - done) / rate)}"
+        if self.total_bytes:
+            text += f"  {min(read / self.total_bytes, 1.0):.0%} of input"
+            if read > read_then and now > since:
+                byte_rate = (read - read_then) / (now - since)
+                text += f"  ETA {_duration(max(self.total_bytes - read, 0) / byte_rate)}"
         if errors:
             text += f"  {errors} errors"
         sys.stderr.write(text.ljust(60))
@@ -154,12 +170,19 @@ def _duration(seconds: float) -> str:
     return f"{secs // 3600}h{secs % 3600 // 60:02d}m"
 
 
-def estimate_total(inputs: Iterable[str]) -> int | None:
+COUNT_LIMIT_BYTES = 256 * 2**20
+"""Plain JSONL/CSV beyond this size are not counted line by line before a run (a pass over
+gigabytes before the first article): the ETA then goes by the bytes read."""
+
+
+def estimate_total(inputs: Iterable[str], limit_bytes: int = COUNT_LIMIT_BYTES) -> int | None:
     """A cheap article count for the ETA: lines of plain JSONL, rows of CSV, files of a
-    directory; None when it cannot be known without reading everything (gz, WARC, stdin)."""
+    directory; None when it cannot be known without reading everything (gz, WARC, stdin)
+    or when the JSONL and CSV to count hold more than ``limit_bytes``."""
     from flashpoint.ingest import input_files
 
     total = 0
+    to_count = 0
     for raw in inputs:
         path = Path(raw)
         if raw == "-" or not path.exists():
@@ -170,6 +193,10 @@ def estimate_total(inputs: Iterable[str]) -> int | None:
                 name = f.name.lower()
                 if name.endswith((".gz", ".warc", ".rss", ".atom", ".xml")):
                     return None
+                if name.endswith((".jsonl", ".csv")):
+                    to_count += f.stat().st_size
+                    if to_count > limit_bytes:
+                        return None
                 if name.endswith(".jsonl"):
                     with f.open("rb") as fh:
                         total += sum(1 for line in fh if line.strip())
@@ -183,10 +210,23 @@ def estimate_total(inputs: Iterable[str]) -> int | None:
     return total
 
 
-def _inputs_to_items(inputs: tuple[str, ...], published: Any) -> Iterator[Any]:
+def _inputs_to_items(inputs: tuple[str, ...], published: Any, position: Any = None) -> Iterator[Any]:
     from flashpoint.ingest import read_inputs
 
-    yield from read_inputs(list(inputs), published=published)
+    yield from read_inputs(list(inputs), published=published, position=position)
+
+
+def _progress(inputs: tuple[str, ...], quiet: bool, total: int | None) -> tuple[Progress | None, Any]:
+    """The progress line and the ``ReadPosition`` it follows when ``total`` (articles) is
+    unknown: the ETA then goes by the bytes of input read."""
+    from flashpoint.ingest import ReadPosition, input_bytes
+
+    if quiet:
+        return None, None
+    if total is not None:
+        return Progress(total), None
+    position = ReadPosition()
+    return Progress(None, total_bytes=input_bytes(inputs), position=position), position
 
 
 def unstored(items: Iterable[Any], store: Any, chunk: int = 500) -> Iterator[Any]:
@@ -464,10 +504,10 @@ def code_cmd(
             run_id = begin_run(store, "local", settings, inputs, resume)
         out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
         unknown: Counter[str] | None = Counter() if unknown_file else None
-        items: Iterable[Any] = _inputs_to_items(inputs, published)
+        progress, position = _progress(inputs, quiet, None if quiet else estimate_total(inputs))
+        items: Iterable[Any] = _inputs_to_items(inputs, published, position)
         if resume and store is not None:
             items = unstored(items, store)
-        progress = None if quiet else Progress(estimate_total(inputs))
         run_coding(items, settings, EventWriter(out, fmt), store, unknown, progress, summary)
         status = "interrupted" if summary["interrupted"] else "finished"
     except FlashpointError as exc:
@@ -615,12 +655,12 @@ def _code_dask(
                 unknown.update(json.loads(article["unknown_actors"] or "[]"))
 
     total = estimate_total(inputs) if partition_size is None or not quiet else None
-    progress = None if quiet else Progress(total)
+    progress, position = _progress(inputs, quiet, total)
     interrupted = False
     summary: Any = None
     try:
         summary = run_dask(
-            _inputs_to_items(inputs, published),
+            _inputs_to_items(inputs, published, position),
             settings,
             db,
             workers=workers,

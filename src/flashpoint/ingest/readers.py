@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import json
 import logging
 import sys
@@ -26,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from flashpoint.errors import BinaryInputError, EmptyInputError, InputError, RecordError
 from flashpoint.ingest.html import extract_html, with_title
@@ -53,6 +54,72 @@ EXTENSIONS = (
     ".xml",
 )
 """What a directory scan picks up; a file named explicitly is read whatever its name."""
+
+
+class ReadPosition:
+    """How far ``read_inputs`` has got through its input files, in bytes as stored
+    (compressed bytes for .gz): what an ETA can go by when the number of articles is unknown
+    (gzip, WARC, feeds) or would cost a pass over the input to count (gigabytes of JSONL).
+
+    Files count whole once read; the streaming readers (JSONL, CSV, WARC) open their file
+    through ``open`` so that the position inside the file being read counts too.  Read from
+    the thread that reads the inputs."""
+
+    def __init__(self) -> None:
+        self.finished = 0
+        """Bytes of the input files read to their end."""
+        self._size = 0
+        self._raw: BinaryIO | None = None
+
+    def begin(self, path: Path) -> None:
+        try:
+            self._size = path.stat().st_size
+        except OSError:  # the reader reports it
+            self._size = 0
+        self._raw = None
+
+    def end(self) -> None:
+        self.finished += self._size
+        self._size = 0
+        self._raw = None
+
+    def open(self, path: Path) -> BinaryIO:
+        """Open the file being read (binary), watching its position."""
+        raw = path.open("rb")
+        self._raw = raw
+        return raw
+
+    @property
+    def read_bytes(self) -> int:
+        """Bytes read so far: the finished files and the current one's position."""
+        raw, inside = self._raw, 0
+        if raw is not None and not raw.closed:
+            try:
+                inside = min(raw.tell(), self._size)
+            except (OSError, ValueError):
+                inside = 0
+        return self.finished + inside
+
+
+def _open_binary(path: Path, position: ReadPosition | None) -> BinaryIO:
+    return position.open(path) if position is not None else path.open("rb")
+
+
+def input_bytes(inputs: Iterable[str | Path]) -> int | None:
+    """The size of the input files, for ``ReadPosition``'s ETA; None when it cannot be known
+    (stdin, URLs, a missing path)."""
+    total = 0
+    for raw in inputs:
+        if str(raw) == "-" or (isinstance(raw, str) and is_url(raw)):
+            return None
+        path = Path(raw)
+        try:
+            files: Iterable[Path] = input_files(path) if path.is_dir() else [path]
+            total += sum(f.stat().st_size for f in files)
+        except OSError:
+            return None
+    return total
+
 
 _SNIFF_BYTES = 8192
 _MAX_CONTROL_RATIO = 0.1
@@ -147,14 +214,14 @@ def decode_text(data: bytes, origin: str) -> str:
         return data.decode("latin-1")
 
 
-def _read_txt(path: Path) -> Iterator[Item]:
+def _read_txt(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     text = decode_text(path.read_bytes(), str(path))
     if not text.strip():
         raise EmptyInputError(str(path), "empty")
     yield article_from_text(text, doc_id=path.stem, origin=str(path))
 
 
-def _read_html(path: Path) -> Iterator[Item]:
+def _read_html(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     data = path.read_bytes()
     if not data.strip():
         raise EmptyInputError(str(path), "empty")
@@ -212,16 +279,16 @@ def _row_id(line: object) -> str | None:
     return str(value) if value is not None else None
 
 
-def _read_jsonl(path: Path) -> Iterator[Item]:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+def _read_jsonl(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     try:
-        with opener(path, "rb") as handle:
+        with _open_binary(path, position) as raw:
+            handle: BinaryIO = gzip.GzipFile(fileobj=raw) if path.name.lower().endswith(".gz") else raw
             yield from _json_lines(handle, str(path))
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(str(path), f"cannot read: {exc}") from exc
 
 
-def _read_json(path: Path) -> Iterator[Item]:
+def _read_json(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     """A JSON file: a list of rows, ``{"articles": [...]}``, or one row (read whole)."""
     try:
         data = json.loads(decode_text(path.read_bytes(), str(path)) or "null")
@@ -242,9 +309,9 @@ def _read_json(path: Path) -> Iterator[Item]:
             yield CodingError(None, "read", str(exc), origin)
 
 
-def _read_csv(path: Path) -> Iterator[Item]:
+def _read_csv(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    with io.TextIOWrapper(_open_binary(path, position), encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         try:
             header = reader.fieldnames
@@ -262,7 +329,7 @@ def _read_csv(path: Path) -> Iterator[Item]:
             raise RecordError(str(path), f"bad CSV: {exc}", reader.line_num or None) from exc
 
 
-def _read_xml(path: Path) -> Iterator[Item]:
+def _read_xml(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     from flashpoint.ingest.feeds import looks_like_feed, read_feed
 
     with path.open("rb") as handle:
@@ -274,19 +341,19 @@ def _read_xml(path: Path) -> Iterator[Item]:
     yield from read_feed(path)
 
 
-def _read_feed(path: Path) -> Iterator[Item]:
+def _read_feed(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     from flashpoint.ingest.feeds import read_feed
 
     yield from read_feed(path)
 
 
-def _read_warc(path: Path) -> Iterator[Item]:
+def _read_warc(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     from flashpoint.ingest.warc import read_warc
 
-    yield from read_warc(path)
+    yield from read_warc(path, _open_binary(path, position))
 
 
-_READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
+_READERS: dict[str, Callable[[Path, ReadPosition | None], Iterator[Item]]] = {
     "txt": _read_txt,
     "html": _read_html,
     "jsonl": _read_jsonl,
@@ -300,26 +367,30 @@ _READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
 }
 
 
-def _read_file(path: Path) -> Iterator[Item]:
+def _read_file(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     """One file, errors turned into CodingErrors (a reader may already have yielded items)."""
     kind = _kind(path)
     doc_id = path.stem if kind in ("txt", "html") else None
+    if position is not None:
+        position.begin(path)
     try:
-        yield from _READERS[kind](path)
+        yield from _READERS[kind](path, position)
     except InputError as exc:
         where = exc.origin if exc.line is None else f"{exc.origin}:{exc.line}"
         yield CodingError(doc_id, "read", str(exc), where)
     except OSError as exc:
         error = InputError(str(path), f"cannot read: {exc.strerror or exc}")
         yield CodingError(doc_id, "read", str(error), str(path))
+    if position is not None:
+        position.end()
 
 
-def _read_folder(folder: Path) -> Iterator[Item]:
+def _read_folder(folder: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     found = False
     try:
         for file in input_files(folder):
             found = True
-            yield from _read_file(file)
+            yield from _read_file(file, position)
     except OSError as exc:
         error = InputError(str(folder), f"cannot list the directory: {exc.strerror or exc}")
         yield CodingError(None, "read", str(error), str(folder))
@@ -329,17 +400,20 @@ def _read_folder(folder: Path) -> Iterator[Item]:
         yield CodingError(None, "read", str(error), str(folder))
 
 
-def read_path(path: str | Path, published: date | None = None) -> Iterator[Item]:
+def read_path(
+    path: str | Path, published: date | None = None, position: ReadPosition | None = None
+) -> Iterator[Item]:
     """Read one file or directory (recursively, sorted, known extensions only).
 
-    ``published`` overrides every article's publication date (``published_source="cli"``).
+    ``published`` overrides every article's publication date (``published_source="cli"``);
+    ``position`` (optional) follows how many bytes of the files are read.
     Never raises for bad input: a missing path or unreadable file yields a CodingError.
     """
     path = Path(path)
     if path.is_dir():
-        items: Iterator[Item] = _read_folder(path)
+        items: Iterator[Item] = _read_folder(path, position)
     elif path.exists():
-        items = _read_file(path)
+        items = _read_file(path, position)
     else:
         error = InputError(str(path), "no such file or directory")
         items = iter([CodingError(None, "read", str(error), str(path))])
@@ -377,7 +451,10 @@ def _override_date(items: Iterator[Item], published: date | None) -> Iterator[It
 
 
 def read_inputs(
-    inputs: Iterable[str | Path], published: date | None = None, stdin: TextIO | None = None
+    inputs: Iterable[str | Path],
+    published: date | None = None,
+    stdin: TextIO | None = None,
+    position: ReadPosition | None = None,
 ) -> Iterator[Item]:
     """Stream Articles (and CodingErrors for what cannot be read) from files, dirs and stdin.
 
@@ -385,6 +462,8 @@ def read_inputs(
     the file it is (``remote.read_url``).  Memory stays bounded by one record:
     JSONL, CSV, feeds and WARC are read record by record.  ``published`` (the CLI's
     ``--published``) overrides the date every input states, recorded as ``"cli"``.
+    ``position`` follows the bytes read of the input files (``ReadPosition``: an ETA for
+    inputs whose article count is unknown).
     """
     if isinstance(inputs, str | Path):
         inputs = [inputs]
@@ -394,4 +473,4 @@ def read_inputs(
         elif isinstance(item, str) and is_url(item):
             yield from _override_date(read_url(item, _read_file), published)
         else:
-            yield from read_path(item, published)
+            yield from read_path(item, published, position)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from flashpoint.errors import InputError, RecordError
 from flashpoint.ingest.fingerprint import key_id
@@ -41,14 +42,15 @@ def _why_broken(exc: BaseException) -> str:
     return str(exc)
 
 
-def read_warc(path: Path) -> Iterator[Article | CodingError]:
-    """Yield an Article per HTML response record of a WARC file (plain or gzipped)."""
+def read_warc(path: Path, stream: BinaryIO | None = None) -> Iterator[Article | CodingError]:
+    """Yield an Article per HTML response record of a WARC file (plain or gzipped); ``stream``
+    is the file already opened (closed here), else ``path`` is opened."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     broken = (ArchiveLoadFailed, ValueError, OSError, EOFError, AttributeError, TypeError)
     read = seen = 0
-    with path.open("rb") as stream:
+    with stream if stream is not None else path.open("rb") as stream:
         records = iter(ArchiveIterator(stream))
         while True:
             try:
