@@ -435,15 +435,7 @@ class Store:
             run_id, engine, __version__, json.dumps(list(inputs)), json.dumps(settings, sort_keys=True),
             resumes, "running", now, None, None, None, None,
         ]  # fmt: skip
-        self._begin()
-        try:
-            self._conn.execute(self._sql(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})"), row)
-            self._commit()
-        except BaseException as exc:
-            self._rollback_quietly()
-            if self._interrupted(exc):
-                raise KeyboardInterrupt from exc
-            raise
+        self._execute_one(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})", row)
         return run_id
 
     def finish_run(self, run_id: str, status: str, articles: int, events: int, errors: int) -> None:
@@ -451,15 +443,17 @@ class Store:
         (a run whose process died keeps ``running``)."""
         self._check_writable()
         now = datetime.now(UTC).replace(tzinfo=None)
+        self._execute_one(
+            "UPDATE runs SET status = ?, finished_at = ?, articles = ?, events = ?, errors = ? WHERE run_id = ?",
+            [status, now, int(articles), int(events), int(errors), run_id],
+        )
+
+    def _execute_one(self, sql: str, params: Sequence[Any]) -> None:
+        """One write statement in its own transaction, rolled back if it fails (a Ctrl-C
+        inside it stays a KeyboardInterrupt; see ``_interrupted``)."""
         self._begin()
         try:
-            self._conn.execute(
-                self._sql(
-                    "UPDATE runs SET status = ?, finished_at = ?, articles = ?, events = ?, errors = ? "
-                    "WHERE run_id = ?"
-                ),
-                [status, now, int(articles), int(events), int(errors), run_id],
-            )
+            self._conn.execute(self._sql(sql), list(params))
             self._commit()
         except BaseException as exc:
             self._rollback_quietly()
