@@ -771,3 +771,39 @@ def test_a_run_that_fails_half_way_is_recorded_as_failed_with_what_it_did(
         stored = len(store.query("SELECT doc_id FROM articles"))
     assert (run["status"], run["articles"], stored) == ("failed", 70, 64)
     assert run["finished_at"] is not None
+
+
+def test_ctrl_c_stops_a_local_run_between_articles_never_inside_one(tmp_path: Path) -> None:
+    """A Ctrl-C asks the local engine to stop after the article in hand: the summary counts
+    exactly the articles stored (a KeyboardInterrupt landing between counting an article and
+    holding it for the store had made it count one more), and a second Ctrl-C stops at once."""
+    from flashpoint.cli.code import EventWriter, _StopRequest, run_coding
+    from flashpoint.config import Settings
+    from flashpoint.ingest import read_inputs
+
+    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(40))
+    pulled = 0
+
+    def items() -> Iterator[object]:
+        nonlocal pulled
+        for item in read_inputs([inputs]):
+            pulled += 1
+            if pulled == 20:  # the pipeline is filling its second batch of 16
+                os.kill(os.getpid(), signal.SIGINT)
+            yield item
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        with open_store(tmp_path / "s.duckdb") as store, open(os.devnull, "w") as out:
+            summary = run_coding(items(), Settings(), EventWriter(out, "jsonl"), store)
+            stored = len(store.query("SELECT doc_id FROM articles"))
+        assert summary["interrupted"] == 1 and 0 < summary["articles"] == stored < 40
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+        with _StopRequest() as stop:
+            os.kill(os.getpid(), signal.SIGINT)
+            assert stop.requested
+            with pytest.raises(KeyboardInterrupt):
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)  # the handler runs at the next bytecode
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -261,6 +263,36 @@ def report_error(error: CodingError) -> None:
     click.echo(f"error: {where}: [{error.stage}] {error.reason}", err=True)
 
 
+class _StopRequest:
+    """Ctrl-C during a local run asks it to stop after the article in hand, so that the
+    bookkeeping of one article (its counts, its events written, the batch held for the store)
+    is never cut in half: a KeyboardInterrupt could land between counting an article and
+    holding it for the store, and the summary then counted one more than was stored.  A
+    second Ctrl-C stops at once.  Installed only over Python's own handler, in the main
+    thread (a SIGINT ignored by the parent stays ignored)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._before: Any = None
+
+    def __enter__(self) -> _StopRequest:
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._before = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._before is not None:
+            signal.signal(signal.SIGINT, self._before)
+
+
 def run_coding(
     items: Iterable[Any],
     settings: Settings,
@@ -278,30 +310,33 @@ def run_coding(
         summary = {}
     summary.update({"articles": 0, "sentences": 0, "events": 0, "errors": 0, "interrupted": 0})
     pending: list[CodingResult] = []
-    try:
-        for result in Pipeline(settings).code_articles(items):
-            if progress is not None:
-                progress.update(summary["articles"] + summary["errors"] + 1, summary["errors"])
-            if result.error is not None:
-                summary["errors"] += 1
-                report_error(result.error)
-            else:
-                summary["articles"] += 1
-                summary["sentences"] += len(result.sentences)
-                summary["events"] += len(result.events)
-                for event in result.events:
-                    writer.write(event)
-                if unknown is not None:
-                    unknown.update(result.unknown_actors)
-            if store is not None:
-                pending.append(result)
-                if len(pending) >= 64:
-                    store.write(pending)
-                    pending = []
-    except KeyboardInterrupt:  # Ctrl-C: keep every article coded so far (the store's batch too)
-        summary["interrupted"] = 1
-    if store is not None and pending:
-        store.write(pending)
+    with _StopRequest() as stop:  # also over the last write: a Ctrl-C there must not cut it
+        try:
+            for result in Pipeline(settings).code_articles(items):
+                if progress is not None:
+                    progress.update(summary["articles"] + summary["errors"] + 1, summary["errors"])
+                if result.error is not None:
+                    summary["errors"] += 1
+                    report_error(result.error)
+                else:
+                    summary["articles"] += 1
+                    summary["sentences"] += len(result.sentences)
+                    summary["events"] += len(result.events)
+                    for event in result.events:
+                        writer.write(event)
+                    if unknown is not None:
+                        unknown.update(result.unknown_actors)
+                if store is not None:
+                    pending.append(result)
+                    if len(pending) >= 64:
+                        store.write(pending)
+                        pending = []
+                if stop.requested:  # at an article's end: all of it is counted and held
+                    raise KeyboardInterrupt
+        except KeyboardInterrupt:  # Ctrl-C: keep every article coded so far (the store's batch too)
+            summary["interrupted"] = 1
+        if store is not None and pending:
+            store.write(pending)
     if progress is not None:
         progress.close()
     writer.close()
