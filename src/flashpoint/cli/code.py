@@ -553,7 +553,8 @@ def code_cmd(
             out.close()
         if store is not None:
             if run_id is not None:
-                _finish_run(store, run_id, status, summary)
+                counts = (summary.get("articles", 0), summary.get("events", 0), summary.get("errors", 0))
+                _finish_run(store, run_id, status, *counts)
             store.close()
     if unknown_file and unknown is not None:
         write_unknown(unknown_file, unknown)
@@ -574,7 +575,9 @@ def code_cmd(
 def _run_inputs(inputs: Iterable[str]) -> list[str]:
     """The inputs as a run records them: local paths made absolute (the same command run from
     another folder is the same run), URLs and ``-`` as given."""
-    return [i if i == "-" or "://" in i else str(Path(i).resolve()) for i in inputs]
+    from flashpoint.ingest import is_url
+
+    return [i if i == "-" or is_url(i) else str(Path(i).resolve()) for i in inputs]
 
 
 def begin_run(store: Any, engine: str, settings: Settings, inputs: Iterable[str], resume: bool) -> str:
@@ -607,15 +610,13 @@ def begin_run(store: Any, engine: str, settings: Settings, inputs: Iterable[str]
     return str(store.start_run(engine, record, given, resumes))
 
 
-def _finish_run(store: Any, run_id: str, status: str, summary: Any) -> None:
-    """Close the run's record; a failure to do so is logged, never raised over the run's own
-    outcome (the events are stored either way)."""
-    get = summary.get if isinstance(summary, dict) else lambda k, d=0: getattr(summary, k, d)
+def _finish_run(store: Any, run_id: str, status: str, articles: int, events: int, errors: int) -> None:
+    """Close the run's record (a Ctrl-C as the run ends waits for this one-row update); a
+    failure to do so is logged, never raised over the run's own outcome (the events are
+    stored either way)."""
     try:
-        try:
-            store.finish_run(run_id, status, get("articles", 0), get("events", 0), get("errors", 0))
-        except KeyboardInterrupt:  # a Ctrl-C as the run ends: the update is one row, make it
-            store.finish_run(run_id, status, get("articles", 0), get("events", 0), get("errors", 0))
+        with _StopRequest():
+            store.finish_run(run_id, status, articles, events, errors)
     except Exception:  # noqa: BLE001 - the run's record is secondary to its results
         log.warning("could not record the end of run %s", run_id, exc_info=True)
 
@@ -721,7 +722,10 @@ def _code_dask(
         status = "failed" if summary is None else "interrupted" if interrupted else "finished"
         try:
             with open_store(db) as store:
-                _finish_run(store, run_id, status, summary if summary is not None else {})
+                counts = (
+                    (summary.articles, summary.events, summary.errors) if summary is not None else (0, 0, 0)
+                )
+                _finish_run(store, run_id, status, *counts)
         except FlashpointError as exc:
             log.warning("could not record the end of run %s: %s", run_id, exc.message)
     if unknown_file:

@@ -305,12 +305,9 @@ def export_cmd(db: str, fmt: str, output: str, dedup: str, gdelt_header: bool, *
     click.echo(f"exported {n} events as {fmt} to {output}", err=True)
 
 
-def _changed_settings(settings: dict[str, Any]) -> str:
-    """The settings a run changed from the defaults, as ``name=value`` (the defaults are the
-    common case, and a full record is 18 columns wide)."""
-    from flashpoint.config import Settings, settings_record
-
-    default = settings_record(Settings())
+def _changed_settings(settings: dict[str, Any], default: dict[str, Any]) -> str:
+    """The settings a run changed from ``default`` (``settings_record(Settings())``), as
+    ``name=value`` (the defaults are the common case, and a full record is 18 columns wide)."""
     return " ".join(f"{k}={v}" for k, v in sorted(settings.items()) if default.get(k, v) != v) or "defaults"
 
 
@@ -323,8 +320,11 @@ def runs_cmd(db: str, limit: int, fmt: str) -> None:
     with _opened(db) as store:
         rows = store.runs(limit=limit)
     if fmt != "json":
+        from flashpoint.config import Settings, settings_record
+
+        default = settings_record(Settings())
         for row in rows:
-            row["settings"] = _changed_settings(row["settings"])
+            row["settings"] = _changed_settings(row["settings"], default)
             row["inputs"] = " ".join(row["inputs"])
             for key in ("started_at", "finished_at"):  # to the second: a table, not a log
                 row[key] = f"{row[key]:%Y-%m-%d %H:%M:%S}" if row[key] is not None else None

@@ -22,6 +22,7 @@ from flashpoint.ingest.fingerprint import content_id, hamming, simhash
 from flashpoint.ingest.published import dateline_date, parse_published
 from flashpoint.ingest.readers import ReadPosition, input_bytes, input_files, read_inputs, read_path
 from flashpoint.ingest.records import article_from_text
+from flashpoint.ingest.remote import is_url
 
 __all__ = [
     "ReadPosition",
@@ -32,6 +33,7 @@ __all__ = [
     "hamming",
     "input_bytes",
     "input_files",
+    "is_url",
     "parse_published",
     "read_inputs",
     "read_path",

@@ -19,6 +19,7 @@ from importlib import resources
 from itertools import islice
 from typing import Any
 
+from flashpoint._version import __version__
 from flashpoint.errors import MigrationError, StoreError
 from flashpoint.models import CodingResult
 from flashpoint.store.filters import EventFilter
@@ -426,8 +427,6 @@ class Store:
         ``settings`` is ``config.settings_record`` of the run's settings; ``resumes`` the id
         of the run a ``--resume`` continues.  The record says which flashpoint and which
         settings wrote into the store, and is what a later ``--resume`` checks against."""
-        from flashpoint._version import __version__
-
         self._check_writable()
         now = datetime.now(UTC).replace(tzinfo=None)
         run_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
