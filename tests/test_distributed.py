@@ -220,6 +220,53 @@ def test_a_run_without_resume_starts_over(
     assert _snapshot(db) == local_store  # loads replace by doc_id: no duplicates
 
 
+def test_two_attempts_at_one_partition_never_touch_each_others_bundle(tmp_path: Path) -> None:
+    """A task of an interrupted run can go on on a cluster the user owns while ``--resume``
+    codes its partition again: the second attempt once deleted and replaced the first's bundle
+    (one fixed name per partition), under a writer that might be loading it."""
+    from flashpoint.distributed import code_partition
+    from flashpoint.store import read_bundle
+
+    items: list[Article | CodingError] = list(_articles()[:3])
+    first = code_partition("000000-abc", items, Settings(), str(tmp_path))
+    second = code_partition("000000-abc", items, Settings(), str(tmp_path))
+    assert first["path"] != second["path"]
+    assert Path(first["path"]).is_dir() and Path(second["path"]).is_dir()  # the first survives
+
+    def rows(path: str) -> dict[str, list[dict[str, object]]]:  # as coded: the times apart
+        return {
+            table: [
+                {k: v for k, v in row.items() if k not in ("written_at", "coded_at")} for row in table_rows
+            ]
+            for table, table_rows in read_bundle(path).items()
+        }
+
+    assert rows(first["path"]) == rows(second["path"])
+    assert rows(first["path"])["events"], "the articles hold events"
+    assert not list(tmp_path.glob("*.tmp")), "each attempt moves its own finished bundle in place"
+
+
+def test_a_finished_run_removes_bundles_no_run_will_load(
+    corpus_file: Path, cluster: object, tmp_path: Path
+) -> None:
+    """Bundles of attempts whose result never reached the writer (a worker lost before it
+    reported; a task of an interrupted run that went on) are removed once a run finishes."""
+    from flashpoint.ingest import read_inputs
+
+    db = tmp_path / "s.duckdb"
+    parts = tmp_path / "s.duckdb.parts"
+    stale = parts / "part-000000-0123456789.999-deadbeef.parquet"
+    stale.mkdir(parents=True)
+    (stale / "events.parquet").write_bytes(b"left by a lost attempt")
+    (parts / "part-000001-0123456789.999-feedf00d.tmp").mkdir()
+    unrelated = parts / "notes.txt"
+    unrelated.write_text("not flashpoint's", encoding="utf-8")
+    summary = _run(read_inputs([str(corpus_file)]), db, cluster)
+    assert summary.articles == ARTICLES
+    assert not list(parts.glob("part-*")), "stale and loaded bundles are all gone"
+    assert unrelated.exists(), "only bundles are removed"
+
+
 def test_cli_dask_engine_with_a_scheduler_prints_the_summary(
     corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
 ) -> None:

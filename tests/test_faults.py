@@ -585,6 +585,51 @@ def test_dask_worker_killed_mid_run_redoes_its_partition(
 
 
 @pytest.mark.slow
+def test_ctrl_c_on_a_cluster_the_user_owns_then_an_immediate_resume_equals_a_clean_run(
+    tmp_path: Path, cluster: object
+) -> None:
+    """With ``--scheduler``, the cluster outlives the run: a Ctrl-C stops the run, but the
+    partitions its workers were coding go on there, and an immediate ``--resume`` codes
+    them again beside them.  The resumed store is still the clean run's, the cluster keeps
+    its workers, and no bundle is left in the parts folder once the resume has finished."""
+    from dask.distributed import Client
+
+    rows = generated_articles(160)
+    inputs, clean_db = _inputs_and_clean_run(tmp_path, rows)
+    db = tmp_path / "owned.duckdb"
+    log = tmp_path / "run.log"
+    dask = ["--engine", "dask", "--scheduler", cluster.scheduler_address, "--partition-size", "10"]
+    proc = subprocess.Popen(
+        [PY, "-m", "flashpoint", "code", str(inputs), "--db", str(db), "-o", os.devnull, *dask],
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT, start_new_session=True,
+    )  # fmt: skip
+    manifest = Path(f"{db}.parts") / "manifest.jsonl"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        if manifest.exists() and manifest.read_bytes().strip():
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, f"the run ended before Ctrl-C: {log.read_text(errors='replace')[-2000:]}"
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=120) == 130
+    text = log.read_text(errors="replace")
+    assert "rerun the same command with --resume" in text and "Traceback" not in text, text[-3000:]
+    assert 0 < len(store_snapshot(db)["articles"]) < len(rows)
+
+    done = run_cli("code", str(inputs), "--db", str(db), "--resume", "-q", "-o", os.devnull, *dask)
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected, resumed = store_snapshot(clean_db), store_snapshot(db)
+    assert resumed["event_ids"] == expected["event_ids"] and resumed["events"] == expected["events"]
+    assert resumed["articles"] == expected["articles"]
+    assert not list(Path(f"{db}.parts").glob("part-*")), "no bundle is left behind"
+    client = Client(cluster)
+    try:
+        assert len(client.scheduler_info()["workers"]) == 2, "the user's cluster keeps its workers"
+    finally:
+        client.close()
+
+
+@pytest.mark.slow
 def test_a_partition_that_kills_its_workers_is_stored_as_errors_and_the_run_goes_on(
     tmp_path: Path, dask_inputs: tuple[Path, dict[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

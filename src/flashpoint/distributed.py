@@ -19,6 +19,7 @@ import shutil
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -193,11 +194,14 @@ def code_partition(
         pipeline = _WORKER_PIPELINES[settings] = Pipeline(settings)
     results = list(pipeline.code_articles(items))
     coded = time.perf_counter()
-    path = Path(out_dir) / f"part-{part_id}.parquet"
-    tmp = path.with_suffix(".tmp")
+    # one name per attempt: two attempts at one partition may run at once (a task of an
+    # interrupted run goes on on a cluster the user owns while --resume codes it again; a
+    # retry after a worker was lost), and must not write into, replace or delete each
+    # other's bundle while the writer loads one of them
+    attempt = f"part-{part_id}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    path = Path(out_dir) / f"{attempt}.parquet"
+    tmp = Path(out_dir) / f"{attempt}.tmp"
     results_to_parquet(results, str(tmp))  # a bundle directory
-    if path.exists():  # left by an attempt whose worker died before reporting: redo wins
-        shutil.rmtree(path)
     os.replace(tmp, path)
     return {
         "code_seconds": coded - started,
@@ -210,6 +214,25 @@ def code_partition(
         "events": sum(len(r.events) for r in results),
         "errors": [r.error.to_dict() for r in results if r.error is not None],
     }
+
+
+def _remove_stale_bundles(parts_dir: Path) -> int:
+    """Delete the bundles no run will load, once a run has finished: those of attempts whose
+    result never reached the writer (a worker lost before it reported, a task of an
+    interrupted run that went on on the user's cluster).  Each attempt writes under its own
+    name (``code_partition``), and the writer loads only the paths its tasks return, so these
+    are never read; without this they would pile up in ``--parts-dir`` run after run."""
+    removed = 0
+    for path in parts_dir.glob("part-*"):
+        if path.suffix in (".parquet", ".tmp"):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed += 1
+    if removed:
+        log.debug("removed %d bundle(s) of attempts no run loaded from %s", removed, parts_dir)
+    return removed
 
 
 class Manifest:
@@ -532,6 +555,7 @@ def run_dask(
             drain(max_in_flight - 1)
         drain(0)
         load()
+        _remove_stale_bundles(parts_dir)
     except KeyboardInterrupt as exc:
         # Ctrl-C: what is coded is kept (loaded and checkpointed), what is not is for --resume;
         # one that came inside a load after its checkpoint is not loaded twice
