@@ -15,7 +15,8 @@ absent), repeated ``--copies`` times:
   4. the Dask engine with one and with two workers on ``--dask-copies`` copies of the corpus
      (cluster start and model load timed apart, so the speed-up compares coding, not
      start-up), ``--dask-repeats`` times each, interleaved, median speed-up,
-  5. peak memory per Dask worker as the corpus grows tenfold,
+  5. peak memory per Dask worker as the corpus grows tenfold, and of the local engine (one
+     process with the store) as the corpus grows tenfold,
   6. peak memory of streaming ingest (JSONL, JSONL.gz, a folder of text files, a WARC.gz crawl) as a generated
      input grows tenfold,
   7. a bounded load test of the REST API on loopback (p50/p99 latency, errors).
@@ -453,6 +454,42 @@ def bench_stream(rows: int = 3000, factor: int = 10) -> dict[str, Any]:
     return out
 
 
+def bench_local_memory(articles: list[Any], factor: int = 10) -> dict[str, Any]:
+    """Peak RSS of ``flashpoint code --db`` on the local engine (the default, one process:
+    model, coder, reader and the DuckDB store together) on the corpus and on ``factor``
+    times as many articles (same texts, distinct ids), each in a fresh store; measured by
+    the kernel for that child alone (``wait4``)."""
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for copies in (1, factor):
+            path = Path(tmp) / f"in-x{copies}.jsonl"
+            with path.open("w", encoding="utf-8") as fh:
+                for k in range(copies):
+                    for a in articles:
+                        row = {"id": f"{a.doc_id}-l{k}", "text": a.text, "title": a.title}
+                        if a.published:
+                            row["published"] = a.published.isoformat()
+                        fh.write(json.dumps(row) + "\n")
+            db = Path(tmp) / f"x{copies}.duckdb"
+            cmd = [sys.executable, "-m", "flashpoint", "code", str(path), "--db", str(db), "-o", os.devnull]
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+            assert proc.stderr is not None
+            err = proc.stderr.read().decode("utf-8", "replace")
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode:
+                raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err[-500:]}")
+            out[f"x{copies}"] = {
+                "articles": copies * len(articles),
+                "seconds": time.perf_counter() - start,
+                "peak_rss_mb": usage.ru_maxrss / 1024.0,  # kB on Linux
+                "store_mb": db.stat().st_size / 1e6,
+                "summary": err.strip().splitlines()[-1] if err.strip() else "",
+            }
+    return out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -609,6 +646,14 @@ def write_doc(results: dict[str, Any]) -> None:
         f"| peak RSS per Dask worker, {m1['articles']} -> {m10['articles']} articles (x10) | "
         f"{m1['peak_worker_rss_mb']:.0f} MB -> {m10['peak_worker_rss_mb']:.0f} MB (target < 1 GB, flat) |",
     ]
+    if r.get("local_memory"):
+        lm1, lm10 = r["local_memory"]["x1"], r["local_memory"]["x10"]
+        lines.append(
+            f"| peak RSS, local engine (`flashpoint code --db`, one process), {lm1['articles']} -> "
+            f"{lm10['articles']} articles (x10) | {lm1['peak_rss_mb']:.0f} MB -> {lm10['peak_rss_mb']:.0f} MB "
+            f"({lm1['seconds']:.0f} s, {lm10['seconds']:.0f} s; store {lm1['store_mb']:.0f} MB -> "
+            f"{lm10['store_mb']:.0f} MB) |"
+        )
     for name, stream in r.get("stream", {}).items():  # as measured: JSONL, JSONL.gz, folder
         lines.append(
             f"| streaming ingest `{name}` ({stream['rows']} "
@@ -736,6 +781,8 @@ def main() -> int:
         replace(a, doc_id=f"{a.doc_id}-m{k}") for k in range(10) for a in base
     ]  # same texts, distinct ids: ten times the articles
     results["mem_large"] = bench_dask(large, 2)
+    _step("local engine memory x1 and x10")
+    results["local_memory"] = bench_local_memory(corpus)
     _step("streaming ingest memory x1 and x10")
     results["stream"] = bench_stream(args.stream_rows)
     if not args.no_api:
