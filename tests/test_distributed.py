@@ -267,6 +267,21 @@ def test_a_finished_run_removes_bundles_no_run_will_load(
     assert unrelated.exists(), "only bundles are removed"
 
 
+def test_a_parts_folder_that_cannot_be_cleaned_costs_a_warning_not_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from flashpoint.distributed import _remove_stale_bundles
+
+    def unreadable(self: Path, pattern: str) -> Iterator[Path]:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "glob", unreadable)
+    with caplog.at_level("WARNING", logger="flashpoint.distributed"):
+        assert _remove_stale_bundles(tmp_path) == 0
+    assert "could not remove the bundles no run will load" in caplog.text
+    assert str(tmp_path) in caplog.text
+
+
 def test_cli_dask_engine_with_a_scheduler_prints_the_summary(
     corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
 ) -> None:

@@ -221,15 +221,19 @@ def _remove_stale_bundles(parts_dir: Path) -> int:
     result never reached the writer (a worker lost before it reported, a task of an
     interrupted run that went on on the user's cluster).  Each attempt writes under its own
     name (``code_partition``), and the writer loads only the paths its tasks return, so these
-    are never read; without this they would pile up in ``--parts-dir`` run after run."""
+    are never read; without this they would pile up in ``--parts-dir`` run after run.  A
+    folder that cannot be cleaned costs a warning, never the finished run."""
     removed = 0
-    for path in parts_dir.glob("part-*"):
-        if path.suffix in (".parquet", ".tmp"):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-            removed += 1
+    try:
+        for path in parts_dir.glob("part-*"):
+            if path.suffix in (".parquet", ".tmp"):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                removed += 1
+    except OSError as exc:
+        log.warning("%s: could not remove the bundles no run will load: %s", parts_dir, exc)
     if removed:
         log.debug("removed %d bundle(s) of attempts no run loaded from %s", removed, parts_dir)
     return removed
