@@ -77,7 +77,7 @@ def test_pipeline_reports_skipped_sentences_and_articles() -> None:
     assert {e.sentence_index for e in first.events} <= {0, 2} and first.events
     assert second.article.meta["prefilter_skipped"] is True
     assert second.events == ()
-    assert pipeline.stats == {"sentences_seen": 5, "sentences_parsed": 2}
+    assert pipeline.stats == {"sentences_seen": 5, "sentences_parsed": 2, "not_english": 0}
 
 
 def test_evaluation_counts_records_the_first_pass_skipped() -> None:

@@ -30,6 +30,8 @@ SETTINGS_HELP: dict[str, str] = {
     "prefilter": "Cheap first pass: parse only sentences that may hold an event (actors + trigger words).",
     "ner": "Run spaCy's named-entity recogniser (a confidence hint only; off parses about a third faster; "
     "always on with --unknown-actors).",
+    "skip_non_english": "Store stories clearly written in another language than English (by their script "
+    "or function words) without coding them: the parser and tables are English (off: code every story).",
     "dates": "Resolve event dates from the text.",
     "places": "Resolve event locations with the offline gazetteer.",
     "unknown_actors": "Collect unresolved actor-like noun phrases (for dictionary building).",
@@ -57,6 +59,7 @@ class Settings:
     batch_articles: int = 16
     prefilter: bool = False
     ner: bool = False
+    skip_non_english: bool = True
     dates: bool = True
     places: bool = True
     unknown_actors: bool = False
@@ -90,11 +93,19 @@ def settings_record(settings: Settings) -> dict[str, Any]:
     return json.loads(json.dumps(asdict(settings), default=str))
 
 
+BEFORE_IT_EXISTED: dict[str, Any] = {"skip_non_english": False}
+"""What a run recorded by a version without the setting did, as its value: earlier versions
+coded stories in any language.  A resume of such a run compares with this value, so that it
+can go on (with ``--code-any-language``) rather than be refused whatever it is given."""
+
+
 def settings_changes(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
     """The settings two records (``settings_record``) disagree on, each as "name: then, now"
-    (a setting one record lacks counts as changed)."""
+    (a setting one record lacks counts as changed, unless ``BEFORE_IT_EXISTED`` says what the
+    earlier record's version did)."""
+    then = {**BEFORE_IT_EXISTED, **before}
     names = sorted(before.keys() | now.keys())
-    return [f"{k}: {before.get(k)!r} then, {now.get(k)!r} now" for k in names if before.get(k) != now.get(k)]
+    return [f"{k}: {then.get(k)!r} then, {now.get(k)!r} now" for k in names if then.get(k) != now.get(k)]
 
 
 def parse_date(value: str | date | None, what: str = "date") -> date | None:

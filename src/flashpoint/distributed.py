@@ -71,6 +71,8 @@ class RunSummary:
     sentences: int = 0
     events: int = 0
     errors: int = 0
+    not_english: int = 0
+    """Of ``articles``: stored uncoded, taken for another language (``skip_non_english``)."""
     partitions: int = 0
     skipped_partitions: int = 0
     seconds: float = 0.0
@@ -79,8 +81,9 @@ class RunSummary:
 
     def line(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
+        skipped = f" ({self.not_english} not English, stored uncoded)" if self.not_english else ""
         return (
-            f"coded {self.articles} articles, {self.sentences} sentences, {self.events} events, "
+            f"coded {self.articles} articles{skipped}, {self.sentences} sentences, {self.events} events, "
             f"{self.errors} errors in {self.seconds:.1f}s ({rate:.1f} articles/s; "
             f"{self.partitions} partitions, {self.skipped_partitions} resumed)"
         )
@@ -210,6 +213,7 @@ def code_partition(
         "part": part_id,
         "path": str(path),
         "articles": sum(1 for r in results if r.error is None),
+        "not_english": sum(1 for r in results if r.error is None and r.not_english),
         "sentences": sum(len(r.sentences) for r in results),
         "events": sum(len(r.events) for r in results),
         "errors": [r.error.to_dict() for r in results if r.error is not None],
@@ -487,6 +491,7 @@ def run_dask(
             for info in loaded:
                 summary.partitions += 1
                 summary.articles += info["articles"]
+                summary.not_english += info.get("not_english", 0)
                 summary.sentences += info["sentences"]
                 summary.events += info["events"]
                 summary.errors += len(info["errors"])

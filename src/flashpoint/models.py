@@ -328,6 +328,10 @@ class CodingError:
         return asdict(self)
 
 
+NOT_ENGLISH = "not English"
+"""``Article.meta["skipped"]`` of a story stored without coding because of its language."""
+
+
 @dataclass(frozen=True)
 class CodingResult:
     """The outcome of coding one article: its events, sentences, or the error that stopped it."""
@@ -348,3 +352,8 @@ class CodingResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def not_english(self) -> bool:
+        """Stored without coding: taken for another language (``Settings.skip_non_english``)."""
+        return self.article.meta.get("skipped") == NOT_ENGLISH

@@ -19,7 +19,7 @@ from typing import Any
 
 from flashpoint.config import Settings, parse_date
 from flashpoint.errors import FlashpointError, InputError
-from flashpoint.models import Article, CleanText, CodingError, CodingResult, Event, Sentence
+from flashpoint.models import NOT_ENGLISH, Article, CleanText, CodingError, CodingResult, Event, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class Pipeline:
         self._gazetteer: Any = None
         self._actors: Any = None
         self._keep: Any = None
-        self.stats: dict[str, int] = {"sentences_seen": 0, "sentences_parsed": 0}
+        self.stats: dict[str, int] = {"sentences_seen": 0, "sentences_parsed": 0, "not_english": 0}
 
     # -- lazily built components -------------------------------------------------------
     @property
@@ -264,6 +264,19 @@ class Pipeline:
                 results[i] = self._failed(article, "clean", exc)
                 prepared.append((article, CleanText(""), False))
         given = {i for i, (a, _c, _f) in enumerate(prepared) if i not in results and self._given(a)}
+        if self.settings.skip_non_english:
+            from flashpoint.ingest.language import not_english
+
+            for i, (article, cleaned, _inferred) in enumerate(prepared):
+                if i in results or i in given:
+                    continue
+                guess = not_english(cleaned.text)
+                if guess is not None:  # stored with its text, never parsed: see ``language``
+                    meta = {**article.meta, "skipped": NOT_ENGLISH, "language": guess.language}
+                    meta["language_evidence"] = guess.evidence
+                    log.info("%s: not coded, not English (%s)", article.doc_id, guess.evidence)
+                    self.stats["not_english"] += 1
+                    results[i] = CodingResult(article=replace(article, meta=meta), clean=cleaned)
         texts = [
             c.text if i not in results and i not in given else "" for i, (_a, c, _f) in enumerate(prepared)
         ]

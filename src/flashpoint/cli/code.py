@@ -308,7 +308,9 @@ def run_coding(
 
     if summary is None:
         summary = {}
-    summary.update({"articles": 0, "sentences": 0, "events": 0, "errors": 0, "interrupted": 0})
+    summary.update(
+        {"articles": 0, "sentences": 0, "events": 0, "errors": 0, "not_english": 0, "interrupted": 0}
+    )
     pending: list[CodingResult] = []
     with _StopRequest() as stop:  # also over the last write: a Ctrl-C there must not cut it
         try:
@@ -320,6 +322,7 @@ def run_coding(
                     report_error(result.error)
                 else:
                     summary["articles"] += 1
+                    summary["not_english"] += result.not_english
                     summary["sentences"] += len(result.sentences)
                     summary["events"] += len(result.events)
                     for event in result.events:
@@ -410,6 +413,12 @@ def run_coding(
 )
 @click.option("--ner/--no-ner", default=Settings().ner, show_default=True, help=SETTINGS_HELP["ner"])
 @click.option(
+    "--skip-non-english/--code-any-language",
+    default=Settings().skip_non_english,
+    show_default=True,
+    help=SETTINGS_HELP["skip_non_english"],
+)
+@click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
     default="local",
@@ -463,6 +472,7 @@ def code_cmd(
     require_dyad: bool,
     new_actor_length: int,
     ner: bool,
+    skip_non_english: bool,
     engine: str,
     workers: int,
     scheduler: str | None,
@@ -489,6 +499,7 @@ def code_cmd(
             require_dyad=require_dyad,
             new_actor_length=new_actor_length,
             ner=ner,
+            skip_non_english=skip_non_english,
         )
     except FlashpointError as exc:
         raise click.UsageError(exc.message) from exc
@@ -560,8 +571,9 @@ def code_cmd(
         write_unknown(unknown_file, unknown)
     if not quiet:
         secs = time.perf_counter() - started
+        skipped = f" ({summary['not_english']} not English, stored uncoded)" if summary["not_english"] else ""
         click.echo(
-            f"coded {summary['articles']} articles, {summary['sentences']} sentences, "
+            f"coded {summary['articles']} articles{skipped}, {summary['sentences']} sentences, "
             f"{summary['events']} events, {summary['errors']} errors in {secs:.1f}s",
             err=True,
         )

@@ -113,4 +113,7 @@ def coded_answer(result: CodingResult) -> dict[str, Any]:
         "segments": segments(text, marks),
         "sentences": len(result.sentences),
         "unknown_actors": list(result.unknown_actors),
+        # a text taken for another language is not coded: say so rather than "0 events"
+        "skipped": result.article.meta.get("skipped"),
+        "language": result.article.meta.get("language"),
     }

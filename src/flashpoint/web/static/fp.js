@@ -166,7 +166,9 @@
         .then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
         .then(function (res) {
           if (res[0] !== 200) { status.textContent = "Error " + res[0] + ": " + res[1].error + (res[1].detail ? " (" + JSON.stringify(res[1].detail) + ")" : ""); return; }
-          status.textContent = res[1].events.length + " events found.";
+          status.textContent = res[1].skipped
+            ? "Not coded: the text looks " + res[1].skipped + " (" + res[1].language + "); flashpoint codes English news."
+            : res[1].events.length + " events found.";
           renderCoded(out, res[1]);
           out.focus();
         })
