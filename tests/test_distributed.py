@@ -267,6 +267,21 @@ def test_a_finished_run_removes_bundles_no_run_will_load(
     assert unrelated.exists(), "only bundles are removed"
 
 
+def test_dask_counts_the_stories_it_stores_uncoded_for_their_language(
+    cluster: object, tmp_path: Path
+) -> None:
+    import importlib
+
+    german = " ".join(importlib.import_module("spacy.lang.de.examples").sentences)
+    items = [*_articles()[:5], Article(doc_id="de-1", text=german)]
+    summary = _run(iter(items), tmp_path / "l.duckdb", cluster)
+    assert (summary.articles, summary.not_english, summary.errors) == (6, 1, 0)
+    assert "(1 not English, stored uncoded)" in summary.line()
+    with open_store(str(tmp_path / "l.duckdb"), read_only=True) as store:
+        (row,) = store.query("SELECT meta FROM articles WHERE doc_id = 'de-1'")
+    assert json.loads(row["meta"])["language"] == "de"
+
+
 def test_a_parts_folder_that_cannot_be_cleaned_costs_a_warning_not_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
