@@ -152,3 +152,15 @@ def test_a_run_recorded_before_the_setting_existed_resumes_with_code_any_languag
     earlier = {k: v for k, v in now.items() if k != "skip_non_english"}
     assert settings_changes(earlier, now) == ["skip_non_english: False then, True now"]
     assert settings_changes(earlier, settings_record(Settings(skip_non_english=False))) == []
+
+
+def test_the_stop_word_lists_read_alone_are_spacys() -> None:
+    """Each list's file is run alone (not its language package): the same sets, none empty."""
+    from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+
+    from flashpoint.ingest.language import OTHER_LANGUAGES, _stop_words
+
+    assert _stop_words("en") == frozenset(ENGLISH) and _stop_words("de") == frozenset(GERMAN)
+    assert all(len(_stop_words(code)) > 20 for code in OTHER_LANGUAGES)
+    assert _stop_words("no-such-language") == frozenset()
