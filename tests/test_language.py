@@ -35,7 +35,16 @@ def test_no_voa_story_is_taken_for_another_language() -> None:
 
 @pytest.mark.parametrize(
     ("code", "named"),
-    [("de", "de"), ("fr", "fr"), ("es", "es"), ("it", "it"), ("pt", "pt"), ("nl", "nl"), ("pl", "pl")],
+    [
+        ("de", "de"),
+        ("fr", "fr"),
+        ("es", "es"),
+        ("it", "it"),
+        ("pt", "pt"),
+        ("nl", "nl"),
+        ("pl", "pl"),
+        ("fi", "fi"),
+    ],
 )
 def test_latin_script_languages_are_named_by_their_function_words(code: str, named: str) -> None:
     guess = not_english(examples(code))
@@ -70,6 +79,12 @@ def test_english_texts_that_look_unusual_are_coded() -> None:
         '"Nous ne céderons pas," he said, which means "we will not give in." He added that the '
         "government had asked its allies for more support and that a decision was expected soon."
     )
+    headlines = (  # few function words, and "to", "in", "a", "'s" are Slovene or Romanian ones too
+        "Trump meets Kim at DMZ. Markets rally as Fed holds rates. Storm hits Florida coast. U.S. "
+        "Korea's drills anger Pyongyang. China's exports slump. Iran's talks stall. EU's leaders meet. "
+        "Japan's PM resigns. Russia's army advances. Israel's cabinet split. India's vote count begins."
+    )
+    assert not_english(headlines) is None
     assert not_english(short_german) is None  # too short to judge: coded
     assert not_english(table) is None  # few function words in any language
     assert not_english(quoting) is None
