@@ -85,6 +85,14 @@ def test_english_texts_that_look_unusual_are_coded() -> None:
         "Japan's PM resigns. Russia's army advances. Israel's cabinet split. India's vote count begins."
     )
     assert not_english(headlines) is None
+    file_list = "Files: " + " ".join(
+        f"man{k % 8}/{name}.{k % 8}"
+        for k, name in enumerate(
+            ["accept", "bind", "clone", "dup", "exec", "fork", "getpid", "ioctl", "kill", "listen", "mmap"]
+            * 4
+        )
+    )  # "man" is a German, Danish and Swedish function word: one distinct word is no prose
+    assert not_english(file_list) is None
     assert not_english(short_german) is None  # too short to judge: coded
     assert not_english(table) is None  # few function words in any language
     assert not_english(quoting) is None
