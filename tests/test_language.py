@@ -187,3 +187,20 @@ def test_the_stop_word_lists_read_alone_are_spacys() -> None:
     assert _stop_words("en") == frozenset(ENGLISH) and _stop_words("de") == frozenset(GERMAN)
     assert all(len(_stop_words(code)) > 20 for code in OTHER_LANGUAGES)
     assert _stop_words("no-such-language") == frozenset()
+
+
+def test_the_article_page_says_a_story_was_not_coded_for_its_language(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from flashpoint.pipeline import Pipeline
+    from flashpoint.store import open_store
+    from flashpoint.web.app import create_app
+
+    db = tmp_path / "s.duckdb"
+    with open_store(str(db)) as store:
+        store.write(Pipeline(Settings()).code_articles([Article(doc_id="de-1", text=examples("de"))]))
+    with TestClient(create_app(db)) as client:
+        page = client.get("/articles/de-1")
+    assert page.status_code == 200
+    assert 'id="not-coded"' in page.text and "not English (de;" in page.text
