@@ -19,7 +19,7 @@ import string
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -411,6 +411,22 @@ def test_kill_9_mid_run_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
     assert [e["doc_id"] for e in expected["errors"]] == ["empty-1"]
 
 
+def _ctrl_c_once(args: list[str], log: Path, ready: Callable[[], bool]) -> str:
+    """Run ``flashpoint ARGS`` in its own process group, send it the terminal's SIGINT once
+    ``ready()`` says it has stored something, check it exits 130, and return its stderr."""
+    proc = subprocess.Popen(
+        [PY, "-m", "flashpoint", *args],
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None and not ready():
+        time.sleep(0.05)
+    assert proc.poll() is None, f"the run ended before Ctrl-C: {log.read_text(errors='replace')[-2000:]}"
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=120) == 130
+    return log.read_text(errors="replace")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["local", "dask"])
 def test_ctrl_c_keeps_what_is_coded_and_resume_finishes_the_run(tmp_path: Path, engine: str) -> None:
@@ -424,22 +440,16 @@ def test_ctrl_c_keeps_what_is_coded_and_resume_finishes_the_run(tmp_path: Path, 
     log = tmp_path / "run.log"
     dask = ["--engine", "dask", "--workers", "2", "--partition-size", "10"] if engine == "dask" else []
     verbose = [] if dask else ["-vv"]  # the local engine's debug log says when it stored a batch
-    proc = subprocess.Popen(
-        [PY, "-m", "flashpoint", *verbose, "code", str(inputs), "--db", str(db), "-o", os.devnull, *dask],
-        stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT, start_new_session=True,
-    )  # fmt: skip
+    args = [*verbose, "code", str(inputs), "--db", str(db), "-o", os.devnull, *dask]
     manifest = Path(f"{db}.parts") / "manifest.jsonl"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and proc.poll() is None:
-        if (dask and manifest.exists() and manifest.read_bytes().strip()) or (
-            not dask and b"flashpoint.store.base: stored" in log.read_bytes()
-        ):
-            break
-        time.sleep(0.05)
-    assert proc.poll() is None, f"the run ended before Ctrl-C: {log.read_text(errors='replace')[-2000:]}"
-    os.killpg(proc.pid, signal.SIGINT)
-    assert proc.wait(timeout=120) == 130
-    text = log.read_text(errors="replace")
+    text = _ctrl_c_once(
+        args,
+        log,
+        lambda: (
+            (dask and manifest.exists() and bool(manifest.read_bytes().strip()))
+            or (not dask and b"flashpoint.store.base: stored" in log.read_bytes())
+        ),
+    )
     assert "interrupted: " in text and "rerun the same command with --resume" in text
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text[-3000:]
     partial = store_snapshot(db)
@@ -599,20 +609,12 @@ def test_ctrl_c_on_a_cluster_the_user_owns_then_an_immediate_resume_equals_a_cle
     db = tmp_path / "owned.duckdb"
     log = tmp_path / "run.log"
     dask = ["--engine", "dask", "--scheduler", cluster.scheduler_address, "--partition-size", "10"]
-    proc = subprocess.Popen(
-        [PY, "-m", "flashpoint", "code", str(inputs), "--db", str(db), "-o", os.devnull, *dask],
-        stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT, start_new_session=True,
-    )  # fmt: skip
     manifest = Path(f"{db}.parts") / "manifest.jsonl"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and proc.poll() is None:
-        if manifest.exists() and manifest.read_bytes().strip():
-            break
-        time.sleep(0.05)
-    assert proc.poll() is None, f"the run ended before Ctrl-C: {log.read_text(errors='replace')[-2000:]}"
-    os.killpg(proc.pid, signal.SIGINT)
-    assert proc.wait(timeout=120) == 130
-    text = log.read_text(errors="replace")
+    text = _ctrl_c_once(
+        ["code", str(inputs), "--db", str(db), "-o", os.devnull, *dask],
+        log,
+        lambda: manifest.exists() and bool(manifest.read_bytes().strip()),
+    )
     assert "rerun the same command with --resume" in text and "Traceback" not in text, text[-3000:]
     assert 0 < len(store_snapshot(db)["articles"]) < len(rows)
 
