@@ -29,7 +29,7 @@ from typing import Any
 from flashpoint._version import __version__
 from flashpoint.config import Settings, settings_changes, settings_record
 from flashpoint.errors import ClusterError, ConfigError
-from flashpoint.models import Article, CodingError
+from flashpoint.models import Article, CodingError, not_english_note
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +81,9 @@ class RunSummary:
 
     def line(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
-        skipped = f" ({self.not_english} not English, stored uncoded)" if self.not_english else ""
         return (
-            f"coded {self.articles} articles{skipped}, {self.sentences} sentences, {self.events} events, "
+            f"coded {self.articles} articles{not_english_note(self.not_english)}, "
+            f"{self.sentences} sentences, {self.events} events, "
             f"{self.errors} errors in {self.seconds:.1f}s ({rate:.1f} articles/s; "
             f"{self.partitions} partitions, {self.skipped_partitions} resumed)"
         )
@@ -213,7 +213,7 @@ def code_partition(
         "part": part_id,
         "path": str(path),
         "articles": sum(1 for r in results if r.error is None),
-        "not_english": sum(1 for r in results if r.error is None and r.not_english),
+        "not_english": sum(r.not_english for r in results),
         "sentences": sum(len(r.sentences) for r in results),
         "events": sum(len(r.events) for r in results),
         "errors": [r.error.to_dict() for r in results if r.error is not None],

@@ -332,6 +332,11 @@ NOT_ENGLISH = "not English"
 """``Article.meta["skipped"]`` of a story stored without coding because of its language."""
 
 
+def not_english_note(count: int) -> str:
+    """What a run summary adds after its article count (both engines print the same line)."""
+    return f" ({count} {NOT_ENGLISH}, stored uncoded)" if count else ""
+
+
 @dataclass(frozen=True)
 class CodingResult:
     """The outcome of coding one article: its events, sentences, or the error that stopped it."""

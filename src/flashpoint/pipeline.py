@@ -272,8 +272,12 @@ class Pipeline:
                     continue
                 guess = not_english(cleaned.text)
                 if guess is not None:  # stored with its text, never parsed: see ``language``
-                    meta = {**article.meta, "skipped": NOT_ENGLISH, "language": guess.language}
-                    meta["language_evidence"] = guess.evidence
+                    meta = {
+                        **article.meta,
+                        "skipped": NOT_ENGLISH,
+                        "language": guess.language,
+                        "language_evidence": guess.evidence,
+                    }
                     log.info("%s: not coded, not English (%s)", article.doc_id, guess.evidence)
                     self.stats["not_english"] += 1
                     results[i] = CodingResult(article=replace(article, meta=meta), clean=cleaned)

@@ -18,7 +18,7 @@ import click
 
 from flashpoint.config import SETTINGS_HELP, Settings, parse_date
 from flashpoint.errors import FlashpointError
-from flashpoint.models import Article, CodingError, CodingResult, Event
+from flashpoint.models import Article, CodingError, CodingResult, Event, not_english_note
 
 log = logging.getLogger(__name__)
 
@@ -571,9 +571,9 @@ def code_cmd(
         write_unknown(unknown_file, unknown)
     if not quiet:
         secs = time.perf_counter() - started
-        skipped = f" ({summary['not_english']} not English, stored uncoded)" if summary["not_english"] else ""
         click.echo(
-            f"coded {summary['articles']} articles{skipped}, {summary['sentences']} sentences, "
+            f"coded {summary['articles']} articles{not_english_note(summary['not_english'])}, "
+            f"{summary['sentences']} sentences, "
             f"{summary['events']} events, {summary['errors']} errors in {secs:.1f}s",
             err=True,
         )

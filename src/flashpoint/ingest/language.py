@@ -65,7 +65,8 @@ OTHER_LANGUAGES = (
 
 _WORD = re.compile(r"[^\W\d_]+")
 _NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f\u1e00-\u1eff]")
-"""A letter outside the Latin blocks (``_is_latin``)."""
+"""A letter outside the Latin blocks: Basic Latin to Latin Extended-B and IPA, and Latin
+Extended Additional (Vietnamese)."""
 
 
 @dataclass(frozen=True)
@@ -108,19 +109,10 @@ def _own_words(code: str) -> frozenset[str]:
     return frozenset(w for w in _stop_words(code) if len(w) > 1 and w not in english)
 
 
-def _is_latin(ch: str) -> bool:
-    """Basic Latin to Latin Extended-B, IPA and Latin Extended Additional (Vietnamese)."""
-    o = ord(ch)
-    return o < 0x250 or 0x1E00 <= o < 0x1F00
-
-
-def _script(letters: str) -> str:
-    """The most frequent script among non-Latin letters, by the first word of their Unicode
-    names (``CYRILLIC``, ``ARABIC``, ``CJK``, ``HANGUL``, ``DEVANAGARI``...)."""
-    names: Counter[str] = Counter()
-    for ch in letters:
-        if not _is_latin(ch):
-            names[unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]] += 1
+def _script(letters: list[str]) -> str:
+    """The most frequent script of non-Latin letters (``_NON_LATIN``), by the first word of
+    their Unicode names (``CYRILLIC``, ``ARABIC``, ``CJK``, ``HANGUL``, ``DEVANAGARI``...)."""
+    names = Counter(unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0] for ch in letters)
     return names.most_common(1)[0][0] if names else "UNKNOWN"
 
 
@@ -132,9 +124,7 @@ def not_english(text: str) -> LanguageGuess | None:
     if letters >= MIN_LETTERS and not sample.isascii():
         others = _NON_LATIN.findall(sample)
         if len(others) > MAX_NON_LATIN * letters:
-            return LanguageGuess(
-                _script("".join(others)), f"{len(others) / letters:.2f} of its letters not Latin"
-            )
+            return LanguageGuess(_script(others), f"{len(others) / letters:.2f} of its letters not Latin")
     if len(words) < MIN_WORDS:
         return None
     english = _share(words, _stop_words("en"))
