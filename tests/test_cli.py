@@ -128,6 +128,9 @@ def test_bad_inputs_are_reported_and_others_coded(tmp_path: Path) -> None:
     for name in ("empty.txt", "blob.txt", "rows.jsonl:2", "page.html", "nope.txt"):
         assert name in joined, (name, joined)
     assert all("\n" not in e for e in errors)
+    for name in ("blob.txt", "rows.jsonl:2", "page.html"):  # each line names its input once
+        line = next(e for e in errors if name in e)
+        assert line.count(str(tmp_path)) == 1, line
     docs = {json.loads(line)["doc_id"] for line in res.stdout.splitlines() if line.strip()}
     assert "good" in docs
 

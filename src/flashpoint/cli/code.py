@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 import signal
 import sys
 import threading
@@ -256,11 +257,19 @@ def unstored(items: Iterable[Any], store: Any, chunk: int = 500) -> Iterator[Any
     yield from flush()
 
 
+_CODED_REASON = re.compile(r"\[E\d{3}\] (.*)", re.DOTALL)
+"""A reason made from a ``FlashpointError``: its code, then the input it names."""
+
+
 def report_error(error: CodingError) -> None:
     if _SHOWN:  # the progress line has no newline: the error must not be glued to it
         _SHOWN[-1].clear_line()
     where = error.origin or error.doc_id or "input"
-    click.echo(f"error: {where}: [{error.stage}] {error.reason}", err=True)
+    coded = _CODED_REASON.match(error.reason)
+    if coded and coded.group(1).startswith(where):  # the reason names its input already
+        click.echo(f"error: [{error.stage}] {error.reason}", err=True)
+    else:
+        click.echo(f"error: {where}: [{error.stage}] {error.reason}", err=True)
 
 
 class _StopRequest:
