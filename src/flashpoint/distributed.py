@@ -17,12 +17,14 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,71 @@ a multi-machine Dask cluster")."""
 
 LOAD_EVERY_S = 10.0
 """The longest a coded partition waits for the writer (see ``run_dask``'s ``load_group``)."""
+
+_NOT_CODING = ("web", "samples", "demo.py")
+"""Package files that never code a story (the dashboard, the demo and its articles): a
+worker whose copies differ codes the same events, so they are left out of ``build``."""
+
+
+@cache
+def build() -> dict[str, str]:
+    """What decides the events a process codes, beyond the settings a partition carries: the
+    flashpoint release, a digest of its package files (a release number stays the same
+    across edits of a checkout or its tables), and the spaCy and model releases.
+
+    A partition carries its settings to the worker, not the code: a worker of a cluster
+    installed from another checkout, release or model would code other events without a
+    word, and the store would hold the two side by side.  So every partition's result
+    names the build that coded it, and the writer refuses one that is not its own."""
+    from importlib import metadata
+
+    from flashpoint.nlp import MODEL_NAME
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if "__pycache__" in rel.parts or rel.parts[0] in _NOT_CODING or not path.is_file():
+            continue
+        data = path.read_bytes()
+        digest.update(f"{rel.as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    def release(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return {
+        "flashpoint": __version__,
+        "files": digest.hexdigest()[:16],
+        "spacy": release("spacy"),
+        "model": f"{MODEL_NAME} {release(MODEL_NAME)}",
+    }
+
+
+def _build_text(found: dict[str, str]) -> str:
+    return (
+        f"flashpoint {found.get('flashpoint')} (files {found.get('files')}), "
+        f"spaCy {found.get('spacy')}, model {found.get('model')}"
+    )
+
+
+def _check_build(info: dict[str, Any]) -> None:
+    """Refuse a partition coded by another build than the writer's (see ``build``); its
+    bundle is removed, the partitions loaded before it stay loaded and checkpointed."""
+    theirs, ours = info.get("build") or {}, build()
+    if theirs == ours:
+        return
+    shutil.rmtree(info["path"], ignore_errors=True)
+    differ = ", ".join(k for k in ours if theirs.get(k) != ours[k]) or "build record"
+    raise ClusterError(
+        f"partition {info['part']} was coded on worker {info.get('worker', '?')} by "
+        f"{_build_text(theirs)}; this writer runs {_build_text(ours)} ({differ} differ): its "
+        "events would not be this run's. Install the same flashpoint, spaCy and model on every "
+        "worker; the partitions loaded before it are checkpointed: --resume goes on from there"
+    )
 
 
 @dataclass
@@ -217,6 +284,8 @@ def code_partition(
         "sentences": sum(len(r.sentences) for r in results),
         "events": sum(len(r.events) for r in results),
         "errors": [r.error.to_dict() for r in results if r.error is not None],
+        "build": build(),
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
     }
 
 
@@ -347,6 +416,7 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
     path = parts_dir / RUN_FILE
     current = {
         "flashpoint": __version__,
+        "build": build(),
         "partition_size": partition_size,
         "settings": settings_record(settings),
     }
@@ -364,10 +434,18 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
                 f"--resume: the run checkpointed in {parts_dir} coded with other settings ({diff}); "
                 "rerun with the same options, or without --resume to start over"
             )
-        if recorded.get("flashpoint") != __version__:
+        then = recorded.get("build")
+        if then is None:  # a record from before builds were kept: it names the release
+            differs, then_text = (
+                recorded.get("flashpoint") != __version__,
+                f"flashpoint {recorded.get('flashpoint')}",
+            )
+        else:
+            differs, then_text = then != current["build"], _build_text(then)
+        if differs:
             log.warning(
-                "resuming a run begun with flashpoint %s under %s: its stored events may differ",
-                recorded.get("flashpoint"), __version__,
+                "resuming a run begun with %s under %s: its stored events may differ",
+                then_text, _build_text(build()),
             )  # fmt: skip
         if size != partition_size:
             log.info("resuming with the checkpointed run's partition size %d (not %d)", size, partition_size)
@@ -535,7 +613,7 @@ def run_dask(
                 part_id, chunk = submitted.pop(future.key)
                 in_flight -= 1
                 try:
-                    ready.append(future.result())
+                    info = future.result()
                 except KilledWorker as exc:
                     # the partition killed every worker that took it (a crash or out of memory
                     # inside the parser): one partition must not end a run of thousands
@@ -547,6 +625,13 @@ def run_dask(
                         f"partition {part_id} failed on a worker ({type(exc).__name__}: {exc}); the "
                         "partitions loaded before it are checkpointed: --resume goes on from there"
                     ) from exc
+                else:
+                    try:
+                        _check_build(info)
+                    except ClusterError:
+                        load()  # the partitions coded by the writer's build are good: keep them
+                        raise
+                    ready.append(info)
                 if len(ready) >= group or time.perf_counter() - last_load >= LOAD_EVERY_S:
                     load()
 
