@@ -88,6 +88,37 @@ def test_recoding_replaces_an_articles_events(store, results: list[CodingResult]
     assert store.count() == total
 
 
+def test_a_batch_of_stored_and_new_articles_replaces_only_the_stored(
+    tmp_path: Path, results: list[CodingResult]
+) -> None:
+    """Only stored articles are deleted before a write (a first run's batches skip the scans
+    of the largest tables): a batch mixing recoded and new articles must still leave what a
+    fresh store given the final versions holds, and count only the replaced events."""
+    with_events = [r for r in results if len(r.events) >= 2][:12]
+    old, new = with_events[:6], with_events[6:]
+    recoded = [dataclasses.replace(r, events=r.events[:1]) for r in old[:3]]
+    with open_store(tmp_path / "mixed.duckdb") as s, open_store(tmp_path / "fresh.duckdb") as fresh:
+        s.write(old)
+        summary = s.write([*recoded, *new])
+        assert summary.replaced_events == sum(len(r.events) for r in old[:3])
+        fresh.write([*recoded, *old[3:], *new])
+        assert s.stats() == fresh.stats()
+        assert [strip(e) for e in s.events(limit=None)] == [strip(e) for e in fresh.events(limit=None)]
+        assert s.actors() == fresh.actors()
+
+
+def test_a_writable_duckdb_store_checkpoints_its_log_rarely(tmp_path: Path) -> None:
+    """DuckDB's 16 MiB default made a stream of loads pay a checkpoint every few loads, whose
+    cost grows with the store (see ``duck.CHECKPOINT_THRESHOLD``)."""
+    from flashpoint.store.duck import CHECKPOINT_THRESHOLD
+
+    with open_store(tmp_path / "c.duckdb") as s:
+        (setting,) = s.duckdb.execute("SELECT current_setting('checkpoint_threshold')").fetchone()
+    assert setting == CHECKPOINT_THRESHOLD.replace("MiB", ".0 MiB")
+    with open_store(tmp_path / "c.duckdb", read_only=True) as s:  # a reader changes nothing
+        assert s.count() == 0
+
+
 def test_article_and_event_lookup(shared_store, results: list[CodingResult]) -> None:
     result = results[3]
     article = shared_store.article(result.article.doc_id)

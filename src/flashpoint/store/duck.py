@@ -26,6 +26,15 @@ GROUP BY code
 """
 
 
+CHECKPOINT_THRESHOLD = "256MiB"
+"""Write-ahead log size at which DuckDB folds it into the database file (DuckDB's default:
+16 MiB).  A checkpoint's cost grows with the store, and at the default a stream of loads
+paid one every few loads: loading VOA bundles into a growing store, the commits took 0.06 s
+a load at 900 articles and 0.18 s at 28,000, and at 256 MiB a steady 0.02-0.03 s.  The log
+is replayed when a store that was not closed is opened again, so a crash costs a slower
+open, never data."""
+
+
 class DuckDBStore(Store):
     """Store in a DuckDB file (or ``:memory:``)."""
 
@@ -44,6 +53,8 @@ class DuckDBStore(Store):
                 raise StoreError(f"{path}: directory {file.parent} does not exist")
         try:
             conn = duckdb.connect(path, read_only=read_only)
+            if not read_only:
+                conn.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
         except duckdb.Error as exc:
             raise StoreError(f"{path}: cannot open DuckDB store: {exc}") from exc
         return cls(conn, read_only=read_only, location=path)
@@ -73,17 +84,33 @@ class DuckDBStore(Store):
 
     def _delete_docs(self, doc_ids: list[str], error_ids: list[str]) -> tuple[int, set[str]]:
         """Delete through a registered Arrow table of ids (a semi-join is ~3x faster than a
-        long ``IN (?, ?, ...)`` list in DuckDB)."""
+        long ``IN (?, ?, ...)`` list in DuckDB).
+
+        Only the articles already stored are deleted from ``events`` and ``sentences``: those
+        rows are only ever written with their article's row, in one transaction, so a batch
+        of new articles (every load of a first run) skips three scans of the two largest
+        tables, whose cost grew with the store (VOA bundles loaded into a growing store:
+        these statements took 0.02-0.04 s a load at 28,000 articles)."""
         import pyarrow as pa
 
-        self._conn.register("_fp_ids", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
         self._conn.register("_fp_error_ids", pa.table({"doc_id": pa.array(error_ids, pa.string())}))
+        self._conn.register("_fp_ids", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
         try:
-            ids = "SELECT doc_id FROM _fp_ids"
-            replaced = self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({ids})")
-            codes = {r["code"] for r in self.query(OLD_CODES_SQL.format(ids=ids))}
-            for table in ("events", "sentences", "articles"):
-                self._conn.execute(f"DELETE FROM {table} WHERE doc_id IN ({ids})")
+            stored = [
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT doc_id FROM articles WHERE doc_id IN (SELECT doc_id FROM _fp_ids)"
+                ).fetchall()
+            ]
+            replaced, codes = 0, set()
+            if stored:
+                self._conn.unregister("_fp_ids")
+                self._conn.register("_fp_ids", pa.table({"doc_id": pa.array(stored, pa.string())}))
+                ids = "SELECT doc_id FROM _fp_ids"
+                replaced = self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({ids})")
+                codes = {r["code"] for r in self.query(OLD_CODES_SQL.format(ids=ids))}
+                for table in ("events", "sentences", "articles"):
+                    self._conn.execute(f"DELETE FROM {table} WHERE doc_id IN ({ids})")
             self._conn.execute("DELETE FROM errors WHERE doc_id IN (SELECT doc_id FROM _fp_error_ids)")
         finally:
             self._conn.unregister("_fp_ids")
