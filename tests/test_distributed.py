@@ -335,6 +335,20 @@ def test_every_partition_names_the_build_that_coded_it(tmp_path: Path) -> None:
     assert info["worker"].rsplit(":", 1)[1].isdigit()
 
 
+def test_a_partition_of_an_older_release_without_a_build_is_refused(tmp_path: Path) -> None:
+    from flashpoint.distributed import _check_build, build
+    from flashpoint.errors import ClusterError
+
+    bundle = tmp_path / "part-000000-abc.1-deadbeef.parquet"
+    bundle.mkdir()
+    with pytest.raises(
+        ClusterError, match="by a flashpoint release that does not name its build; this writer"
+    ):
+        _check_build({"part": "000000-abc", "path": str(bundle), "worker": "w:1"})
+    assert not bundle.exists()
+    _check_build({"part": "000000-abc", "path": str(bundle), "build": build()})  # its own: taken
+
+
 def test_resuming_under_another_build_is_said(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """A resume under other code than the run it continues may store other events for the
     rest: the writer says so (the store and checkpoint stay usable)."""

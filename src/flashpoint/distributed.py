@@ -108,6 +108,8 @@ def build() -> dict[str, str]:
 
 
 def _build_text(found: dict[str, str]) -> str:
+    if not found:  # a worker of a release from before builds were named
+        return "a flashpoint release that does not name its build"
     return (
         f"flashpoint {found.get('flashpoint')} (files {found.get('files')}), "
         f"spaCy {found.get('spacy')}, model {found.get('model')}"
