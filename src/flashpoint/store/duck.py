@@ -32,7 +32,8 @@ CHECKPOINT_THRESHOLD = "256MiB"
 paid one every few loads: loading VOA bundles into a growing store, the commits took 0.06 s
 a load at 900 articles and 0.18 s at 28,000, and at 256 MiB a steady 0.02-0.03 s.  The log
 is replayed when a store that was not closed is opened again, so a crash costs a slower
-open, never data."""
+open, never data: a log of 88 MB (4,800 articles loaded, the process then killed) replayed
+in 0.4 s."""
 
 
 class DuckDBStore(Store):
