@@ -274,6 +274,8 @@ def test_old_store_is_migrated_and_keeps_data(tmp_path: Path) -> None:
         assert s.article("d1")["text"] == "old text"
         versions = [r["version"] for r in s.query("SELECT version FROM schema_migrations ORDER BY 1")]
         assert versions == list(range(1, len(migrations()) + 1))
+        sides = s.query("SELECT code, name, n FROM actor_sides ORDER BY code")  # backfilled by 0004
+        assert sides == [{"code": "PRK", "name": None, "n": 1}, {"code": "USA", "name": None, "n": 1}]
     with open_store(path, read_only=True) as s:
         assert s.count() == 1
 
@@ -433,9 +435,12 @@ def pg_url():
 def _pg_reset(url: str) -> None:
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        for table in ("events", "sentences", "articles", "errors", "actors", "runs", "schema_migrations"):
-            conn.execute(f"DROP TABLE IF EXISTS {table}")
+    with psycopg.connect(url, autocommit=True) as conn:  # every table, whichever migrations made
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchall()
+        for (table,) in tables:
+            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
 
 
 def test_postgres_store_matches_duckdb(
@@ -568,6 +573,72 @@ def _recount(store) -> dict[str, int]:
             if code:
                 counts[code] = counts.get(code, 0) + 1
     return counts
+
+
+def _recount_rows(store) -> dict[str, tuple[object, ...]]:
+    """The ``actors`` rows recomputed from the stored events: per code, the most frequent
+    name, country and agent among its sides (the smallest among equals; no None), and the
+    number of sides."""
+    labels: dict[str, list[dict[str, object]]] = {}
+    for record in store.events(limit=None):
+        for side in ("source", "target"):
+            if record[side]["code"]:
+                labels.setdefault(record[side]["code"], []).append(record[side])
+
+    def most(values: list[object]) -> object:
+        counts: dict[object, int] = {}
+        for v in values:
+            if v is not None:
+                counts[v] = counts.get(v, 0) + 1
+        return min(counts, key=lambda v: (-counts[v], v)) if counts else None
+
+    return {
+        code: (*(most([s[k] for s in sides]) for k in ("name", "country", "agent")), len(sides))
+        for code, sides in labels.items()
+    }
+
+
+def _actor_rows(store) -> dict[str, tuple[object, ...]]:
+    return {a["code"]: (a["name"], a["country"], a["agent"], a["count"]) for a in store.actors()}
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_actors_keep_the_most_frequent_labels_through_writes_and_replacements(
+    request, tmp_path: Path, results: list[CodingResult], backend: str
+) -> None:
+    """The ``actors`` rows are kept from per-label side counts (``actor_sides``), not by
+    recounting all events: they must still equal a recount after every write, with labels
+    that change between articles and ties."""
+    if backend == "duckdb":
+        url = str(tmp_path / "labels.duckdb")
+    else:
+        url = request.getfixturevalue("pg_url")
+        _pg_reset(url)
+    with_events = [r for r in results if r.events][:12]
+
+    def relabel(result: CodingResult, name: str, country: str | None) -> CodingResult:
+        events = tuple(
+            dataclasses.replace(
+                e, source=dataclasses.replace(e.source, code="TST", name=name, country=country)
+            )
+            for e in result.events
+        )
+        return dataclasses.replace(result, events=events)
+
+    with open_store(url) as s:
+        s.write(with_events)
+        assert _actor_rows(s) == _recount_rows(s)
+        # relabel some articles' sources, then replace part of them again: ties, None, shifts
+        for k, result in enumerate(with_events[:6]):
+            s.write([relabel(result, "Alpha" if k % 2 else "Beta", None if k % 3 else "ZZZ")])
+            assert _actor_rows(s) == _recount_rows(s)
+        s.write([relabel(r, "Gamma", "YYY") for r in with_events[:3]] + [with_events[11]])
+        assert _actor_rows(s) == _recount_rows(s)
+        assert _actor_rows(s)["TST"][3] == _recount(s)["TST"]  # one code, many labels
+        s.write([dataclasses.replace(r, events=()) for r in with_events])  # every event gone
+        assert s.actors() == []
+        s.write(with_events)
+        assert _actor_rows(s) == _recount_rows(s)
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "postgresql"])

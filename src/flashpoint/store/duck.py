@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from flashpoint.errors import StoreError
-from flashpoint.store.base import OLD_CODES_SQL, Store
+from flashpoint.store.base import SIDES_SQL, Side, Store, _side_counts
 from flashpoint.store.parquet import rows_to_arrow
 
 log = logging.getLogger(__name__)
-
-ACTORS_SQL = """
-INSERT INTO actors (code, name, country, agent, count)
-SELECT code, mode(name), mode(country), mode(agent), count(*)::INTEGER
-FROM (
-    SELECT source_code AS code, source_name AS name, source_country AS country, source_agent AS agent
-    FROM events
-    UNION ALL
-    SELECT target_code, target_name, target_country, target_agent FROM events
-) sides
-WHERE code IN ({codes})
-GROUP BY code
-"""
-
 
 CHECKPOINT_THRESHOLD = "256MiB"
 """Write-ahead log size at which DuckDB folds it into the database file (DuckDB's default:
@@ -84,7 +72,7 @@ class DuckDBStore(Store):
         finally:
             self._conn.unregister("_fp_rows")
 
-    def _delete_docs(self, doc_ids: list[str], error_ids: list[str]) -> tuple[int, set[str]]:
+    def _delete_docs(self, doc_ids: list[str], error_ids: list[str]) -> tuple[int, Counter[Side]]:
         """Delete through a registered Arrow table of ids (a semi-join is ~3x faster than a
         long ``IN (?, ?, ...)`` list in DuckDB).
 
@@ -104,30 +92,38 @@ class DuckDBStore(Store):
                     "SELECT doc_id FROM articles WHERE doc_id IN (SELECT doc_id FROM _fp_ids)"
                 ).fetchall()
             ]
-            replaced, codes = 0, set()
+            replaced, removed = 0, Counter[Side]()
             if stored:
                 self._conn.unregister("_fp_ids")
                 self._conn.register("_fp_ids", pa.table({"doc_id": pa.array(stored, pa.string())}))
                 ids = "SELECT doc_id FROM _fp_ids"
                 replaced = self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({ids})")
-                codes = {r["code"] for r in self.query(OLD_CODES_SQL.format(ids=ids))}
+                removed = _side_counts(self.query(SIDES_SQL.format(ids=ids)))
                 for table in ("events", "sentences", "articles"):
                     self._conn.execute(f"DELETE FROM {table} WHERE doc_id IN ({ids})")
             self._conn.execute("DELETE FROM errors WHERE doc_id IN (SELECT doc_id FROM _fp_error_ids)")
         finally:
             self._conn.unregister("_fp_ids")
             self._conn.unregister("_fp_error_ids")
-        return int(replaced), codes - {None}
+        return int(replaced), removed
 
-    def _refresh_actors(self, codes: list[str]) -> None:
+    def _insert_plain(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Through a registered Arrow table, as ``_insert`` (DuckDB's ``executemany`` runs a
+        statement a row)."""
         import pyarrow as pa
 
-        self._conn.register("_fp_codes", pa.table({"code": pa.array(codes, pa.string())}))
+        if not rows:
+            return
+        data = pa.table(
+            {
+                name: pa.array(
+                    [row[k] for row in rows], pa.int64() if name in ("n", "count") else pa.string()
+                )
+                for k, name in enumerate(columns)
+            }
+        )
+        self._conn.register("_fp_plain", data)
         try:
-            self._conn.execute("DELETE FROM actors WHERE code IN (SELECT code FROM _fp_codes)")
-            self._conn.execute(self._actors_sql().format(codes="SELECT code FROM _fp_codes"))
+            self._conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM _fp_plain")
         finally:
-            self._conn.unregister("_fp_codes")
-
-    def _actors_sql(self) -> str:
-        return ACTORS_SQL
+            self._conn.unregister("_fp_plain")

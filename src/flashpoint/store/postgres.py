@@ -7,6 +7,7 @@ the analytics run in Python over ``Store.iter_events`` since their SQL is DuckDB
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from flashpoint.errors import StoreError
@@ -14,23 +15,6 @@ from flashpoint.store.base import Store
 from flashpoint.store.schema import TABLE_COLUMNS
 
 log = logging.getLogger(__name__)
-
-ACTORS_SQL = """
-INSERT INTO actors (code, name, country, agent, count)
-SELECT code,
-       mode() WITHIN GROUP (ORDER BY name),
-       mode() WITHIN GROUP (ORDER BY country),
-       mode() WITHIN GROUP (ORDER BY agent),
-       count(*)
-FROM (
-    SELECT source_code AS code, source_name AS name, source_country AS country, source_agent AS agent
-    FROM events
-    UNION ALL
-    SELECT target_code, target_name, target_country, target_agent FROM events
-) sides
-WHERE code IN ({codes})
-GROUP BY code
-"""
 
 
 class PostgresStore(Store):
@@ -56,14 +40,17 @@ class PostgresStore(Store):
             raise StoreError(f"{_redact(url)}: cannot open PostgreSQL store: {exc}") from exc
         return cls(conn, read_only=read_only, location=_redact(url))
 
+    def _insert_plain(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            marks = ", ".join(["%s"] * len(columns))
+            with self._conn.cursor() as cur:
+                cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         names = [name for name, _ in TABLE_COLUMNS[table]]
         with self._conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row.get(name) for name in names])
-
-    def _actors_sql(self) -> str:
-        return ACTORS_SQL
 
 
 def _redact(url: str) -> str:
