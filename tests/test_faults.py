@@ -744,6 +744,30 @@ def test_a_local_resume_asks_the_store_a_chunk_at_a_time(tmp_path: Path) -> None
     assert len(rest) == len(items) - 3
 
 
+def test_a_local_resume_under_another_build_says_so(tmp_path: Path) -> None:
+    """The settings are held to be the same on a ``--resume``, but not the code: a resume
+    after an upgrade (or an edited checkout) may code the rest differently, and says so,
+    naming both builds; ``flashpoint runs`` shows each run's release and files digest."""
+    import duckdb
+
+    from flashpoint.build import build
+
+    inputs = write_jsonl(tmp_path / "in.jsonl", generated_articles(3))
+    db = tmp_path / "events.duckdb"
+    first = run_cli("code", str(inputs), "--db", str(db), "-q", "-o", os.devnull)
+    assert first.returncode == 0, first.stderr[-2000:]
+    same = run_cli("code", str(inputs), "--db", str(db), "--resume", "-q", "-o", os.devnull)
+    assert "may differ" not in same.stderr, same.stderr
+    older = json.dumps(dict(build(), flashpoint="0.0.9", files="0123456789abcdef"))
+    with duckdb.connect(str(db)) as conn:
+        conn.execute("UPDATE runs SET build = ?", [older])
+    resumed = run_cli("code", str(inputs), "--db", str(db), "--resume", "-q", "-o", os.devnull)
+    assert "was coded by flashpoint 0.0.9 (files 0123456789abcdef)" in resumed.stderr, resumed.stderr
+    assert f"this one by flashpoint {build()['flashpoint']} (files {build()['files']})" in resumed.stderr
+    listed = run_cli("runs", "--db", str(db))
+    assert f"({build()['files'][:8]})" in listed.stdout.splitlines()[2]  # the newest run's build
+
+
 def test_a_local_resume_with_other_settings_is_refused_and_the_store_kept(tmp_path: Path) -> None:
     """A local ``--resume`` codes with the settings of the last run of the same inputs (the
     store records each run): with others it would store events of two configurations side by

@@ -302,6 +302,9 @@ def test_runs_are_recorded_newest_first_and_found_by_inputs(tmp_path: Path) -> N
             1,
         )
         assert oldest["flashpoint"] == __version__ and oldest["finished_at"] >= oldest["started_at"]
+        from flashpoint.build import build
+
+        assert oldest["build"] == build() and oldest["build"]["flashpoint"] == __version__
         assert [r["run_id"] for r in s.runs(inputs=["/data/a.jsonl"])] == [first]
         assert s.runs(inputs=["/data/b.jsonl"]) == [] and len(s.runs(limit=1)) == 1
     with open_store(tmp_path / "r.duckdb", read_only=True) as s, pytest.raises(StoreError, match="read-only"):

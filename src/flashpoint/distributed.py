@@ -24,11 +24,11 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from flashpoint._version import __version__
+from flashpoint.build import build, describe
 from flashpoint.config import Settings, settings_changes, settings_record
 from flashpoint.errors import ClusterError, ConfigError
 from flashpoint.models import Article, CodingError, not_english_note
@@ -64,57 +64,6 @@ a multi-machine Dask cluster")."""
 LOAD_EVERY_S = 10.0
 """The longest a coded partition waits for the writer (see ``run_dask``'s ``load_group``)."""
 
-_NOT_CODING = ("web", "samples", "demo.py")
-"""Package files that never code a story (the dashboard, the demo and its articles): a
-worker whose copies differ codes the same events, so they are left out of ``build``."""
-
-
-@cache
-def build() -> dict[str, str]:
-    """What decides the events a process codes, beyond the settings a partition carries: the
-    flashpoint release, a digest of its package files (a release number stays the same
-    across edits of a checkout or its tables), and the spaCy and model releases.
-
-    A partition carries its settings to the worker, not the code: a worker of a cluster
-    installed from another checkout, release or model would code other events without a
-    word, and the store would hold the two side by side.  So every partition's result
-    names the build that coded it, and the writer refuses one that is not its own."""
-    from importlib import metadata
-
-    from flashpoint.nlp import MODEL_NAME
-
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if "__pycache__" in rel.parts or rel.parts[0] in _NOT_CODING or not path.is_file():
-            continue
-        data = path.read_bytes()
-        digest.update(f"{rel.as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
-
-    def release(dist: str) -> str:
-        try:
-            return metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
-    return {
-        "flashpoint": __version__,
-        "files": digest.hexdigest()[:16],
-        "spacy": release("spacy"),
-        "model": f"{MODEL_NAME} {release(MODEL_NAME)}",
-    }
-
-
-def _build_text(found: dict[str, str]) -> str:
-    if not found:  # a worker of a release from before builds were named
-        return "a flashpoint release that does not name its build"
-    return (
-        f"flashpoint {found.get('flashpoint')} (files {found.get('files')}), "
-        f"spaCy {found.get('spacy')}, model {found.get('model')}"
-    )
-
 
 def _check_build(info: dict[str, Any]) -> None:
     """Refuse a partition coded by another build than the writer's (see ``build``); its
@@ -126,7 +75,7 @@ def _check_build(info: dict[str, Any]) -> None:
     differ = ", ".join(k for k in ours if theirs.get(k) != ours[k]) or "build record"
     raise ClusterError(
         f"partition {info['part']} was coded on worker {info.get('worker', '?')} by "
-        f"{_build_text(theirs)}; this writer runs {_build_text(ours)} ({differ} differ): its "
+        f"{describe(theirs)}; this writer runs {describe(ours)} ({differ} differ): its "
         "events would not be this run's. Install the same flashpoint, spaCy and model on every "
         "worker; the partitions loaded before it are checkpointed: --resume goes on from there"
     )
@@ -443,11 +392,11 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
                 f"flashpoint {recorded.get('flashpoint')}",
             )
         else:
-            differs, then_text = then != current["build"], _build_text(then)
+            differs, then_text = then != current["build"], describe(then)
         if differs:
             log.warning(
                 "resuming a run begun with %s under %s: its stored events may differ",
-                then_text, _build_text(build()),
+                then_text, describe(build()),
             )  # fmt: skip
         if size != partition_size:
             log.info("resuming with the checkpointed run's partition size %d (not %d)", size, partition_size)

@@ -623,12 +623,33 @@ def begin_run(store: Any, engine: str, settings: Settings, inputs: Iterable[str]
                     "the same options, or without --resume to code every article again"
                 )
             resumes = last["run_id"]
+            _say_if_other_build(last)
         else:
             log.warning(
                 "--resume: %s records no earlier run of these inputs; coding the articles it does not hold",
                 store.location,
             )
     return str(store.start_run(engine, record, given, resumes))
+
+
+def _say_if_other_build(last: dict[str, Any]) -> None:
+    """Warn when a ``--resume`` runs other code than the run it continues (as the Dask engine
+    does from its ``run.json``): the articles it codes now may get other events than those
+    stored before, and only the settings are held to be the same."""
+    from flashpoint._version import __version__
+    from flashpoint.build import build, describe
+
+    then = last.get("build")
+    if then is None:  # recorded before builds were: the release is all there is
+        differs, then_text = last.get("flashpoint") != __version__, f"flashpoint {last.get('flashpoint')}"
+    else:
+        differs, then_text = then != build(), describe(then)
+    if differs:
+        log.warning(
+            "--resume: run %s was coded by %s, this one by %s: the events stored before may differ "
+            "from what this build would code",
+            last["run_id"], then_text, describe(build()),
+        )  # fmt: skip
 
 
 def _finish_run(store: Any, run_id: str, status: str, articles: int, events: int, errors: int) -> None:

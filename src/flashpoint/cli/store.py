@@ -328,6 +328,8 @@ def runs_cmd(db: str, limit: int, fmt: str) -> None:
             row["inputs"] = " ".join(row["inputs"])
             for key in ("started_at", "finished_at"):  # to the second: a table, not a log
                 row[key] = f"{row[key]:%Y-%m-%d %H:%M:%S}" if row[key] is not None else None
+            if row["build"]:  # the release and its files' digest; the rest is in the JSON
+                row["flashpoint"] = f"{row['flashpoint']} ({row['build']['files'][:8]})"
     columns = [
         "run_id", "engine", "status", "started_at", "finished_at", "articles", "events", "errors",
         "settings", "resumes", "flashpoint", "inputs",

@@ -498,14 +498,18 @@ class Store:
         ``settings`` is ``config.settings_record`` of the run's settings; ``resumes`` the id
         of the run a ``--resume`` continues.  The record says which flashpoint and which
         settings wrote into the store, and is what a later ``--resume`` checks against."""
+        from flashpoint.build import build
+
         self._check_writable()
         now = datetime.now(UTC).replace(tzinfo=None)
         run_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-        row = [
-            run_id, engine, __version__, json.dumps(list(inputs)), json.dumps(settings, sort_keys=True),
-            resumes, "running", now, None, None, None, None,
-        ]  # fmt: skip
-        self._execute_one(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})", row)
+        row = {
+            "run_id": run_id, "engine": engine, "flashpoint": __version__, "inputs": json.dumps(list(inputs)),
+            "settings": json.dumps(settings, sort_keys=True), "resumes": resumes, "status": "running",
+            "started_at": now, "build": json.dumps(build(), sort_keys=True),
+        }  # fmt: skip
+        marks = ", ".join("?" * len(row))
+        self._execute_one(f"INSERT INTO runs ({', '.join(row)}) VALUES ({marks})", list(row.values()))
         return run_id
 
     def finish_run(self, run_id: str, status: str, articles: int, events: int, errors: int) -> None:
@@ -547,6 +551,7 @@ class Store:
         for row in rows:
             row["inputs"] = json.loads(row["inputs"]) if row["inputs"] else []
             row["settings"] = json.loads(row["settings"]) if row["settings"] else {}
+            row["build"] = json.loads(row["build"]) if row.get("build") else None  # None: before 0005
         return rows
 
     # -- lifecycle -------------------------------------------------------------------------
