@@ -78,7 +78,7 @@ class DuckDBStore(Store):
 
         Only the articles already stored are deleted from ``events`` and ``sentences``: those
         rows are only ever written with their article's row, in one transaction, so a batch
-        of new articles (every load of a first run) skips the count, the old actor codes and
+        of new articles (every load of a first run) skips the count, the old events' sides and
         the deletes, scans of ``events`` and ``sentences`` whose cost grows with the store:
         0.14 s of a 0.36 s load of 400 articles into a store of 2.3 million events."""
         import pyarrow as pa
