@@ -64,4 +64,12 @@ def describe(found: dict[str, str]) -> str:
     )
 
 
-__all__ = ["build", "describe"]
+def other_build(then: dict[str, str] | None, release: str | None) -> str | None:
+    """``describe`` of the build a record names when it is not this process's, else None.
+    ``then`` None is a record from before builds were kept: only its ``release`` is known."""
+    if then is None:
+        return None if release == __version__ else f"flashpoint {release}"
+    return None if then == build() else describe(then)
+
+
+__all__ = ["build", "describe", "other_build"]

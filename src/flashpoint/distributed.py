@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from flashpoint._version import __version__
-from flashpoint.build import build, describe
+from flashpoint.build import build, describe, other_build
 from flashpoint.config import Settings, settings_changes, settings_record
 from flashpoint.errors import ClusterError, ConfigError
 from flashpoint.models import Article, CodingError, not_english_note
@@ -385,19 +385,11 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
                 f"--resume: the run checkpointed in {parts_dir} coded with other settings ({diff}); "
                 "rerun with the same options, or without --resume to start over"
             )
-        then = recorded.get("build")
-        if then is None:  # a record from before builds were kept: it names the release
-            differs, then_text = (
-                recorded.get("flashpoint") != __version__,
-                f"flashpoint {recorded.get('flashpoint')}",
-            )
-        else:
-            differs, then_text = then != current["build"], describe(then)
-        if differs:
+        then = other_build(recorded.get("build"), recorded.get("flashpoint"))
+        if then is not None:
             log.warning(
-                "resuming a run begun with %s under %s: its stored events may differ",
-                then_text, describe(build()),
-            )  # fmt: skip
+                "resuming a run begun with %s under %s: its stored events may differ", then, describe(build())
+            )
         if size != partition_size:
             log.info("resuming with the checkpointed run's partition size %d (not %d)", size, partition_size)
         return size

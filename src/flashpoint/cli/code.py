@@ -636,19 +636,14 @@ def _say_if_other_build(last: dict[str, Any]) -> None:
     """Warn when a ``--resume`` runs other code than the run it continues (as the Dask engine
     does from its ``run.json``): the articles it codes now may get other events than those
     stored before, and only the settings are held to be the same."""
-    from flashpoint._version import __version__
-    from flashpoint.build import build, describe
+    from flashpoint.build import build, describe, other_build
 
-    then = last.get("build")
-    if then is None:  # recorded before builds were: the release is all there is
-        differs, then_text = last.get("flashpoint") != __version__, f"flashpoint {last.get('flashpoint')}"
-    else:
-        differs, then_text = then != build(), describe(then)
-    if differs:
+    then = other_build(last.get("build"), last.get("flashpoint"))
+    if then is not None:
         log.warning(
             "--resume: run %s was coded by %s, this one by %s: the events stored before may differ "
             "from what this build would code",
-            last["run_id"], then_text, describe(build()),
+            last["run_id"], then, describe(build()),
         )  # fmt: skip
 
 
