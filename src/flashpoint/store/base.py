@@ -48,7 +48,7 @@ SIDES_SQL = (
 """The event sides of the articles ``{ids}``, counted by actor code and label: what deleting
 them takes from ``actor_sides``."""
 SIDE_COLUMNS = ("code", "name", "country", "agent")
-ACTOR_COLUMNS = ("code", "name", "country", "agent", "count")
+ACTOR_COLUMNS = (*SIDE_COLUMNS, "count")
 
 Side = tuple[str, str | None, str | None, str | None]
 """One event side's actor: code, name, country, agent."""

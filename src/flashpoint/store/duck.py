@@ -86,17 +86,9 @@ class DuckDBStore(Store):
         self._conn.register("_fp_error_ids", pa.table({"doc_id": pa.array(error_ids, pa.string())}))
         self._conn.register("_fp_ids", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
         try:
-            stored = [
-                row[0]
-                for row in self._conn.execute(
-                    "SELECT doc_id FROM articles WHERE doc_id IN (SELECT doc_id FROM _fp_ids)"
-                ).fetchall()
-            ]
+            ids = "SELECT doc_id FROM _fp_ids"
             replaced, removed = 0, Counter[Side]()
-            if stored:
-                self._conn.unregister("_fp_ids")
-                self._conn.register("_fp_ids", pa.table({"doc_id": pa.array(stored, pa.string())}))
-                ids = "SELECT doc_id FROM _fp_ids"
+            if self._scalar(f"SELECT count(*) FROM articles WHERE doc_id IN ({ids})"):
                 replaced = self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({ids})")
                 removed = _side_counts(self.query(SIDES_SQL.format(ids=ids)))
                 for table in ("events", "sentences", "articles"):
