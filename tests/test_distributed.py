@@ -675,6 +675,38 @@ def test_progress_without_an_article_count_goes_by_the_bytes_read(monkeypatch: p
     )  # stdin, URLs
 
 
+def test_progress_by_bytes_goes_by_the_items_coded_not_by_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader runs ahead of the coder (a batch locally, the partitions in flight on
+    Dask): the share of input shown is where the last coded item was read, not the reader's."""
+    from flashpoint.cli.code import Progress
+
+    class Position:
+        read_bytes = 0
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    position = Position()
+    shown = Progress(None, enabled=True, total_bytes=1_000, position=position)
+
+    def items() -> Iterator[int]:
+        for k in range(1, 11):
+            position.read_bytes = 100 * k  # item k ends at byte 100 k
+            yield k
+
+    tracked = shown.track(items())
+    read = [next(tracked) for _ in range(8)]  # the reader is 8 items in...
+    shown.update(3, force=True)  # ...and 3 are coded
+    assert read == list(range(1, 9)) and "30% of input" in err.getvalue().rsplit("\r", 1)[-1]
+    shown.update(8, force=True)
+    assert "80% of input" in err.getvalue().rsplit("\r", 1)[-1]
+    assert list(tracked) == [9, 10]
+    shown.update(10, force=True)
+    assert "100% of input" in err.getvalue().rsplit("\r", 1)[-1]
+    assert len(shown._marks) == 1  # the marks of coded items are let go
+    quiet = Progress(None, enabled=False, total_bytes=1_000, position=position)
+    assert list(quiet.track(iter([1, 2]))) == [1, 2] and not quiet._marks
+
+
 def test_an_error_line_takes_the_progress_lines_place(monkeypatch: pytest.MonkeyPatch) -> None:
     from flashpoint.cli.code import Progress, report_error
 

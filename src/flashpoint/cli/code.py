@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -121,12 +121,39 @@ class Progress:
         # without an article count, the ETA goes by the bytes of input read (``ReadPosition``)
         self.total_bytes = total_bytes if total is None and position is not None and total_bytes else None
         self.position = position
+        self._marks: deque[int] = deque()  # bytes read when items number _base, _base + 1... were read
+        self._base = 1
+
+    def track(self, items: Iterable[Any]) -> Iterator[Any]:
+        """Pass ``items`` through, noting how far the input had been read at each one.
+
+        The ETA by bytes then goes by the articles coded rather than by the reader, which runs
+        ahead of them by a batch (16 articles) locally and by the partitions in flight on
+        Dask: on a small input that lead was a large part of the file.  Results come out in
+        input order (locally) or nearly so (Dask's partitions finish about in turn), so the
+        n-th result stands for the n-th item read."""
+        if not (self.enabled and self.total_bytes):
+            yield from items
+            return
+        marks, position = self._marks, self.position
+        for item in items:
+            marks.append(position.read_bytes)
+            yield item
+
+    def _read_by(self, done: int) -> int:
+        """Bytes of input read up to the ``done``-th item (what ``track`` noted), else the
+        reader's own position (items that did not go through ``track``)."""
+        marks = self._marks
+        while len(marks) > 1 and self._base < done:
+            marks.popleft()
+            self._base += 1
+        return marks[0] if marks and self._base == done else self.position.read_bytes
 
     def update(self, done: int, errors: int = 0, force: bool = False) -> None:
         if not self.enabled:
             return
         now = time.perf_counter()
-        read = self.position.read_bytes if self.total_bytes else 0
+        read = self._read_by(done) if self.total_bytes else 0
         if self._first is None:
             self._first = (now, done, read)
         elif not force and now - self._last < 0.5:
@@ -321,6 +348,8 @@ def run_coding(
         {"articles": 0, "sentences": 0, "events": 0, "errors": 0, "not_english": 0, "interrupted": 0}
     )
     pending: list[CodingResult] = []
+    if progress is not None:
+        items = progress.track(items)
     with _StopRequest() as stop:  # also over the last write: a Ctrl-C there must not cut it
         try:
             for result in Pipeline(settings).code_articles(items):
@@ -731,9 +760,10 @@ def _code_dask(
     progress, position = _progress(inputs, quiet, total)
     interrupted = False
     summary: Any = None
+    items = _inputs_to_items(inputs, published, position)
     try:
         summary = run_dask(
-            _inputs_to_items(inputs, published, position),
+            progress.track(items) if progress else items,
             settings,
             db,
             workers=workers,
