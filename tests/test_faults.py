@@ -294,14 +294,20 @@ def test_a_real_sigint_inside_a_duckdb_statement_is_an_interrupt_not_a_failed_wr
             threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
             self._conn.execute("SELECT count(*) FROM range(500000000) t(x) WHERE x % 7 = 3").fetchall()
 
-    with open_store(db) as store:
-        monkeypatch.setattr(DuckDBStore, "_insert", slow_insert)
-        with pytest.raises(KeyboardInterrupt) as caught:
+    # as in a terminal, whatever SIGINT's disposition this process inherited (ignored when
+    # the suite was started in the background: see ``_sigint_as_in_a_terminal``)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with open_store(db) as store:
+            monkeypatch.setattr(DuckDBStore, "_insert", slow_insert)
+            with pytest.raises(KeyboardInterrupt) as caught:
+                store.write([synthetic_result(i) for i in range(5)])
+            monkeypatch.undo()
+            assert isinstance(caught.value.__cause__, RuntimeError)  # DuckDB's own report of it
+            assert store.count() == 0 and not store.query("SELECT doc_id FROM articles")  # rolled back
             store.write([synthetic_result(i) for i in range(5)])
-        monkeypatch.undo()
-        assert isinstance(caught.value.__cause__, RuntimeError)  # DuckDB's own report of it
-        assert store.count() == 0 and not store.query("SELECT doc_id FROM articles")  # rolled back
-        store.write([synthetic_result(i) for i in range(5)])
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert len(store_snapshot(db)["articles"]) == 5
 
 
@@ -411,12 +417,23 @@ def test_kill_9_mid_run_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
     assert [e["doc_id"] for e in expected["errors"]] == ["empty-1"]
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """SIGINT at its default in the child, so that Python turns it into KeyboardInterrupt.
+
+    A shell without job control starts a background command (``make test &``, a CI runner's
+    script) with SIGINT ignored, and a child inherits that: Python then leaves SIGINT
+    ignored, and the Ctrl-C these tests send did nothing (4 failures in a suite run started
+    so).  A user's terminal gives the default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _ctrl_c_once(args: list[str], log: Path, ready: Callable[[], bool]) -> str:
     """Run ``flashpoint ARGS`` in its own process group, send it the terminal's SIGINT once
     ``ready()`` says it has stored something, check it exits 130, and return its stderr."""
     proc = subprocess.Popen(
         [PY, "-m", "flashpoint", *args],
         stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=ROOT, start_new_session=True,
+        preexec_fn=_sigint_as_in_a_terminal,
     )  # fmt: skip
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None and not ready():
