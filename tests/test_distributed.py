@@ -464,16 +464,23 @@ def test_cli_dask_output_and_unknown_actors_files_equal_the_local_engines(
     assert (tmp_path / "dask.tsv").read_text(encoding="utf-8") == unknown
 
 
+@pytest.mark.parametrize("kind", ["jsonl", "jsonl.gz"])
 def test_cli_dask_run_without_partition_size_reaches_every_worker_and_prints_only_the_summary(
-    corpus_file: Path, local_store: dict[str, list], tmp_path: Path
+    corpus_file: Path, local_store: dict[str, list], tmp_path: Path, kind: str
 ) -> None:
     """The real command in its own process: Dask's INFO chatter (some thirty lines a run) is
-    held back unless -v, and a 30-article file is cut so that both workers get partitions."""
+    held back unless -v, and a 30-article file is cut so that both workers get partitions,
+    gzipped too (its articles are counted by reading ahead: ``look_ahead``)."""
+    import gzip
     import subprocess
     import sys
 
     db = tmp_path / "auto.duckdb"
-    args = ["code", str(corpus_file), "--engine", "dask", "--workers", "2"]  # its own LocalCluster
+    source = corpus_file
+    if kind == "jsonl.gz":
+        source = tmp_path / "corpus.jsonl.gz"
+        source.write_bytes(gzip.compress(corpus_file.read_bytes()))
+    args = ["code", str(source), "--engine", "dask", "--workers", "2"]  # its own LocalCluster
     done = subprocess.run(
         [sys.executable, "-m", "flashpoint", *args, "--db", str(db)],
         capture_output=True,
@@ -579,6 +586,26 @@ def test_cli_with_a_malformed_scheduler_address_says_so_without_a_traceback(
     assert result.exit_code == 2
     assert "cannot reach the Dask scheduler at 'nonsense'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_look_ahead_counts_a_small_input_and_streams_a_large_one() -> None:
+    from flashpoint.cli.code import look_ahead
+
+    pulled = []
+
+    def items(n: int) -> Iterator[int]:
+        for k in range(n):
+            pulled.append(k)
+            yield k
+
+    small, total = look_ahead(items(30), 800)
+    assert total == 30 and list(small) == list(range(30))
+    pulled.clear()
+    large, total = look_ahead(items(100_000), 800)
+    assert total is None and len(pulled) == 801  # read no further than it had to
+    assert list(large) == list(range(100_000))
+    exact, total = look_ahead(items(800), 800)
+    assert total == 800 and len(list(exact)) == 800
 
 
 def test_auto_partition_size() -> None:

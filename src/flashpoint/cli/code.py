@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import logging
 import re
@@ -124,6 +125,11 @@ class Progress:
         self._marks: deque[int] = deque()  # bytes read when items number _base, _base + 1... were read
         self._base = 1
 
+    def know_total(self, total: int) -> None:
+        """The article count, learnt once the whole input is read: the ETA goes by it."""
+        self.total = total
+        self.total_bytes = None
+
     def track(self, items: Iterable[Any]) -> Iterator[Any]:
         """Pass ``items`` through, noting how far the input had been read at each one.
 
@@ -238,6 +244,28 @@ def estimate_total(inputs: Iterable[str], limit_bytes: int = COUNT_LIMIT_BYTES) 
         except OSError:  # unreadable: the run itself reports it; no ETA
             return None
     return total
+
+
+LOOK_AHEAD_MAX = 2000
+"""Items a Dask run of unknown size reads ahead to count a small input (``look_ahead``)."""
+
+
+def look_ahead(items: Iterable[Any], limit: int) -> tuple[Iterator[Any], int | None]:
+    """The same items, and their number when there are at most ``limit`` of them.
+
+    A Dask run sizes its partitions by the input's article count (``auto_partition_size``).
+    A .gz, a WARC or a feed cannot be counted without reading it, so such inputs got the
+    default 100 articles a partition: 267 gzipped stories made three partitions for two
+    workers, one of which coded two while the other waited.  Reading up to ``limit`` items
+    first (the count beyond which the default size is the answer anyway) counts every input
+    small enough for it to matter; a larger one streams on from what was read."""
+    source = iter(items)
+    head: list[Any] = []
+    for item in source:
+        head.append(item)
+        if len(head) > limit:
+            return itertools.chain(head, source), None
+    return iter(head), len(head)
 
 
 def _inputs_to_items(inputs: tuple[str, ...], published: Any, position: Any = None) -> Iterator[Any]:
@@ -731,7 +759,13 @@ def _code_dask(
     """A Dask run: the store gets everything; ``output`` (and ``unknown_file``) get what each
     partition adds, written by this process as the store loads it, so a cluster run can
     still hand its events to a file in any of the local engine's formats."""
-    from flashpoint.distributed import RunInterrupted, auto_partition_size, run_dask
+    from flashpoint.distributed import (
+        DEFAULT_PARTITION_SIZE,
+        PARTITIONS_PER_WORKER,
+        RunInterrupted,
+        auto_partition_size,
+        run_dask,
+    )
     from flashpoint.pipeline import Pipeline
     from flashpoint.store import open_store
     from flashpoint.store.schema import event_record
@@ -760,10 +794,18 @@ def _code_dask(
     progress, position = _progress(inputs, quiet, total)
     interrupted = False
     summary: Any = None
-    items = _inputs_to_items(inputs, published, position)
+    items: Iterator[Any] = _inputs_to_items(inputs, published, position)
+    if progress is not None:
+        items = progress.track(items)
     try:
+        if partition_size is None and total is None:  # .gz, WARC, feeds, stdin: count a small input
+            items, total = look_ahead(
+                items, min(LOOK_AHEAD_MAX, DEFAULT_PARTITION_SIZE * PARTITIONS_PER_WORKER * workers)
+            )
+            if progress is not None and total is not None:
+                progress.know_total(total)
         summary = run_dask(
-            progress.track(items) if progress else items,
+            items,
             settings,
             db,
             workers=workers,
