@@ -504,8 +504,10 @@ def run_coding(
     type=click.IntRange(1, 100000),
     default=None,
     help="Articles per Dask partition (default: about four partitions per worker, 10 to 100 "
-    "articles each, so that every worker has work; 100 when the input size cannot be known "
-    "cheaply: .gz, WARC, feeds, stdin). With --scheduler, --workers names the cluster's size.",
+    "articles each, so that every worker has work; an input that cannot be counted cheaply "
+    "(.gz, WARC, feeds, stdin) is counted by reading ahead up to 400 articles a worker, at "
+    "most 2,000; a larger one gets 100). "
+    "With --scheduler, --workers names the cluster's size.",
 )
 @click.option(
     "--parts-dir",
