@@ -143,6 +143,25 @@ def test_exit_status_nonzero_when_nothing_read(tmp_path: Path) -> None:
     assert "empty.txt" in res.stderr
 
 
+def test_an_input_without_records_says_so(tmp_path: Path) -> None:
+    """No error line to explain the exit status 1 was printed for a file of blank lines (or
+    of one byte-order mark), nor for a resume that found everything stored."""
+    blank = tmp_path / "blank.jsonl"
+    blank.write_bytes("\ufeff\n  \n".encode())
+    res = CliRunner().invoke(cli, ["code", "-q", str(blank)])
+    assert res.exit_code == 1
+    assert res.stderr == f"error: no articles in {blank}: the input holds no records " + (
+        "(empty files, blank lines, a feed without entries)\n"
+    )
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"id": "a1", "text": "Iran criticised Israel on Monday."}) + "\n")
+    db = str(tmp_path / "s.duckdb")
+    assert CliRunner().invoke(cli, ["code", "-q", str(rows), "--db", db]).exit_code == 0
+    again = CliRunner().invoke(cli, ["code", "-q", str(rows), "--db", db, "--resume"])
+    assert again.exit_code == 1
+    assert again.stderr.strip() == f"error: nothing left to code: the store holds every article of {rows}"
+
+
 def test_bad_published_date_is_a_usage_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["code", "-", "--published", "17/04/2025"], input="text")
     assert res.exit_code == 2

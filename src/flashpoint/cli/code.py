@@ -649,7 +649,18 @@ def code_cmd(
         click.echo(f"interrupted: {_resume_hint(db)}", err=True)
         sys.exit(130)
     if summary["articles"] == 0:
+        if not summary["errors"]:  # else each error has been said already
+            click.echo(f"error: {_nothing_coded(inputs, resume)}", err=True)
         sys.exit(1)
+
+
+def _nothing_coded(inputs: tuple[str, ...], resume: bool) -> str:
+    """Why a run without errors coded no article (it exits 1: a script must not take an empty
+    input for a day's news coded)."""
+    names = ", ".join(inputs)
+    if resume:
+        return f"nothing left to code: the store holds every article of {names}"
+    return f"no articles in {names}: the input holds no records (empty files, blank lines, a feed without entries)"
 
 
 def _run_inputs(inputs: Iterable[str]) -> list[str]:
@@ -852,6 +863,8 @@ def _code_dask(
         )
         sys.exit(130)
     if summary.articles == 0 and summary.skipped_partitions == 0:
+        if not summary.errors:
+            click.echo(f"error: {_nothing_coded(inputs, False)}", err=True)
         sys.exit(1)
 
 
