@@ -88,6 +88,34 @@ def _run(items: object, db: Path, cluster: object, **kw: object) -> RunSummary:
 # --- engine equivalence and resume ------------------------------------------------------------
 
 
+def test_progress_counts_each_partition_as_it_finishes_then_what_is_stored(
+    corpus_file: Path, cluster: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between loads (a group of partitions, or every 10 s) the progress callback sees each
+    partition as it finishes, its articles in ``waiting``; after a load, what is stored."""
+    from flashpoint.ingest import read_inputs
+
+    monkeypatch.setattr("flashpoint.distributed.LOAD_EVERY_S", 1e9)  # a slow machine: still one load
+
+    seen: list[tuple[int, int, int]] = []
+    summary = _run(
+        read_inputs([str(corpus_file)]),
+        tmp_path / "p.duckdb",
+        cluster,
+        load_group=100,  # one load, at the end
+        on_progress=lambda s: seen.append((s.partitions, s.articles, s.waiting)),
+    )
+    parts = -(-ARTICLES // PARTITION)
+    assert summary.partitions == parts and summary.waiting == 0
+    before_load, final = seen[:-1], seen[-1]
+    assert final == (parts, ARTICLES, 0)
+    assert [p for p, _, _ in before_load] == [0] * len(before_load)  # nothing stored yet
+    waiting = [w for _, _, w in before_load]
+    assert waiting == sorted(waiting) and len(set(waiting)) == len(waiting) >= parts - 1
+    steps = {b - a for a, b in zip([0, *waiting], waiting, strict=False)}  # a partition each
+    assert steps <= {PARTITION, ARTICLES % PARTITION or PARTITION}, steps
+
+
 def test_dask_engine_events_equal_the_local_engine(
     corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
 ) -> None:
@@ -670,6 +698,9 @@ def test_progress_is_quiet_without_a_tty(monkeypatch: pytest.MonkeyPatch) -> Non
     shown.update(2)  # the first articles: no rate yet
     assert "2/100 articles" in err.getvalue() and "/s" not in err.getvalue()
     first_at, _, _ = shown._first
+    shown._first = (first_at - 0.2, 2, 0)  # two partitions done together: no rate from 0.2 s
+    shown.update(8, force=True)
+    assert "8/100 articles" in err.getvalue() and "/s" not in err.getvalue()
     shown._first = (first_at - 2.0, 2, 0)  # 10 more articles in 2 s: 5/s, 88 left: 17 s
     shown.update(12, errors=1, force=True)
     shown.close()

@@ -98,6 +98,11 @@ _SHOWN: list[Progress] = []
 """The progress display drawn on stderr, if any (see ``report_error``)."""
 
 
+RATE_AFTER_S = 1.0
+"""Seconds of work before the progress line shows a rate and an ETA: two Dask partitions that
+finish together made the first rate "404.0/s  ETA 0s" on a run of 43 articles/s."""
+
+
 class Progress:
     """A one-line progress display (articles/s, ETA) on stderr, only when it is a TTY.
 
@@ -166,7 +171,8 @@ class Progress:
             return
         self._last = now
         since, done_then, read_then = self._first
-        rate = (done - done_then) / (now - since) if now > since and done > done_then else None
+        measured = now - since >= RATE_AFTER_S
+        rate = (done - done_then) / (now - since) if measured and done > done_then else None
         text = f"\r{done}" + (f"/{self.total}" if self.total else "") + " articles"
         if rate is not None:
             text += f"  {rate:.1f}/s"
@@ -174,7 +180,7 @@ class Progress:
                 text += f"  ETA {_duration((self.total - done) / rate)}"
         if self.total_bytes:
             text += f"  {min(read / self.total_bytes, 1.0):.0%} of input"
-            if read > read_then and now > since:
+            if read > read_then and measured:
                 byte_rate = (read - read_then) / (now - since)
                 text += f"  ETA {_duration(max(self.total_bytes - read, 0) / byte_rate)}"
         if errors:
@@ -826,7 +832,7 @@ def _code_dask(
             partition_size=partition_size or auto_partition_size(total, workers),
             resume=resume,
             work_dir=parts_dir,
-            on_progress=(lambda s: progress.update(s.articles + s.errors, s.errors, force=True))
+            on_progress=(lambda s: progress.update(s.articles + s.errors + s.waiting, s.errors, force=True))
             if progress
             else None,
             on_loaded=on_loaded if writer is not None or unknown_file else None,
