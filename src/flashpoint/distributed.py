@@ -168,8 +168,8 @@ class _ShutdownRaceFilter(logging.Filter):
 def _quiet_shutdown() -> None:
     """Run on flashpoint's own workers once all their work is loaded, just before their
     cluster closes: the heartbeat race of the close is expected and says nothing to the user
-    (seen under load in about one run in five, and once as a failed CLI test).  Until then a
-    failed heartbeat is logged as Dask logs it."""
+    (seen here under load, once in 19 runs; a likely cause of one failed CLI test, which
+    allows one line of stderr).  Until then a failed heartbeat is logged as Dask logs it."""
     worker_log = logging.getLogger("distributed.worker")
     if not any(isinstance(f, _ShutdownRaceFilter) for f in worker_log.filters):
         worker_log.addFilter(_ShutdownRaceFilter())

@@ -142,7 +142,8 @@ class Progress:
         ahead of them by a batch (16 articles) locally and by the partitions in flight on
         Dask: on a small input that lead was a large part of the file.  Results come out in
         input order (locally) or nearly so (Dask's partitions finish about in turn), so the
-        n-th result stands for the n-th item read."""
+        n-th result stands for the n-th item read.  A resumed local run's items pass the
+        store check (``unstored``) 500 at a time first, so there the share may lead by that."""
         if not (self.enabled and self.total_bytes):
             yield from items
             return
