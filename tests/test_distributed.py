@@ -11,6 +11,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -708,18 +709,31 @@ def test_progress_is_quiet_without_a_tty(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "12/100 articles" in line and "5.0/s" in line and "ETA 17s" in line and "1 errors" in line
 
 
+class _Position:
+    """A stand-in for ``ReadPosition``: the bytes read are what the test sets."""
+
+    def __init__(self, read_bytes: int) -> None:
+        self.read_bytes = read_bytes
+
+
+def _progress_by_bytes(
+    monkeypatch: pytest.MonkeyPatch, total_bytes: int, read_bytes: int
+) -> tuple[Any, _Position, io.StringIO]:
+    """A shown progress line without an article count, its position and its stderr."""
+    from flashpoint.cli.code import Progress
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    position = _Position(read_bytes)
+    return Progress(None, enabled=True, total_bytes=total_bytes, position=position), position, err
+
+
 def test_progress_without_an_article_count_goes_by_the_bytes_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """A .gz, a WARC or a feed has no article count before it is read: the line shows how
     much of the input is read and an ETA from the rate of reading."""
     from flashpoint.cli.code import Progress
 
-    class Position:
-        read_bytes = 1_000
-
-    err = io.StringIO()
-    monkeypatch.setattr("sys.stderr", err)
-    position = Position()
-    shown = Progress(None, enabled=True, total_bytes=10_000, position=position)
+    shown, position, err = _progress_by_bytes(monkeypatch, 10_000, 1_000)
     shown.update(1)
     assert "1 articles  10% of input" in err.getvalue() and "ETA" not in err.getvalue()
     first_at, _, _ = shown._first
@@ -738,13 +752,7 @@ def test_progress_by_bytes_goes_by_the_items_coded_not_by_the_reader(monkeypatch
     Dask): the share of input shown is where the last coded item was read, not the reader's."""
     from flashpoint.cli.code import Progress
 
-    class Position:
-        read_bytes = 0
-
-    err = io.StringIO()
-    monkeypatch.setattr("sys.stderr", err)
-    position = Position()
-    shown = Progress(None, enabled=True, total_bytes=1_000, position=position)
+    shown, position, err = _progress_by_bytes(monkeypatch, 1_000, 0)
 
     def items() -> Iterator[int]:
         for k in range(1, 11):
