@@ -547,7 +547,7 @@ def test_read_position_follows_the_bytes_read_to_the_whole_input(tmp_path: Path,
         # 3000 stories (about 480 KB) jump by a quarter of the file at a time
         n = len(seen) - 2
         worst = max(abs(seen[k + 1] / total - (k + 1) / n) for k in range(n))
-        assert worst < 0.08, worst
+        assert worst < 0.03, worst
     assert input_bytes(["-"]) is None and input_bytes(["https://example.org/feed.rss"]) is None
     assert input_bytes([tmp_path / "missing.jsonl"]) is None
 
