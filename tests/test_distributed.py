@@ -594,6 +594,27 @@ def test_ctrl_c_while_the_cluster_starts_is_a_clean_interrupt(
         assert store.count() == 0
 
 
+def test_cli_on_a_users_cluster_plans_partitions_for_its_workers(
+    corpus_file: Path, cluster: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --workers, a run on a cluster of the user's asks the scheduler how many workers
+    have joined (the default two would cut a small input too coarsely for a larger cluster);
+    with --workers, it does not ask."""
+    import flashpoint.distributed as fd
+    from flashpoint.cli import cli
+
+    assert fd.cluster_workers(cluster.scheduler_address) == 2  # the module's cluster, asked for real
+    asked: list[str] = []
+    real = fd.cluster_workers
+    monkeypatch.setattr(fd, "cluster_workers", lambda address: asked.append(address) or real(address))
+    for extra in ([], ["--workers", "2"]):
+        db = tmp_path / f"u{len(extra)}.duckdb"
+        args = ["code", str(corpus_file), "-q", "--engine", "dask", "--scheduler", cluster.scheduler_address]
+        result = CliRunner().invoke(cli, [*args, *extra, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+    assert asked == [cluster.scheduler_address]
+
+
 def test_cli_with_a_malformed_scheduler_address_says_so_without_a_traceback(
     corpus_file: Path, tmp_path: Path
 ) -> None:

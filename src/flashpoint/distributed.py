@@ -466,6 +466,17 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any]:
         raise ClusterError(f"cannot connect to the local Dask cluster: {exc}") from exc
 
 
+def cluster_workers(scheduler: str) -> int:
+    """How many workers the scheduler at ``scheduler`` has now (0 while none has joined): what
+    a run on a cluster of the user's sizes its partitions for when not told (``--workers``).
+    Raises ``ClusterError`` as ``run_dask`` does when the scheduler cannot be reached."""
+    client, _ = _connect(scheduler, 0)
+    try:
+        return len(client.scheduler_info().get("workers", {}))
+    finally:
+        client.close()
+
+
 def run_dask(
     items: Iterable[Article | CodingError],
     settings: Settings,

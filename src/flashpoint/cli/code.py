@@ -503,7 +503,8 @@ def run_coding(
     type=click.IntRange(1, 256),
     default=2,
     show_default=True,
-    help="Dask LocalCluster worker processes.",
+    help="Dask LocalCluster worker processes (with --scheduler: the cluster's size to plan "
+    "partitions for; by default, the workers that have joined it).",
 )
 @click.option("--scheduler", help="Address of an existing Dask scheduler (tcp://host:8786).")
 @click.option(
@@ -514,7 +515,8 @@ def run_coding(
     "articles each, so that every worker has work; an input that cannot be counted cheaply "
     "(.gz, WARC, feeds, stdin) is counted by reading ahead up to 400 articles a worker, at "
     "most 2,000; a larger one gets 100). "
-    "With --scheduler, --workers names the cluster's size.",
+    "With --scheduler, they are planned for the workers that have joined the cluster, or "
+    "for --workers when given.",
 )
 @click.option(
     "--parts-dir",
@@ -595,6 +597,7 @@ def code_cmd(
             "--engine dask and --resume need --db (the store that partitions are loaded into)"
         )
     if engine == "dask":
+        given = click.get_current_context().get_parameter_source("workers")
         _code_dask(
             inputs,
             published,
@@ -609,6 +612,7 @@ def code_cmd(
             output=output,
             fmt=fmt,
             unknown_file=unknown_file,
+            workers_given=given is not click.core.ParameterSource.DEFAULT,
         )
         return
     started = time.perf_counter()
@@ -775,15 +779,20 @@ def _code_dask(
     output: str | None = None,
     fmt: str = "jsonl",
     unknown_file: str | None = None,
+    workers_given: bool = True,
 ) -> None:
     """A Dask run: the store gets everything; ``output`` (and ``unknown_file``) get what each
     partition adds, written by this process as the store loads it, so a cluster run can
-    still hand its events to a file in any of the local engine's formats."""
+    still hand its events to a file in any of the local engine's formats.
+
+    On a cluster of the user's (``scheduler``) without ``--workers``, partitions are sized for
+    the workers that have joined it by then (``cluster_workers``), not for the default two."""
     from flashpoint.distributed import (
         DEFAULT_PARTITION_SIZE,
         PARTITIONS_PER_WORKER,
         RunInterrupted,
         auto_partition_size,
+        cluster_workers,
         run_dask,
     )
     from flashpoint.pipeline import Pipeline
@@ -818,6 +827,8 @@ def _code_dask(
     if progress is not None:
         items = progress.track(items)
     try:
+        if scheduler and not workers_given and partition_size is None:
+            workers = cluster_workers(scheduler) or workers
         if partition_size is None and total is None:  # .gz, WARC, feeds, stdin: count a small input
             items, total = look_ahead(
                 items, min(LOOK_AHEAD_MAX, DEFAULT_PARTITION_SIZE * PARTITIONS_PER_WORKER * workers)
