@@ -134,6 +134,7 @@ class Progress:
         """The article count, learnt once the whole input is read: the ETA goes by it."""
         self.total = total
         self.total_bytes = None
+        self._marks.clear()
 
     def track(self, items: Iterable[Any]) -> Iterator[Any]:
         """Pass ``items`` through, noting how far the input had been read at each one.
