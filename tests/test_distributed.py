@@ -638,6 +638,34 @@ def test_cli_with_a_malformed_scheduler_address_says_so_without_a_traceback(
     assert "Traceback" not in result.output
 
 
+def test_ctrl_c_while_reading_ahead_is_an_interrupted_run(
+    corpus_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C before any partition went out (a WARC's pages are extracted while the run
+    reads ahead to count them) ends as any interrupted run: exit 130, the run recorded as
+    interrupted, the resume hint; before, click said "Aborted!" and the run was "failed"."""
+    import gzip
+
+    from flashpoint.cli import cli
+
+    source = tmp_path / "corpus.jsonl.gz"
+    source.write_bytes(gzip.compress(corpus_file.read_bytes()))
+
+    def interrupted(items: object, limit: int) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("flashpoint.cli.code.look_ahead", interrupted)
+    db = tmp_path / "i.duckdb"
+    result = CliRunner().invoke(cli, ["code", str(source), "--engine", "dask", "--db", str(db)])
+    assert result.exit_code == 130, result.output
+    assert "interrupted: 0 partitions loaded and checkpointed" in result.stderr
+    assert "--resume" in result.stderr
+    with open_store(str(db), read_only=True) as store:
+        (run,) = store.runs()
+        assert (run["status"], run["articles"]) == ("interrupted", 0)
+        assert store.count() == 0
+
+
 def test_look_ahead_counts_a_small_input_and_streams_a_large_one() -> None:
     from flashpoint.cli.code import look_ahead
 

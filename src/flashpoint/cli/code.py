@@ -792,6 +792,7 @@ def _code_dask(
         DEFAULT_PARTITION_SIZE,
         PARTITIONS_PER_WORKER,
         RunInterrupted,
+        RunSummary,
         auto_partition_size,
         cluster_workers,
         run_dask,
@@ -856,6 +857,8 @@ def _code_dask(
         sys.exit(2)
     except RunInterrupted as exc:  # what was coded is stored: finish as a run would, then say so
         summary, interrupted = exc.summary, True
+    except KeyboardInterrupt:  # before any partition went out (reading ahead, asking the cluster)
+        summary, interrupted = RunSummary(), True
     finally:
         if writer is not None and out is not None:
             writer.close()
