@@ -685,6 +685,20 @@ def test_look_ahead_counts_a_small_input_and_streams_a_large_one() -> None:
     exact, total = look_ahead(items(800), 800)
     assert total == 800 and len(list(exact)) == 800
 
+    import time
+
+    read: list[int] = []
+
+    def slow(n: int) -> Iterator[int]:  # a WARC whose pages take long to extract
+        for k in range(n):
+            time.sleep(0.01)  # at least 10 ms an item: 0.2 s are over by the 21st
+            read.append(k)
+            yield k
+
+    streamed, total = look_ahead(slow(300), 800, seconds=0.2)
+    assert total is None and len(read) <= 21  # stopped, not counted: it streams on
+    assert list(streamed) == list(range(300))
+
 
 def test_auto_partition_size() -> None:
     from flashpoint.distributed import auto_partition_size

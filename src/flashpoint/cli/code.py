@@ -256,9 +256,13 @@ def estimate_total(inputs: Iterable[str], limit_bytes: int = COUNT_LIMIT_BYTES) 
 
 LOOK_AHEAD_MAX = 2000
 """Items a Dask run of unknown size reads ahead to count a small input (``look_ahead``)."""
+LOOK_AHEAD_S = 1.0
+"""The longest it reads ahead: the cluster starts only after."""
 
 
-def look_ahead(items: Iterable[Any], limit: int) -> tuple[Iterator[Any], int | None]:
+def look_ahead(
+    items: Iterable[Any], limit: int, seconds: float = LOOK_AHEAD_S
+) -> tuple[Iterator[Any], int | None]:
     """The same items, and their number when there are at most ``limit`` of them.
 
     A Dask run sizes its partitions by the input's article count (``auto_partition_size``).
@@ -266,12 +270,17 @@ def look_ahead(items: Iterable[Any], limit: int) -> tuple[Iterator[Any], int | N
     default 100 articles a partition: 267 gzipped stories made three partitions for two
     workers, one of which coded two while the other waited.  Reading up to ``limit`` items
     first (the count beyond which the default size is the answer anyway) counts every input
-    small enough for it to matter; a larger one streams on from what was read."""
+    small enough for it to matter; a larger one streams on from what was read.
+
+    The reading stops after ``seconds`` too: the writer extracts a WARC's pages as it reads
+    them (milliseconds a page), and this delay is not shared with the workers, which start
+    after it.  An input still unread by then is no small one: it gets the default size."""
     source = iter(items)
     head: list[Any] = []
+    until = time.perf_counter() + seconds
     for item in source:
         head.append(item)
-        if len(head) > limit:
+        if len(head) > limit or time.perf_counter() > until:
             return itertools.chain(head, source), None
     return iter(head), len(head)
 
@@ -515,7 +524,7 @@ def run_coding(
     help="Articles per Dask partition (default: about four partitions per worker, 10 to 100 "
     "articles each, so that every worker has work; an input that cannot be counted cheaply "
     "(.gz, WARC, feeds, stdin) is counted by reading ahead up to 400 articles a worker, at "
-    "most 2,000; a larger one gets 100). "
+    "most 2,000 and for 1 s at most; a larger one gets 100). "
     "With --scheduler, they are planned for the workers that have joined the cluster, or "
     "for --workers when given.",
 )
