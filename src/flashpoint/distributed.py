@@ -541,6 +541,7 @@ def run_dask(
         """Load the coded partitions waiting, in one transaction, checkpoint them, and
         count them: the summary (and the progress shown) is what the store holds."""
         nonlocal last_load
+        summary.waiting = 0  # what waits is loaded now (or, after a Ctrl-C, was already)
         if ready:
             store.load_parquet([info["path"] for info in ready])
             if on_loaded is not None:
@@ -551,7 +552,6 @@ def run_dask(
             manifest.mark(*ready)
             loaded = list(ready)
             ready.clear()  # at once: a Ctrl-C from here on must not load them again
-            summary.waiting = 0
             for info in loaded:
                 summary.partitions += 1
                 summary.articles += info["articles"]
@@ -566,7 +566,6 @@ def run_dask(
             summary.seconds = time.perf_counter() - started
             if on_progress:
                 on_progress(summary)
-        summary.waiting = 0  # also when a Ctrl-C dropped the ones checkpointed already
         last_load = time.perf_counter()
 
     def report(errors: list[dict[str, Any]]) -> None:

@@ -34,11 +34,11 @@ import functools
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from flashpoint._text import strip_accents
 from flashpoint.errors import ConfigError
 from flashpoint.models import Location
 
@@ -147,10 +147,7 @@ class _Hit:
 
 def _fold(text: str) -> str:
     """Lower-case, accent-free form used as lookup key: "Bogotá" and "Bogota" meet."""
-    text = text.replace("’", "'").replace("‐", "-").lower()
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return strip_accents(text.replace("’", "'").replace("‐", "-").lower())
 
 
 _SIMPLE_NAME = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)*")

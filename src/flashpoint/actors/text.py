@@ -10,9 +10,10 @@ that case rules ("US" must be upper case: "us" is a pronoun) can still be checke
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
+
+from flashpoint._text import strip_accents
 
 _TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:['’][^\W_]+)*|['’][sS]\b|\+", re.UNICODE)
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
@@ -45,10 +46,7 @@ class Token(NamedTuple):
 @lru_cache(maxsize=65536)
 def normalise(raw: str) -> str:
     """The matching key of one token: accents stripped, case folded, dots and ’ unified."""
-    text = raw.replace("’", "'").replace(".", "")
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.casefold()
+    return strip_accents(raw.replace("’", "'").replace(".", "")).casefold()
 
 
 _SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})", re.UNICODE)

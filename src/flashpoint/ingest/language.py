@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from flashpoint._text import strip_accents
+
 SAMPLE_CHARS = 2000
 """Characters of a story judged: enough words for a stable share, and a fixed cost per story."""
 MIN_WORDS = 30
@@ -107,21 +109,12 @@ def _own_words(code: str) -> frozenset[str]:
     """A language's function words that are no English ones, and longer than one letter: what
     names it (single letters come from English text too: "Korea's", "U.S.", "don't").
 
-    Compared without accents (``_fold``) on both sides: spaCy's Albanian list is written
+    Compared without accents (``strip_accents``) on both sides: spaCy's Albanian list is written
     without its diacritics ("eshte", "nje", "te" for "është", "një", "të"), so Albanian prose
     matched little of it, while a list written with them matches folded text all the same.
     A word that folds onto an English function word is left out, as the English ones are."""
     english = _stop_words("en")
-    folded = (_fold(w) for w in _stop_words(code) if w not in english)
-    return frozenset(w for w in folded if len(w) > 1 and w not in english)
-
-
-@cache
-def _fold(word: str) -> str:
-    """``word`` without accents ("një" -> "nje", "für" -> "fur"); ASCII words as they are."""
-    if word.isascii():
-        return word
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+    return frozenset(w for w in map(strip_accents, _stop_words(code)) if len(w) > 1 and w not in english)
 
 
 def _script(letters: list[str]) -> str:
@@ -145,7 +138,7 @@ def not_english(text: str) -> LanguageGuess | None:
     english = _share(words, _stop_words("en"))
     if english >= MAX_ENGLISH_SHARE:
         return None
-    plain = [_fold(w) for w in words]
+    plain = [strip_accents(w) for w in words]
     best, code = max((_share(plain, _own_words(c)), c) for c in OTHER_LANGUAGES)
     own = _own_words(code)
     if best >= MIN_OTHER_SHARE and best > english and len({w for w in plain if w in own}) >= MIN_DISTINCT:
