@@ -31,11 +31,13 @@ test: setup browser
 	$(BIN)/python -m pytest -q -m "not bench"
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
@@ -44,4 +46,4 @@ print-py:
 	@echo $(PY)
 
 clean:
-	rm -rf $(VENV) .venv-python3 demo.jsonl demo.duckdb .pytest_cache
+	rm -rf $(VENV) .venv-python3 demo.jsonl demo.duckdb .pytest_cache .mypy_cache

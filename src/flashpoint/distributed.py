@@ -393,7 +393,7 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
     with other coding settings would store events of two configurations side by side, so
     it is refused, naming the settings that differ."""
     path = parts_dir / RUN_FILE
-    current = {
+    current: dict[str, Any] = {
         "flashpoint": __version__,
         "build": build(),
         "partition_size": partition_size,

@@ -218,6 +218,7 @@ def load_jsonl_gold(path: str | Path) -> list[GoldRecord]:
             if not isinstance(ev, dict):
                 raise EvaluationError(f"{where}: each event must be an object")
             cameo = str(ev["cameo"]) if ev.get("cameo") is not None else None
+            ptype: str | None
             try:
                 if cameo is not None and not ontology.is_cameo(cameo):
                     raise OntologyError(f"unknown CAMEO code {cameo!r}")
@@ -280,7 +281,7 @@ def load_petrarch_records(path: str | Path, *, included_only: bool = True) -> li
     root = _xml_root(path)
     include_el = root.find("./Environment/Include")
     include = set((include_el.text or "").split()) if include_el is not None else set()
-    records = []
+    records: list[GoldRecord] = []
     options: dict[str, str] = {}
     for sent in root.iter():
         if sent.tag == "Config":

@@ -161,7 +161,8 @@ def _key(name: str) -> str:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    with resources.files("flashpoint").joinpath("data", name).open(encoding="utf-8", newline="") as fh:
+    path = resources.files("flashpoint").joinpath("data", name)
+    with path.open(encoding="utf-8", newline="") as fh:  # type: ignore[call-overload]  # typeshed lacks newline
         return list(csv.DictReader(fh))
 
 
@@ -461,8 +462,10 @@ class Gazetteer:
         found: set[str] = set()
         for hit in hits:
             countries = {e.location.country for e in self._entries[hit.key]}
-            if len(countries) == 1 and None not in countries:
-                found |= countries
+            if len(countries) == 1:
+                (country,) = countries
+                if country is not None:
+                    found.add(country)
         return found
 
     def _doc_places(self, doc_text: str) -> _DocPlaces:

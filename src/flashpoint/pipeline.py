@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from flashpoint.config import Settings, parse_date
-from flashpoint.errors import FlashpointError, InputError
+from flashpoint.errors import ConfigError, FlashpointError, InputError
 from flashpoint.models import NOT_ENGLISH, Article, CleanText, CodingError, CodingResult, Event, Sentence
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,8 @@ class Pipeline:
                 from flashpoint.coding.dictionary_coder import DictionaryCoder
                 from flashpoint.coding.tabari import read_discards, read_verb_dictionary
 
+                if self.settings.verb_dictionary is None:  # Settings refuses this already
+                    raise ConfigError("the 'dictionary' coder needs a verb_dictionary")
                 verbs = read_verb_dictionary(self.settings.verb_dictionary)
                 discards = (
                     read_discards(self.settings.discard_dictionary)

@@ -49,7 +49,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flashpoint.actors.entries import Conflict, Entry, Resolution, is_acronym
 from flashpoint.actors.text import Token, mostly_upper, phrase_tokens, sentence_initial, tokenize
@@ -400,7 +400,7 @@ class ActorDictionary:
 
     def __init__(self, entries: Iterable[Entry], name: str = "custom") -> None:
         self._entries: tuple[Entry, ...] = tuple(entries)
-        self._trie: dict[str, object] | None = None
+        self._trie: dict[str, Any] | None = None
         self._heads: frozenset[str] | None = None
         self.name = name
 
@@ -478,14 +478,14 @@ class ActorDictionary:
         return conflicts
 
     # ----------------------------------------------------------------- matching
-    def _root(self) -> dict[str, object]:
+    def _root(self) -> dict[str, Any]:
         if self._trie is None:
-            root: dict[str, object] = {}
+            root: dict[str, Any] = {}
             for e in self._entries:
                 node = root
                 for tok in e.key:
-                    node = node.setdefault(tok, {})  # type: ignore[assignment]
-                node.setdefault(_END, []).append((e, _shape(e)))  # type: ignore[attr-defined]
+                    node = node.setdefault(tok, {})
+                node.setdefault(_END, []).append((e, _shape(e)))
             self._trie = root
         return self._trie
 
@@ -537,7 +537,7 @@ class ActorDictionary:
             j = i
             while node is not None:
                 j += 1
-                ents = node.get(_END)  # type: ignore[union-attr]
+                ents = node.get(_END)
                 if ents:
                     ok = [e for e, shape in ents if _shape_ok(shape, tokens, i, caps_doubt)]
                     if ok:
@@ -548,7 +548,7 @@ class ActorDictionary:
                             best = (j, ok)
                 if j >= n:
                     break
-                node = node.get(tokens[j].norm)  # type: ignore[union-attr]
+                node = node.get(tokens[j].norm)
             return best
 
         i = 0
@@ -1284,6 +1284,6 @@ def _of_merge(text: str, tokens: list[Token], h: _Hit, x: _Hit) -> bool:
     return True
 
 
-def replace_actor(mention: Mention, **changes: str | None) -> Mention:
+def replace_actor(mention: Mention, **changes: Any) -> Mention:
     """A copy of ``mention`` with some actor fields changed."""
     return replace(mention, actor=replace(mention.actor, **changes))

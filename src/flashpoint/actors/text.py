@@ -87,7 +87,7 @@ def tokenize(text: str) -> list[Token]:
         if piece.__class__ is str:
             append(_new_token(Token, (pos, end, raw, piece)))
         else:
-            head, head_norm, mark = piece  # type: ignore[misc]
+            head, head_norm, mark = piece  # type: ignore[str-unpack]
             append(_new_token(Token, (pos, end - 2, head, head_norm)))
             append(_new_token(Token, (end - 2, end, mark, "'s")))
         pos = end + len(parts[k + 1])

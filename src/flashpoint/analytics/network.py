@@ -62,7 +62,7 @@ def _edges(events: Iterable[dict[str, Any]], directed: bool) -> dict[tuple[str, 
     return edges
 
 
-def _edge(pair: tuple[str, str], count: int, gsum: float, gn: int) -> dict[str, Any]:
+def _edge(pair: tuple[str, str], count: float, gsum: float, gn: float) -> dict[str, Any]:
     return {
         "source": pair[0],
         "target": pair[1],

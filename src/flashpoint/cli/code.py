@@ -344,6 +344,12 @@ def report_error(error: CodingError) -> None:
         click.echo(f"error: {where}: [{error.stage}] {error.reason}", err=True)
 
 
+def _report_errors(errors: list[dict[str, Any]]) -> None:
+    """Report the errors a Dask partition stored (each a ``CodingError``'s fields)."""
+    for error in errors:
+        report_error(CodingError(**error))
+
+
 class _StopRequest:
     """Ctrl-C during a local run asks it to stop after the article in hand, so that the
     bookkeeping of one article (its counts, its events written, the batch held for the store)
@@ -859,7 +865,7 @@ def _code_dask(
             if progress
             else None,
             on_loaded=on_loaded if writer is not None or unknown_file else None,
-            on_errors=lambda errors: [report_error(CodingError(**e)) for e in errors],
+            on_errors=_report_errors,
         )
     except FlashpointError as exc:
         click.echo(f"error: {exc.message}", err=True)

@@ -498,7 +498,7 @@ class _ArgumentRules(_PlaceRules):
         entry = self.entries.get(noun.i)
         if entry is not None and entry.cameo[:2] in RECIPROCAL_ROOTS and self._between(noun):
             return []  # the participants are the sources, paired with each other
-        preps = NOUN_TARGET_PREPS
+        preps: tuple[str, ...] = NOUN_TARGET_PREPS
         if entry is not None and entry.cameo.startswith("087"):
             preps = (
                 "from",

@@ -372,14 +372,15 @@ class _Sentence(_FrameRules):
         root = code[:2]
         pairs: list[tuple[Party, Party | None]] = []
         if targets:
-            pairs = [
+            dyads = [
                 (s, t)
                 for s in sources
                 for t in targets
                 if (s.unplaced or s.ref).code != t.code or t.via == "implied"
             ]
             if root == "04":  # speaking to reporters is not a consultation
-                pairs = [(s, t) for s, t in pairs if t.ref.agent not in PRESS_AGENTS]
+                dyads = [(s, t) for s, t in dyads if t.ref.agent not in PRESS_AGENTS]
+            pairs = [*dyads]
         elif len(sources) > 1 and root == "15" and tok.lemma_.lower() in EXERCISE_NOUNS:
             code, root = "062", "06"  # "French and Egyptian warships launched war games"
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]

@@ -519,7 +519,7 @@ class _Sentence:
 
 def _first_object(tokens: list[Any], k: int, offset0: int, region_end: int) -> int | None:
     """The verb's object, else the object of its first preposition (within its phrase)."""
-    preps = []
+    preps: list[Any] = []
     for child in tokens[k].children:
         j = child.i - offset0
         if not k < j <= region_end:

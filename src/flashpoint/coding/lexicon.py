@@ -136,10 +136,10 @@ class Lexicon:
             frames.setdefault(row["lemma"].lower(), set()).add(row["frame"])
         compose: dict[tuple[str, str], str] = {}
         for line, row in _rows("compose.csv"):
-            key = (row.get("frame", ""), row.get("content", ""))
-            if key in compose or key[0] not in FRAMES:
+            pair = (row.get("frame", ""), row.get("content", ""))
+            if pair in compose or pair[0] not in FRAMES:
                 raise DictionaryError("coding/data/compose.csv", line, f"bad or duplicate row {row}")
-            compose[key] = row.get("cameo", "")
+            compose[pair] = row.get("cameo", "")
         evaluative: dict[str, str] = {}
         for line, row in _rows("evaluative.csv"):
             word = row.get("word", "").lower()

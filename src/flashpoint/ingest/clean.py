@@ -62,7 +62,7 @@ def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
     path = resources.files("flashpoint.ingest") / "data" / "boilerplate.csv"
     rules = []
     seen: set[str] = set()
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8", newline="") as handle:  # type: ignore[call-overload]  # typeshed lacks newline
         for row_number, row in enumerate(csv.DictReader(handle), start=2):
             name, reason, scope = row["name"], row["reason"], row["scope"]
             if name in seen or reason not in REASONS or scope not in SCOPES:

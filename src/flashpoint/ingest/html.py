@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from flashpoint.errors import EmptyInputError
 from flashpoint.ingest.fingerprint import normalize_text
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +80,7 @@ def extract_html(html: str | bytes, origin: str, url: str | None = None) -> Html
     """Main text and metadata of a page; raises ``EmptyInputError`` when it has no article text."""
     import trafilatura  # heavy, only needed for HTML inputs
 
-    document = trafilatura.bare_extraction(
+    extracted = trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
@@ -84,6 +88,7 @@ def extract_html(html: str | bytes, origin: str, url: str | None = None) -> Html
         include_tables=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
+    document = cast("Document | None", extracted)  # a dict only with as_dict=True
     text = _paragraphs(document.text or "") if document is not None else ""
     if not _has_prose(text):
         markup = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html

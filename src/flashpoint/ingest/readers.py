@@ -128,7 +128,7 @@ class _StepReader:
         return self._raw.read(min(size, _GZIP_STEP))
 
 
-def _gunzip(raw: BinaryIO, position: ReadPosition | None) -> BinaryIO:
+def _gunzip(raw: BinaryIO, position: ReadPosition | None) -> gzip.GzipFile:
     source: Any = _StepReader(raw) if position is not None else raw
     return gzip.GzipFile(fileobj=source, mode="rb")
 
@@ -310,7 +310,7 @@ def _row_id(line: object) -> str | None:
 def _read_jsonl(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     try:
         with _open_binary(path, position) as raw:
-            handle: BinaryIO = _gunzip(raw, position) if path.name.lower().endswith(".gz") else raw
+            handle: Iterable[bytes] = _gunzip(raw, position) if path.name.lower().endswith(".gz") else raw
             yield from _json_lines(handle, str(path))
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(str(path), f"cannot read: {exc}") from exc

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from flashpoint._version import __version__
 from flashpoint.errors import InputError
@@ -131,7 +132,7 @@ def _renamed(item: Article | CodingError, local: str, url: str, stem: str | None
             reason=item.reason.replace(local, url),
             origin=(item.origin or "").replace(local, url) or url,
         )
-    changes: dict[str, object] = {"origin": (item.origin or local).replace(local, url)}
+    changes: dict[str, Any] = {"origin": (item.origin or local).replace(local, url)}
     if stem is not None and item.doc_id == stem:  # a page or a text: its id was the file's name
         changes["doc_id"] = key_id(url)
         changes["url"] = item.url or url

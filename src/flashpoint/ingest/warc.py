@@ -97,5 +97,5 @@ def read_warc(path: Path, stream: BinaryIO | None = None) -> Iterator[Article | 
             except InputError as exc:
                 yield CodingError(key_id(uri) if uri else None, "read", str(exc), origin)
     if not read:
-        error = InputError(str(path), "no HTML response records in this WARC file")
-        yield CodingError(None, "read", str(error), str(path))
+        empty = InputError(str(path), "no HTML response records in this WARC file")
+        yield CodingError(None, "read", str(empty), str(path))

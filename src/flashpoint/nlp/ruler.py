@@ -179,12 +179,12 @@ class IndexedRulerMatch:
             candidates = [hit for col in indexed if (hit := by_value.get((col, row[col])))]
             for col, regex, seen, group in regexes:
                 value = row[col]
-                hit = seen.get(value)
-                if hit is None:
+                matched = seen.get(value)
+                if matched is None:
                     if len(seen) > 100_000:
                         seen.clear()
-                    hit = seen[value] = regex.search(value) is not None
-                if hit:
+                    matched = seen[value] = regex.search(value) is not None
+                if matched:
                     candidates.append(group)
             if always:
                 candidates.append(always)

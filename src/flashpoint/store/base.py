@@ -182,6 +182,11 @@ class Store:
         self._closed = False
         self._migrate()
 
+    @property
+    def duckdb(self) -> Any:
+        """The DuckDB connection, for analytics that run as SQL (None: not a DuckDB store)."""
+        return None
+
     # -- dialect hooks -----------------------------------------------------------------
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:  # pragma: no cover
         raise NotImplementedError

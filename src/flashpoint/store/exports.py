@@ -153,8 +153,9 @@ def gdelt_row(record: dict[str, Any]) -> list[str]:
         country, agent, code = actor.get("country"), actor.get("agent"), actor.get("code")
         if country in ORG_COUNTRIES:  # an organisation: GDELT's known-group code, no country
             country = None
-            strip = code and agent and code.endswith(agent) and len(code) > len(agent)
-            group = code[: -len(agent)] if strip else code
+            group = code
+            if code and agent and code.endswith(agent) and len(code) > len(agent):
+                group = code[: -len(agent)]
             values[f"Actor{n}KnownGroupCode"] = group or None
         values[f"Actor{n}CountryCode"] = country
         values[f"Actor{n}Type1Code"] = agent
@@ -230,7 +231,7 @@ def _opened(out: str | os.PathLike[str] | IO[str]) -> Iterator[IO[str]]:
         yield out  # type: ignore[misc]
         return
     try:
-        with open(out, "w", encoding="utf-8", newline="") as handle:  # type: ignore[arg-type]
+        with open(out, "w", encoding="utf-8", newline="") as handle:
             yield handle
     except OSError as exc:
         raise StoreError(f"{out}: cannot write export: {exc}") from exc
@@ -249,7 +250,7 @@ def export(
     if fmt == "parquet":
         if hasattr(out, "write"):
             raise ConfigError("parquet exports need a file path, not a stream")
-        return _parquet(events, Path(out))  # type: ignore[arg-type]
+        return _parquet(events, Path(out))
     n = 0
     with _opened(out) as handle:
         if fmt == "jsonl":

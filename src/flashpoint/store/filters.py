@@ -148,13 +148,16 @@ class EventFilter:
             }
             if self.country not in countries:
                 return False
-        day = record.get("date")
-        if (self.since or self.until) and not day:
-            return False
-        if self.since and date.fromisoformat(day) < self.since:
-            return False
-        if self.until and date.fromisoformat(day) > self.until:
-            return False
+        since, until = self.since, self.until  # dates by now (``__post_init__``)
+        if since or until:
+            day = record.get("date")
+            if not day:
+                return False
+            when = date.fromisoformat(day)
+            if isinstance(since, date) and when < since:
+                return False
+            if isinstance(until, date) and when > until:
+                return False
         if self.text and self.text.lower() not in (record.get("sentence") or "").lower():
             return False
         if self.doc_id and record.get("doc_id") != self.doc_id:

@@ -22,7 +22,6 @@ class PostgresStore(Store):
 
     backend = "postgresql"
     placeholder = "%s"
-    duckdb = None
 
     @classmethod
     def open(cls, url: str, read_only: bool = False) -> PostgresStore:
