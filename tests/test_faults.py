@@ -761,6 +761,30 @@ def test_a_local_resume_asks_the_store_a_chunk_at_a_time(tmp_path: Path) -> None
     assert len(rest) == len(items) - 3
 
 
+def test_a_local_resume_hands_on_where_each_item_was_read(tmp_path: Path) -> None:
+    """The store check holds items back a chunk at a time, so the reader's position leads the
+    items it hands on; the progress line must go by where each kept item was read."""
+    from flashpoint.cli.code import ReadWhen, unstored
+
+    class Position:
+        read_bytes = 0
+
+    position, when = Position(), ReadWhen()
+    with open_store(tmp_path / "events.duckdb") as store:
+        store.write([synthetic_result(i) for i in (1, 2, 5)])
+        stored = {r["doc_id"] for r in store.query("SELECT doc_id FROM articles")}
+        items = [synthetic_result(i).article for i in range(8)]
+
+        def source() -> Iterator[object]:
+            for k, item in enumerate(items, start=1):
+                position.read_bytes = 100 * k  # item k ends at byte 100 k
+                yield item
+
+        seen = [(item.doc_id, when.read_bytes) for item in unstored(source(), store, 3, position, when)]
+    expected = [(a.doc_id, 100 * k) for k, a in enumerate(items, start=1) if a.doc_id not in stored]
+    assert seen == expected and len(seen) == 5
+
+
 def test_a_local_resume_under_another_build_says_so(tmp_path: Path) -> None:
     """The settings are held to be the same on a ``--resume``, but not the code: a resume
     after an upgrade (or an edited checkout) may code the rest differently, and says so,

@@ -144,7 +144,8 @@ class Progress:
         Dask: on a small input that lead was a large part of the file.  Results come out in
         input order (locally) or nearly so (Dask's partitions finish about in turn), so the
         n-th result stands for the n-th item read.  A resumed local run's items pass the
-        store check (``unstored``) 500 at a time first, so there the share may lead by that."""
+        store check (``unstored``) a chunk at a time first: it hands on where each was read
+        (``ReadWhen``), so the share goes by the last coded item there too."""
         if not (self.enabled and self.total_bytes):
             yield from items
             return
@@ -304,26 +305,47 @@ def _progress(inputs: tuple[str, ...], quiet: bool, total: int | None) -> tuple[
     return Progress(None, total_bytes=input_bytes(inputs), position=position), position
 
 
-def unstored(items: Iterable[Any], store: Any, chunk: int = 500) -> Iterator[Any]:
+class ReadWhen:
+    """Where the input had been read when the item just handed on was read: what
+    ``Progress.track`` follows behind ``unstored``, which holds items back a chunk at a time
+    (the reader's own position then leads the coded items by up to a chunk)."""
+
+    def __init__(self) -> None:
+        self.read_bytes = 0
+
+
+def unstored(
+    items: Iterable[Any],
+    store: Any,
+    chunk: int = 500,
+    position: Any = None,
+    when: ReadWhen | None = None,
+) -> Iterator[Any]:
     """The items a resumed local run still has to code: all but the articles the store holds
     (a batch is stored in one transaction, so a stored doc id is a finished article).
 
     The store is asked about ``chunk`` inputs at a time: reading every stored id into a set
-    first held the whole store's ids in memory, gigabytes for a year of news."""
-    buffer: list[Any] = []
+    first held the whole store's ids in memory, gigabytes for a year of news.  With a
+    ``position`` (``ReadPosition``) and ``when``, each item handed on sets ``when`` to where
+    the input had been read when that item was."""
+    buffer: list[tuple[Any, int]] = []
 
     def flush() -> Iterator[Any]:
-        ids = sorted({i.doc_id for i in buffer if isinstance(i, Article)})
+        ids = sorted({i.doc_id for i, _ in buffer if isinstance(i, Article)})
         done: set[str] = set()
         if ids:
             marks = ", ".join("?" * len(ids))
             rows = store.query(f"SELECT doc_id FROM articles WHERE doc_id IN ({marks})", ids)
             done = {row["doc_id"] for row in rows}
-        yield from (i for i in buffer if not (isinstance(i, Article) and i.doc_id in done))
+        for item, read in buffer:
+            if not (isinstance(item, Article) and item.doc_id in done):
+                if when is not None:
+                    when.read_bytes = read
+                yield item
         buffer.clear()
 
     for item in items:
-        buffer.append(item)
+        buffer.append((item, position.read_bytes if position is not None else 0))
         if len(buffer) >= chunk:
             yield from flush()
     yield from flush()
@@ -648,7 +670,10 @@ def code_cmd(
         progress, position = _progress(inputs, quiet, None if quiet else estimate_total(inputs))
         items: Iterable[Any] = _inputs_to_items(inputs, published, position)
         if resume and store is not None:
-            items = unstored(items, store)
+            when = ReadWhen() if progress is not None and progress.total_bytes else None
+            items = unstored(items, store, position=position, when=when)
+            if progress is not None and when is not None:
+                progress.position = when  # the store check holds items back: go by where each was read
         run_coding(items, settings, EventWriter(out, fmt), store, unknown, progress, summary)
         status = "interrupted" if summary["interrupted"] else "finished"
     except FlashpointError as exc:
