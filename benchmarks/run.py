@@ -300,7 +300,7 @@ def bench_dask(
     from dask.distributed import Client
 
     from flashpoint.config import Settings
-    from flashpoint.distributed import local_cluster, run_dask
+    from flashpoint.distributed import _quiet_shutdown, local_cluster, run_dask
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -321,6 +321,7 @@ def bench_dask(
             )
             secs = time.perf_counter() - start
             cpu_after = client.run(_cpu_seconds)
+            client.run(_quiet_shutdown)  # the bench's own cluster closes now (dask/distributed#7105)
     worker_cpu = sum(cpu_after[w] - cpu_before.get(w, 0.0) for w in cpu_after)
     return {
         "workers": workers,
