@@ -615,6 +615,47 @@ def test_cli_on_a_users_cluster_plans_partitions_for_its_workers(
     assert asked == [cluster.scheduler_address]
 
 
+def test_default_workers_follow_the_cores_and_the_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --workers a LocalCluster gets one worker per core the process may use (a
+    fixed two left a larger machine's cores idle), no more than the memory holds at about
+    1 GB a worker, and at least one."""
+    import dask.system
+    import psutil
+
+    from flashpoint.distributed import default_workers
+
+    class Memory:
+        def __init__(self, gb: float) -> None:
+            self.available = gb * 2**30
+
+    for cores, gb, expected in ((8, 32, 8), (8, 5.5, 5), (2, 24, 2), (4, 0.3, 1), (1, 64, 1)):
+        monkeypatch.setattr(dask.system, "CPU_COUNT", cores)
+        monkeypatch.setattr(psutil, "virtual_memory", lambda gb=gb: Memory(gb))
+        assert default_workers() == expected, (cores, gb)
+
+
+def test_cli_without_workers_sizes_the_local_cluster_by_default_workers(
+    corpus_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI plans partitions and starts its LocalCluster for ``default_workers()`` when
+    --workers is not given, and for exactly --workers when it is."""
+    import flashpoint.distributed as fd
+    from flashpoint.cli import cli
+
+    asked: list[int | None] = []
+
+    def fake_run_dask(items: Iterator[Any], settings: Any, db: str, **kwargs: Any) -> Any:
+        asked.append(kwargs["workers"])
+        return fd.RunSummary()
+
+    monkeypatch.setattr(fd, "default_workers", lambda: 3)
+    monkeypatch.setattr(fd, "run_dask", fake_run_dask)
+    for extra in ([], ["--workers", "1"]):
+        db = tmp_path / f"w{len(extra)}.duckdb"
+        CliRunner().invoke(cli, ["code", str(corpus_file), "-q", "--engine", "dask", *extra, "--db", str(db)])
+    assert asked == [3, 1]
+
+
 def test_cli_with_a_malformed_scheduler_address_says_so_without_a_traceback(
     corpus_file: Path, tmp_path: Path
 ) -> None:

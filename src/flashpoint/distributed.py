@@ -466,6 +466,32 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any]:
         raise ClusterError(f"cannot connect to the local Dask cluster: {exc}") from exc
 
 
+DEFAULT_CLUSTER_WORKERS = 2
+"""The workers a run on a cluster of the user's plans for when it is not told and none has
+joined yet."""
+
+WORKER_MEMORY_GB = 1.0
+"""Memory to leave each worker of a LocalCluster that ``default_workers`` sizes: a worker's
+peak resident memory is 415-445 MB on news (docs/PERFORMANCE.md), under the 1 GB target."""
+
+
+def default_workers() -> int:
+    """Worker processes for a LocalCluster when the user names none: one per core this process
+    may use (Dask's count, which heeds CPU affinity and cgroup quotas), but no more than the
+    available memory holds at ``WORKER_MEMORY_GB`` each, and at least one.  A fixed two left
+    the cores of a larger machine idle."""
+    from dask.system import CPU_COUNT
+
+    cores = max(1, int(CPU_COUNT))
+    try:
+        import psutil
+
+        available_gb = psutil.virtual_memory().available / 2**30
+    except (ImportError, OSError):  # no memory figure: go by the cores
+        return cores
+    return max(1, min(cores, int(available_gb / WORKER_MEMORY_GB)))
+
+
 def cluster_workers(scheduler: str) -> int:
     """How many workers the scheduler at ``scheduler`` has now (0 while none has joined): what
     a run on a cluster of the user's sizes its partitions for when not told (``--workers``).
@@ -482,7 +508,7 @@ def run_dask(
     settings: Settings,
     db: str,
     *,
-    workers: int = 2,
+    workers: int | None = None,
     scheduler: str | None = None,
     partition_size: int = DEFAULT_PARTITION_SIZE,
     resume: bool = False,
@@ -576,6 +602,8 @@ def run_dask(
         else:
             summary.error_records.extend(errors)
 
+    if workers is None:  # a cluster of the user's is asked its size below; two until some join
+        workers = DEFAULT_CLUSTER_WORKERS if scheduler else default_workers()
     tornado_log = logging.getLogger("tornado.application")
     race = _CancelRaceFilter()
     tornado_log.addFilter(race)

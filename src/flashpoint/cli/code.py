@@ -539,10 +539,10 @@ def run_coding(
 @click.option(
     "--workers",
     type=click.IntRange(1, 256),
-    default=2,
-    show_default=True,
-    help="Dask LocalCluster worker processes (with --scheduler: the cluster's size to plan "
-    "partitions for; by default, the workers that have joined it).",
+    default=None,
+    help="Dask LocalCluster worker processes (default: one per core, at most one per GB of "
+    "available memory). With --scheduler: the cluster's size to plan partitions for (default: "
+    "the workers that have joined it).",
 )
 @click.option("--scheduler", help="Address of an existing Dask scheduler (tcp://host:8786).")
 @click.option(
@@ -589,7 +589,7 @@ def code_cmd(
     ner: bool,
     skip_non_english: bool,
     engine: str,
-    workers: int,
+    workers: int | None,
     scheduler: str | None,
     partition_size: int | None,
     parts_dir: str | None,
@@ -635,7 +635,6 @@ def code_cmd(
             "--engine dask and --resume need --db (the store that partitions are loaded into)"
         )
     if engine == "dask":
-        given = click.get_current_context().get_parameter_source("workers")
         _code_dask(
             inputs,
             published,
@@ -650,7 +649,6 @@ def code_cmd(
             output=output,
             fmt=fmt,
             unknown_file=unknown_file,
-            workers_given=given is not click.core.ParameterSource.DEFAULT,
         )
         return
     started = time.perf_counter()
@@ -810,7 +808,7 @@ def _code_dask(
     published: Any,
     settings: Settings,
     db: str,
-    workers: int,
+    workers: int | None,
     scheduler: str | None,
     partition_size: int | None,
     resume: bool,
@@ -820,21 +818,23 @@ def _code_dask(
     output: str | None = None,
     fmt: str = "jsonl",
     unknown_file: str | None = None,
-    workers_given: bool = True,
 ) -> None:
     """A Dask run: the store gets everything; ``output`` (and ``unknown_file``) get what each
     partition adds, written by this process as the store loads it, so a cluster run can
     still hand its events to a file in any of the local engine's formats.
 
-    On a cluster of the user's (``scheduler``) without ``--workers``, partitions are sized for
-    the workers that have joined it by then (``cluster_workers``), not for the default two."""
+    Without ``workers`` (``--workers``), partitions are sized for the workers that have joined
+    a cluster of the user's (``scheduler``) by then (``cluster_workers``), else for a
+    LocalCluster of one worker per core (``default_workers``)."""
     from flashpoint.distributed import (
+        DEFAULT_CLUSTER_WORKERS,
         DEFAULT_PARTITION_SIZE,
         PARTITIONS_PER_WORKER,
         RunInterrupted,
         RunSummary,
         auto_partition_size,
         cluster_workers,
+        default_workers,
         run_dask,
     )
     from flashpoint.pipeline import Pipeline
@@ -869,8 +869,13 @@ def _code_dask(
     if progress is not None:
         items = progress.track(items)
     try:
-        if scheduler and not workers_given and partition_size is None:
-            workers = cluster_workers(scheduler) or workers
+        if workers is None:  # not given: the user's cluster as it is now, else this machine's cores
+            if scheduler:
+                workers = (
+                    cluster_workers(scheduler) if partition_size is None else 0
+                ) or DEFAULT_CLUSTER_WORKERS
+            else:
+                workers = default_workers()
         if partition_size is None and total is None:  # .gz, WARC, feeds, stdin: count a small input
             items, total = look_ahead(
                 items, min(LOOK_AHEAD_MAX, DEFAULT_PARTITION_SIZE * PARTITIONS_PER_WORKER * workers)
