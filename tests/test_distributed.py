@@ -985,6 +985,9 @@ def test_dasks_cancel_race_on_ctrl_c_is_kept_off_the_terminal(
     try:
         caplog.set_level(logging.ERROR, logger="tornado.application")
         monkeypatch.setattr(du.threading, "Event", InterruptedEvent)
+        # keep the loop thread busy, so that ``sync`` waits (and is interrupted) before its
+        # coroutine can start: else the coroutine may finish first and nothing is waited for
+        runner.loop.add_callback(time.sleep, 0.3)
         with pytest.raises(KeyboardInterrupt):
             du.sync(runner.loop, work)
         monkeypatch.undo()
