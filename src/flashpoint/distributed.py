@@ -492,6 +492,18 @@ def default_workers() -> int:
     return max(1, min(cores, int(available_gb / WORKER_MEMORY_GB)))
 
 
+def planned_workers(workers: int | None, scheduler: str | None, ask: bool = True) -> int:
+    """The workers a run plans its partitions for: ``workers`` when the user names them; on a
+    cluster of the user's, those that have joined it (asked only with ``ask``: it costs a
+    connection), ``DEFAULT_CLUSTER_WORKERS`` until some join; else a LocalCluster of
+    ``default_workers``."""
+    if workers is not None:
+        return workers
+    if scheduler:
+        return (cluster_workers(scheduler) if ask else 0) or DEFAULT_CLUSTER_WORKERS
+    return default_workers()
+
+
 def cluster_workers(scheduler: str) -> int:
     """How many workers the scheduler at ``scheduler`` has now (0 while none has joined): what
     a run on a cluster of the user's sizes its partitions for when not told (``--workers``).
@@ -602,8 +614,7 @@ def run_dask(
         else:
             summary.error_records.extend(errors)
 
-    if workers is None:  # a cluster of the user's is asked its size below; two until some join
-        workers = DEFAULT_CLUSTER_WORKERS if scheduler else default_workers()
+    workers = planned_workers(workers, scheduler, ask=False)  # a cluster is asked its size below
     tornado_log = logging.getLogger("tornado.application")
     race = _CancelRaceFilter()
     tornado_log.addFilter(race)

@@ -827,14 +827,12 @@ def _code_dask(
     a cluster of the user's (``scheduler``) by then (``cluster_workers``), else for a
     LocalCluster of one worker per core (``default_workers``)."""
     from flashpoint.distributed import (
-        DEFAULT_CLUSTER_WORKERS,
         DEFAULT_PARTITION_SIZE,
         PARTITIONS_PER_WORKER,
         RunInterrupted,
         RunSummary,
         auto_partition_size,
-        cluster_workers,
-        default_workers,
+        planned_workers,
         run_dask,
     )
     from flashpoint.pipeline import Pipeline
@@ -869,13 +867,7 @@ def _code_dask(
     if progress is not None:
         items = progress.track(items)
     try:
-        if workers is None:  # not given: the user's cluster as it is now, else this machine's cores
-            if scheduler:
-                workers = (
-                    cluster_workers(scheduler) if partition_size is None else 0
-                ) or DEFAULT_CLUSTER_WORKERS
-            else:
-                workers = default_workers()
+        workers = planned_workers(workers, scheduler, ask=partition_size is None)
         if partition_size is None and total is None:  # .gz, WARC, feeds, stdin: count a small input
             items, total = look_ahead(
                 items, min(LOOK_AHEAD_MAX, DEFAULT_PARTITION_SIZE * PARTITIONS_PER_WORKER * workers)
