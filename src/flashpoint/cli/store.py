@@ -215,7 +215,7 @@ def dyad_cmd(
 
     flt = _event_filter({"since": since, "until": until})
     with _opened(db) as store:
-        if dedup == "none" and getattr(store, "duckdb", None) is not None:
+        if dedup == "none" and store.duckdb is not None:
             series = dyad_series_sql(store.duckdb, actor_a, actor_b, by, directed, flt.since, flt.until)
         else:
             from flashpoint.analytics import dedup as run_dedup
@@ -268,7 +268,7 @@ def alerts_cmd(
     except FlashpointError as exc:
         raise click.ClickException(exc.message) from exc
     with _opened(db) as store:
-        if dedup == "none" and getattr(store, "duckdb", None) is not None:
+        if dedup == "none" and store.duckdb is not None:
             found = alerts_sql(store.duckdb, options)
         else:
             from flashpoint.analytics import dedup as run_dedup

@@ -58,7 +58,7 @@ class LockedStore(AbstractContextManager["Store"]):
 
     def interrupt(self) -> None:
         """Stop the statement running now (DuckDB only), so a timed-out request frees the lock."""
-        conn = getattr(self.store, "duckdb", None)
+        conn = self.store.duckdb
         if conn is not None and self._lock.locked():
             conn.interrupt()
 

@@ -177,8 +177,8 @@ def actor_key(value: str, what: str = "actor") -> str:
 
 
 def _conn(store: Store) -> Any:
-    """What the analytics ``*_sql`` functions run on: the DuckDB connection, else the store."""
-    return getattr(store, "duckdb", store)
+    """What the analytics ``*_sql`` functions run on: the store's DuckDB connection."""
+    return store.duckdb
 
 
 def _round(value: Any, digits: int = 2) -> float | None:
