@@ -275,6 +275,159 @@ def test_two_attempts_at_one_partition_never_touch_each_others_bundle(tmp_path: 
     assert not list(tmp_path.glob("*.tmp")), "each attempt moves its own finished bundle in place"
 
 
+def test_a_worker_that_does_not_see_the_writers_folder_sends_its_bundle_back(tmp_path: Path) -> None:
+    """Most cloud clusters share no filesystem: a worker that does not find this run's token
+    in the parts folder writes nothing there and returns the bundle's files, which the writer
+    puts in its folder and reads back as the bundle a shared folder would have held."""
+    from flashpoint.distributed import WRITER_FILE, _receive_bundle, _sees_writer_folder, code_partition
+    from flashpoint.store import read_bundle
+
+    writer, elsewhere = tmp_path / "writer", tmp_path / "elsewhere"
+    writer.mkdir()
+    elsewhere.mkdir()
+    (writer / WRITER_FILE).write_text("token-1\n", encoding="utf-8")
+    (elsewhere / WRITER_FILE).write_text("token-0\n", encoding="utf-8")  # another run's folder
+    assert _sees_writer_folder(str(writer), "token-1")
+    assert not _sees_writer_folder(str(elsewhere), "token-1")
+    assert not _sees_writer_folder(str(tmp_path / "missing"), "token-1")
+
+    items: list[Article | CodingError] = list(_articles()[:3])
+    shared = code_partition("000000-abc", items, Settings(), str(writer), "token-1")
+    assert shared["bundle"] is None and Path(shared["path"]).is_dir()
+    shipped = code_partition("000000-abc", items, Settings(), str(elsewhere), "token-1")
+    assert shipped["path"] is None and sorted(shipped["bundle"]) == [
+        "articles.parquet", "errors.parquet", "events.parquet", "sentences.parquet",
+    ]  # fmt: skip
+    assert sorted(p.name for p in elsewhere.iterdir()) == [WRITER_FILE], "nothing written there"
+    _receive_bundle(shipped, writer)
+    assert "bundle" not in shipped and Path(shipped["path"]).parent == writer
+    assert Path(shipped["path"]).name == f"{shipped['attempt']}.parquet"
+
+    def rows(path: str) -> dict[str, list[dict[str, object]]]:
+        return {
+            table: [{k: v for k, v in r.items() if k not in ("written_at", "coded_at")} for r in table_rows]
+            for table, table_rows in read_bundle(path).items()
+        }
+
+    assert rows(shipped["path"]) == rows(shared["path"]) and rows(shared["path"])["events"]
+    assert not list(writer.glob("*.tmp"))
+
+
+def test_a_bundle_file_name_that_is_a_path_is_refused(tmp_path: Path) -> None:
+    """The writer writes what a worker sends into its own folder: a name must not reach out."""
+    from flashpoint.distributed import _receive_bundle
+    from flashpoint.errors import ClusterError
+
+    for name in ("../evil.parquet", "sub/x.parquet", ".."):
+        info = {"part": "000000-abc", "attempt": "part-000000-abc.1-x", "bundle": {name: b"x"}}
+        with pytest.raises(ClusterError, match="a bundle file named"):
+            _receive_bundle(info, tmp_path / "parts")
+    assert not (tmp_path / "evil.parquet").exists() and not (tmp_path / "parts").exists()
+
+
+def test_a_cluster_whose_workers_do_not_see_the_parts_folder_stores_the_same_events(
+    corpus_file: Path, local_store: dict[str, list], cluster: object, tmp_path: Path
+) -> None:
+    """The module's workers are told they see no folder of the writer's (as on a cluster
+    without a shared filesystem): every partition comes back through Dask, and the store is
+    the local engine's."""
+    from dask.distributed import Client
+
+    from flashpoint.ingest import read_inputs
+
+    db = tmp_path / "n.duckdb"
+    with Client(cluster.scheduler_address) as client:
+        client.run(exec, _NO_SHARED_FOLDER, {})
+        try:
+            summary = _run(read_inputs([str(corpus_file)]), db, cluster)
+        finally:
+            client.run(exec, "import flashpoint.distributed as d\nd._sees_writer_folder = d._own_sees\n", {})
+    assert summary.shipped == summary.partitions == -(-ARTICLES // PARTITION)
+    assert f"{summary.partitions} partitions, 0 resumed, {summary.shipped} sent back through Dask)" in (
+        summary.line()
+    )
+    assert _snapshot(db) == local_store
+    assert not list((tmp_path / "n.duckdb.parts").glob("part-*")), "received bundles are removed once loaded"
+
+
+_NO_SHARED_FOLDER = (
+    "import flashpoint.distributed as d\n"
+    "d._own_sees = d._sees_writer_folder\n"
+    "d._sees_writer_folder = lambda out_dir, token: False\n"
+)
+"""Run in a worker: it finds no folder of the writer's, as a worker of another machine."""
+
+
+def _on_another_filesystem(hidden: Path) -> list[str] | None:
+    """A command prefix that runs a process with an empty tmpfs over ``hidden`` (a user and
+    mount namespace: ``unshare -rm``), as a worker machine that does not share the writer's
+    filesystem would see it; None where namespaces are not allowed (many containers)."""
+    import shutil
+    import subprocess
+
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return None
+    prefix = [unshare, "-rm", "sh", "-c", 'mount -t tmpfs flashpoint-test "$0" && exec "$@"', str(hidden)]
+    probe = subprocess.run([*prefix, "sh", "-c", f"test ! -e {hidden}/probe"], capture_output=True)
+    return prefix if probe.returncode == 0 else None
+
+
+def test_cli_on_workers_of_another_filesystem_stores_the_local_engines_events(
+    corpus_file: Path, local_store: dict[str, list], tmp_path: Path
+) -> None:
+    """A real worker process that cannot see the writer's parts folder (an empty filesystem is
+    mounted over it in the worker's own namespace): the CLI run is the local engine's."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("dask.distributed")
+    import dask
+    from dask.distributed import Client, LocalCluster
+
+    from flashpoint.cli import cli
+    from flashpoint.distributed import WORKER_CONFIG
+
+    hidden = tmp_path / "writer-only"
+    parts = hidden / "parts"
+    parts.mkdir(parents=True)
+    (hidden / "probe").touch()
+    prefix = _on_another_filesystem(hidden)
+    if prefix is None:
+        pytest.skip("no user and mount namespaces here (unshare -rm) to hide the folder from a worker")
+    with (
+        dask.config.set(WORKER_CONFIG),
+        LocalCluster(n_workers=0, processes=True, dashboard_address=None) as scheduler_only,
+    ):
+        worker = subprocess.Popen(
+            [*prefix, sys.executable, "-m", "distributed.cli.dask_worker", scheduler_only.scheduler_address,
+             "--nthreads", "1", "--nworkers", "1", "--no-dashboard"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            with Client(scheduler_only.scheduler_address) as client:
+                client.wait_for_workers(1, timeout=60)
+            db = tmp_path / "far.duckdb"
+            args = [
+                "code",
+                str(corpus_file),
+                "--engine",
+                "dask",
+                "--scheduler",
+                scheduler_only.scheduler_address,
+            ]
+            result = CliRunner().invoke(
+                cli, [*args, "--partition-size", "8", "--db", str(db), "--parts-dir", str(parts)]
+            )
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert "4 partitions, 0 resumed, 4 sent back through Dask)" in result.output.strip().splitlines()[-1]
+    assert _snapshot(db) == local_store
+    assert sorted(p.name for p in parts.iterdir()) == [".writer", "manifest.jsonl", "run.json"]
+
+
 def test_a_finished_run_removes_bundles_no_run_will_load(
     corpus_file: Path, cluster: object, tmp_path: Path
 ) -> None:

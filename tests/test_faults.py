@@ -668,10 +668,10 @@ def test_a_partition_that_kills_its_workers_is_stored_as_errors_and_the_run_goes
     poison = items[DASK_PARTITION].doc_id  # the second partition's first story
     real = distributed.code_partition
 
-    def crashing(part_id: str, chunk: list, settings: Settings, out_dir: str) -> dict:
+    def crashing(part_id: str, chunk: list, settings: Settings, out_dir: str, token: str | None) -> dict:
         if any(getattr(a, "doc_id", None) == poison for a in chunk):
             os._exit(1)  # the worker process dies, as it would in a segfault
-        return real(part_id, chunk, settings, out_dir)
+        return real(part_id, chunk, settings, out_dir, token)
 
     monkeypatch.setattr(distributed, "code_partition", crashing)  # shipped to workers by value
     db = str(tmp_path / "poison.duckdb")
@@ -720,7 +720,7 @@ def test_a_partition_that_fails_on_every_attempt_stops_the_run_with_a_clear_erro
 
     inputs, _reference = dask_inputs
 
-    def no_space(part_id: str, chunk: list, settings: Settings, out_dir: str) -> dict:
+    def no_space(part_id: str, chunk: list, settings: Settings, out_dir: str, token: str | None) -> dict:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(distributed, "code_partition", no_space)

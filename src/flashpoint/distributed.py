@@ -1,5 +1,7 @@
 """Run coding on Dask: partitions of articles are coded by workers that write Parquet, and one
-writer (this process) loads each finished partition into the store.
+writer (this process) loads each finished partition into the store.  Workers that see the
+writer's parts folder write into it; others send their Parquet back with the task's result,
+so a cluster needs no shared filesystem.
 
 The engine adds no coding logic: a worker runs the same ``Pipeline`` as a laptop run, so the
 events are identical (a test checks it).  Partitions are checkpointed in a manifest beside
@@ -18,6 +20,7 @@ import os
 import shutil
 import signal
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -71,7 +74,8 @@ def _check_build(info: dict[str, Any]) -> None:
     theirs, ours = info.get("build") or {}, build()
     if theirs == ours:
         return
-    shutil.rmtree(info["path"], ignore_errors=True)
+    if info.get("path"):  # a bundle sent back with the result was never written here
+        shutil.rmtree(info["path"], ignore_errors=True)
     differ = ", ".join(k for k in ours if theirs.get(k) != ours[k]) or "build record"
     raise ClusterError(
         f"partition {info['part']} was coded on worker {info.get('worker', '?')} by "
@@ -100,6 +104,9 @@ class RunSummary:
     """Articles (and input errors) coded and waiting for the next load: not yet counted above
     nor stored.  The progress line counts them, so that it moves as partitions finish rather
     than a load group (400 articles on two workers) at a time."""
+    shipped: int = 0
+    """Partitions whose bundle travelled back through Dask: their worker did not see the
+    writer's parts folder (``code_partition``)."""
 
     def line(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
@@ -107,7 +114,8 @@ class RunSummary:
             f"coded {self.articles} articles{not_english_note(self.not_english)}, "
             f"{self.sentences} sentences, {self.events} events, "
             f"{self.errors} errors in {self.seconds:.1f}s ({rate:.1f} articles/s; "
-            f"{self.partitions} partitions, {self.skipped_partitions} resumed)"
+            f"{self.partitions} partitions, {self.skipped_partitions} resumed"
+            f"{f', {self.shipped} sent back through Dask' if self.shipped else ''})"
         )
 
 
@@ -230,10 +238,39 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
 
 
+WRITER_FILE = ".writer"
+"""In the parts folder: a token the writer writes afresh at the start of each run.  A worker
+that reads the same token there sees the writer's folder (one machine, or a shared
+filesystem) and writes its bundle into it; any other worker sends the bundle back with its
+result (``code_partition``)."""
+
+
+def _sees_writer_folder(out_dir: str, token: str) -> bool:
+    """Whether this worker sees the writer's parts folder at ``out_dir``: the same path on
+    another machine may be missing, or a folder of its own, so the token decides, not the
+    path.  A shared filesystem that is slow to show the new token (NFS caches attributes for
+    seconds) only makes the first partitions travel through Dask: correct either way."""
+    try:
+        return (Path(out_dir) / WRITER_FILE).read_text(encoding="utf-8").strip() == token
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def code_partition(
-    part_id: str, items: list[Article | CodingError], settings: Settings, out_dir: str
+    part_id: str,
+    items: list[Article | CodingError],
+    settings: Settings,
+    out_dir: str,
+    writer_token: str | None = None,
 ) -> dict[str, Any]:
-    """Worker task: code one partition and write its results as Parquet; return counts."""
+    """Worker task: code one partition and write its results as a Parquet bundle; return
+    counts.
+
+    The bundle goes into the writer's folder ``out_dir`` when this worker sees it (``path``
+    in the result; always so without ``writer_token``).  Otherwise (a worker machine without
+    the writer's filesystem, as on most cloud clusters) it is written to a temporary folder
+    and its files travel back with the result (``bundle``: file name -> bytes; Dask sends a
+    result straight from the worker to the client), for the writer to put in its folder."""
     from flashpoint.pipeline import Pipeline
     from flashpoint.store import results_to_parquet
 
@@ -248,16 +285,25 @@ def code_partition(
     # retry after a worker was lost), and must not write into, replace or delete each
     # other's bundle while the writer loads one of them
     attempt = f"part-{part_id}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    path = Path(out_dir) / f"{attempt}.parquet"
-    tmp = Path(out_dir) / f"{attempt}.tmp"
-    results_to_parquet(results, str(tmp))  # a bundle directory
-    os.replace(tmp, path)
+    shipped: dict[str, bytes] | None = None
+    if writer_token is None or _sees_writer_folder(out_dir, writer_token):
+        path: str | None = str(Path(out_dir) / f"{attempt}.parquet")
+        tmp = Path(out_dir) / f"{attempt}.tmp"
+        results_to_parquet(results, str(tmp))  # a bundle directory
+        os.replace(tmp, str(path))
+    else:
+        path = None
+        with tempfile.TemporaryDirectory(prefix="flashpoint-part-") as scratch:
+            results_to_parquet(results, scratch)
+            shipped = {f.name: f.read_bytes() for f in sorted(Path(scratch).iterdir())}
     return {
         "code_seconds": coded - started,
         "write_seconds": time.perf_counter() - coded,
         "peak_rss_mb": _peak_rss_mb(),
         "part": part_id,
-        "path": str(path),
+        "attempt": attempt,
+        "path": path,
+        "bundle": shipped,
         "articles": sum(1 for r in results if r.error is None),
         "not_english": sum(r.not_english for r in results),
         "sentences": sum(len(r.sentences) for r in results),
@@ -266,6 +312,34 @@ def code_partition(
         "build": build(),
         "worker": f"{socket.gethostname()}:{os.getpid()}",
     }
+
+
+def _receive_bundle(info: dict[str, Any], parts_dir: Path) -> None:
+    """Put a bundle that travelled with its result (``code_partition``) into the writer's
+    folder, under its attempt's name, so that it is loaded, checkpointed and removed as the
+    bundles workers write there are; then drop the bytes."""
+    files: dict[str, bytes] | None = info.pop("bundle", None)
+    if files is None:
+        return
+    attempt = str(info.get("attempt") or f"part-{info['part']}.shipped-{uuid.uuid4().hex[:8]}")
+    path = parts_dir / f"{attempt}.parquet"
+    tmp = parts_dir / f"{attempt}.tmp"
+    for name in files:
+        if Path(name).name != name or name in ("", ".", ".."):  # a file name, never a path
+            raise ClusterError(f"partition {info['part']}: a bundle file named {name!r}")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ClusterError(
+            f"{parts_dir}: cannot write partition {info['part']} received from worker "
+            f"{info.get('worker', '?')}: {exc}; the partitions loaded before it are checkpointed: "
+            "--resume goes on from there"
+        ) from exc
+    info["path"] = str(path)
 
 
 def _remove_stale_bundles(parts_dir: Path) -> int:
@@ -427,6 +501,16 @@ def _run_record(parts_dir: Path, settings: Settings, partition_size: int, resumi
     return partition_size
 
 
+def _new_writer_token(parts_dir: Path) -> str:
+    """Write this run's token into the parts folder (see ``WRITER_FILE``) and return it."""
+    token = uuid.uuid4().hex
+    path = parts_dir / WRITER_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(token + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return token
+
+
 def _check_store_holds_checkpoint(store: Any, manifest: Manifest, db: str) -> None:
     """Refuse to resume into a store that lacks what the checkpoint says it loaded (a store
     deleted or replaced while its parts folder stayed): the checkpointed partitions would be
@@ -557,7 +641,8 @@ def run_dask(
     from flashpoint.store import open_store
 
     started = time.perf_counter()
-    # absolute: workers on other machines write here too (through a shared filesystem)
+    # absolute: workers on other machines that share the filesystem write here too (those
+    # that do not send their bundles back with their results: ``code_partition``)
     default_dir = "flashpoint.parts" if "://" in db else f"{db}.parts"
     parts_dir = Path(work_dir or default_dir).resolve()
     parts_dir.mkdir(parents=True, exist_ok=True)
@@ -566,6 +651,7 @@ def run_dask(
         manifest.path.unlink()
         manifest = Manifest(parts_dir / "manifest.jsonl")
     partition_size = _run_record(parts_dir, settings, partition_size, resume and bool(manifest.done))
+    token = _new_writer_token(parts_dir)
     summary = RunSummary()
     store = open_store(db)  # first: a store that cannot be opened fails before any cluster starts
     if resume and manifest.done:
@@ -653,6 +739,15 @@ def run_dask(
                 else:
                     try:
                         _check_build(info)
+                        if info.get("bundle") is not None:
+                            if not summary.shipped:
+                                log.info(
+                                    "worker %s does not see %s: its partitions travel back through Dask",
+                                    info.get("worker", "?"),
+                                    parts_dir,
+                                )
+                            summary.shipped += 1
+                            _receive_bundle(info, parts_dir)
                     except ClusterError:
                         load()  # the partitions coded by the writer's build are good: keep them
                         raise
@@ -670,7 +765,7 @@ def run_dask(
                 summary.skipped_partitions += 1
                 continue
             future = client.submit(
-                code_partition, part_id, chunk, settings, str(parts_dir), pure=False, retries=2
+                code_partition, part_id, chunk, settings, str(parts_dir), token, pure=False, retries=2
             )
             submitted[future.key] = (part_id, chunk)
             pending.add(future)

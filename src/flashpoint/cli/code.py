@@ -559,8 +559,9 @@ def run_coding(
 @click.option(
     "--parts-dir",
     type=click.Path(file_okay=False),
-    help="Folder where Dask workers write Parquet partitions and the checkpoint manifest "
-    "(default DB.parts; on a multi-machine cluster, a shared filesystem path).",
+    help="Folder of the writer's Parquet partitions and checkpoint manifest (default "
+    "DB.parts). Workers that see it (same machine, or a shared filesystem at the same path) "
+    "write into it; others send their partitions back through Dask.",
 )
 @click.option(
     "--resume",
