@@ -7,6 +7,7 @@ workers load the spaCy model once.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from collections.abc import Iterator
@@ -1223,6 +1224,12 @@ def test_the_article_count_for_the_eta_is_cheap_or_none(tmp_path: Path) -> None:
     (tmp_path / "e.jsonl.gz").write_bytes(b"")
     assert estimate_total([str(jsonl), str(table), str(folder)]) == 5
     assert estimate_total([str(jsonl), str(tmp_path / "e.jsonl.gz")]) is None
+    for name in ("f.csv.bz2", "g.txt.xz", "h.jsonl.zst"):  # any compression: its lines are not rows
+        (tmp_path / name).write_bytes(b"")
+        assert estimate_total([str(jsonl), str(tmp_path / name)]) is None
+    hidden = tmp_path / "i.jsonl"  # gzipped under a plain name: read as such, so not counted
+    hidden.write_bytes(gzip.compress(jsonl.read_bytes()))
+    assert estimate_total([str(hidden)]) is None
     assert estimate_total(["-"]) is None
     size = jsonl.stat().st_size + table.stat().st_size
     assert estimate_total([str(jsonl), str(table)], limit_bytes=size) == 3

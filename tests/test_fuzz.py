@@ -115,6 +115,37 @@ def test_random_text_in_any_format_never_raise(text: str, ext: str) -> None:
     check_items(items)
 
 
+MAGIC = {"gz": b"\x1f\x8b\x08\x00", "bz2": b"BZh9", "xz": b"\xfd7zXZ\x00", "zst": b"\x28\xb5\x2f\xfd"}
+
+
+@FUZZ
+@given(
+    data=st.binary(max_size=3000),
+    codec=st.sampled_from(sorted(MAGIC)),
+    ext=st.sampled_from((".txt", ".html", ".jsonl", ".json", ".csv", ".rss", ".warc")),
+    packed=st.booleans(),
+)
+def test_damaged_compressed_input_never_raises(data: bytes, codec: str, ext: str, packed: bool) -> None:
+    """Random bytes behind a compression's magic number (garbage to its decompressor), or a
+    valid compressed stream cut anywhere: an error naming the file, or what could be read."""
+    import bz2
+    import lzma
+
+    import zstandard
+
+    if packed:  # a real stream of the random bytes, cut at a random place
+        whole = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress,
+                 "zst": zstandard.ZstdCompressor().compress}[codec](data)  # fmt: skip
+        raw = whole[: len(data) % (len(whole) + 1)]
+    else:
+        raw = MAGIC[codec] + data
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"input{ext}.{codec}"
+        path.write_bytes(raw)
+        items = list(read_inputs([path]))
+    check_items(items)
+
+
 good_row = st.builds(
     lambda i, t: json.dumps({"id": f"r{i}", "text": t}, ensure_ascii=False),
     st.integers(0, 10**6),

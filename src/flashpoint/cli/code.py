@@ -222,9 +222,9 @@ gigabytes before the first article): the ETA then goes by the bytes read."""
 
 def estimate_total(inputs: Iterable[str], limit_bytes: int = COUNT_LIMIT_BYTES) -> int | None:
     """A cheap article count for the ETA: lines of plain JSONL, rows of CSV, files of a
-    directory; None when it cannot be known without reading everything (gz, WARC, stdin)
-    or when the JSONL and CSV to count hold more than ``limit_bytes``."""
-    from flashpoint.ingest import input_files
+    directory; None when it cannot be known without reading everything (compressed files,
+    WARC, feeds, stdin) or when the JSONL and CSV to count hold more than ``limit_bytes``."""
+    from flashpoint.ingest import COMPRESSIONS, compression_of, input_files
 
     total = 0
     to_count = 0
@@ -236,9 +236,11 @@ def estimate_total(inputs: Iterable[str], limit_bytes: int = COUNT_LIMIT_BYTES) 
             files: Iterable[Path] = input_files(path) if path.is_dir() else [path]
             for f in files:
                 name = f.name.lower()
-                if name.endswith((".gz", ".warc", ".rss", ".atom", ".xml")):
+                if name.endswith((*COMPRESSIONS, ".warc", ".rss", ".atom", ".xml")):
                     return None
                 if name.endswith((".jsonl", ".csv")):
+                    if compression_of(f) is not None:  # compressed under a plain name
+                        return None
                     to_count += f.stat().st_size
                     if to_count > limit_bytes:
                         return None
@@ -551,7 +553,7 @@ def run_coding(
     default=None,
     help="Articles per Dask partition (default: about four partitions per worker, 10 to 100 "
     "articles each, so that every worker has work; an input that cannot be counted cheaply "
-    "(.gz, WARC, feeds, stdin) is counted by reading ahead up to 400 articles a worker, at "
+    "(compressed, WARC, feeds, stdin) is counted by reading ahead up to 400 articles a worker, at "
     "most 2,000 and for 1 s at most; a larger one gets 100). "
     "With --scheduler, they are planned for the workers that have joined the cluster, or "
     "for --workers when given.",
@@ -597,7 +599,7 @@ def code_cmd(
     resume: bool,
     quiet: bool,
 ) -> None:
-    """Code INPUT... (.txt, .html, .jsonl[.gz], .csv, .warc[.gz], RSS/Atom, directories, http(s) URLs of these, or - for stdin)
+    """Code INPUT... (.txt, .html, .jsonl, .csv, .warc, RSS/Atom, each also .gz/.bz2/.xz/.zst; directories, http(s) URLs of these, or - for stdin)
     into event records."""
     try:
         settings = Settings(

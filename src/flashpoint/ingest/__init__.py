@@ -5,7 +5,9 @@ The public surface is small on purpose (private modules behind this ``__init__``
 - ``read_inputs(inputs, published=None, stdin=None, position=None)`` streams Articles and
   CodingErrors from files, directories and stdin; ``read_path(path, published=None)`` reads
   one path; ``input_files(folder)`` lists a directory's inputs as they are read (streamed,
-  sorted); a ``ReadPosition`` follows the bytes read, against ``input_bytes(inputs)``.
+  sorted); a ``ReadPosition`` follows the bytes read, against ``input_bytes(inputs)``;
+  ``compression_of(path)`` names a file's compression (any input may be gzip, bzip2, xz or
+  Zstandard compressed: ``COMPRESSIONS`` are their suffixes).
 - ``clean(text)`` drops page furniture while keeping offsets back to the raw text.
 - ``article_from_text(text, doc_id=None, published=None, **meta)`` builds one Article.
 - ``dateline_date(text, reference_year=None)`` reads a wire dateline's date.
@@ -20,12 +22,22 @@ from pathlib import Path
 from flashpoint.ingest.clean import clean
 from flashpoint.ingest.fingerprint import content_id, hamming, simhash
 from flashpoint.ingest.published import dateline_date, parse_published
-from flashpoint.ingest.readers import ReadPosition, input_bytes, input_files, read_inputs, read_path
+from flashpoint.ingest.readers import (
+    COMPRESSIONS,
+    ReadPosition,
+    compression_of,
+    input_bytes,
+    input_files,
+    read_inputs,
+    read_path,
+)
 from flashpoint.ingest.records import article_from_text
 from flashpoint.ingest.remote import is_url
 
 __all__ = [
+    "COMPRESSIONS",
     "ReadPosition",
+    "compression_of",
     "article_from_text",
     "clean",
     "content_id",

@@ -45,11 +45,12 @@ def _entry_date(entry) -> date | None:
     return None
 
 
-def read_feed(path: Path) -> Iterator[Article | CodingError]:
-    """Yield one Article per feed entry; a bad entry yields a CodingError and the rest goes on."""
+def read_feed(path: Path, data: bytes | None = None) -> Iterator[Article | CodingError]:
+    """Yield one Article per feed entry; a bad entry yields a CodingError and the rest goes on.
+    ``data``: the feed's bytes when they are not the file's as stored (a compressed feed)."""
     import feedparser  # only needed for feed inputs
 
-    parsed = feedparser.parse(str(path))
+    parsed = feedparser.parse(data if data is not None else str(path))
     if parsed.bozo and not parsed.entries:
         exc = InputError(str(path), f"not a readable feed: {parsed.get('bozo_exception')}")
         yield CodingError(None, "read", str(exc), str(path))

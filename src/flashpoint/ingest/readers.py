@@ -7,27 +7,33 @@ reader moves on.  Library errors (``flashpoint.errors``) are raised inside and t
 CodingErrors only at this boundary.
 
 Formats by extension: ``.txt`` (one story; id = file stem), ``.html``/``.htm``,
-``.jsonl``/``.jsonl.gz`` and ``.csv`` (rows with ``id``, ``text`` or ``html``,
-``published``, ``url``, ``title``, ``source``), ``.json`` (a list of such rows),
-``.rss``/``.atom``/``.xml`` feeds, ``.warc``/``.warc.gz`` archives.  ``-`` reads stdin:
-JSONL when its first non-blank line opens a JSON object, otherwise one story.
+``.jsonl`` and ``.csv`` (rows with ``id``, ``text`` or ``html``, ``published``, ``url``,
+``title``, ``source``), ``.json`` (a list of such rows), ``.rss``/``.atom``/``.xml`` feeds,
+``.warc`` archives.  Any of them may be compressed with gzip, bzip2, xz or Zstandard
+(``.jsonl.gz``, ``.csv.bz2``, ``.warc.zst``...): news dumps ship that way, and they are
+decompressed as they stream.  The file's first bytes decide (a gzipped file named ``.jsonl``
+is read all the same), the extension only which reader.  ``-`` reads stdin: JSONL when its
+first non-blank line opens a JSON object, otherwise one story.
 """
 
 from __future__ import annotations
 
+import bz2
 import csv
 import gzip
 import io
 import json
 import logging
+import lzma
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 from flashpoint.errors import BinaryInputError, EmptyInputError, InputError, RecordError
 from flashpoint.ingest.html import extract_html, with_title
@@ -39,21 +45,20 @@ logger = logging.getLogger(__name__)
 
 Item = Article | CodingError
 
-EXTENSIONS = (
-    ".txt",
-    ".html",
-    ".htm",
-    ".jsonl",
-    ".jsonl.gz",
-    ".json",
-    ".csv",
-    ".warc",
-    ".warc.gz",
-    ".rss",
-    ".atom",
-    ".xml",
-)
-"""What a directory scan picks up; a file named explicitly is read whatever its name."""
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
+"""Compression suffixes a file name may end with, and their codecs (``_codec``)."""
+
+FORMATS = (".txt", ".html", ".htm", ".jsonl", ".json", ".csv", ".warc", ".rss", ".atom", ".xml")
+"""The extensions of the formats flashpoint reads, uncompressed."""
+
+EXTENSIONS = (*FORMATS, *(f + c for f in FORMATS for c in COMPRESSIONS))
+"""What a directory scan picks up (each format, plain or compressed); a file named
+explicitly is read whatever its name."""
+
+WHOLE_FILE_LIMIT = 256 * 2**20
+"""The most a compressed file read whole (a story, a page, a JSON list, a feed) may
+decompress to: a few kilobytes of gzip can expand to gigabytes, and these readers hold the
+whole text.  The streaming formats (JSONL, CSV, WARC) hold one record at a time."""
 
 
 class ReadPosition:
@@ -128,9 +133,142 @@ class _StepReader:
         return self._raw.read(min(size, _GZIP_STEP))
 
 
-def _gunzip(raw: BinaryIO, position: ReadPosition | None) -> gzip.GzipFile:
+class _ZstdReader(io.RawIOBase):
+    """A Zstandard stream (any number of frames) read as a raw binary file.
+
+    ``zstandard``'s own stream reader ends quietly at the end of a truncated file, which would
+    lose its last stories without a word; this one raises ``EOFError`` then, as gzip, bzip2
+    and xz do, and turns a corrupt stream's ``ZstdError`` into an ``OSError``."""
+
+    _CHUNK = 64 * 1024
+
+    def __init__(self, source: Any) -> None:
+        import zstandard  # only for .zst inputs
+
+        self._source = source
+        self._new = zstandard.ZstdDecompressor().decompressobj
+        self._error = zstandard.ZstdError
+        self._frame: Any = None
+        self._pending = b""
+        self._input = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while not self._pending:
+            if not self._input:
+                self._input = self._source.read(self._CHUNK)
+                if not self._input:
+                    if self._frame is not None and not self._frame.eof:
+                        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+                    return 0
+            if self._frame is None or self._frame.eof:
+                self._frame = self._new()
+            data, self._input = self._input, b""
+            try:
+                self._pending = self._frame.decompress(data)
+            except self._error as exc:
+                raise OSError(f"Invalid Zstandard data: {exc}") from exc
+            if self._frame.eof:
+                self._input = self._frame.unused_data
+        n = min(len(view), len(self._pending))
+        view[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+_DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error, lzma.LZMAError)
+"""What a damaged compressed file raises while it is read (``_ZstdReader`` maps its own)."""
+
+
+def _codec(head: bytes) -> str | None:
+    """The compression of a file from its first bytes (magic numbers), or None."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"BZh") and head[3:4].isdigit() and head[3:4] != b"0":
+        return "bzip2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
+    if head.startswith(b"\x28\xb5\x2f\xfd"):
+        return "zstd"
+    return None
+
+
+def _decompressed(raw: BinaryIO, codec: str, position: ReadPosition | None) -> BinaryIO:
+    """``raw`` decompressed as it is read (a watched file is fed in small steps: see
+    ``_StepReader``)."""
     source: Any = _StepReader(raw) if position is not None else raw
-    return gzip.GzipFile(fileobj=source, mode="rb")
+    stream: io.BufferedIOBase
+    if codec == "gzip":
+        stream = gzip.GzipFile(fileobj=source, mode="rb")
+    elif codec == "bzip2":
+        stream = bz2.BZ2File(source, mode="rb")
+    elif codec == "xz":
+        stream = lzma.LZMAFile(source, mode="rb")  # noqa: SIM115 (closed by _opened)
+    else:
+        stream = io.BufferedReader(_ZstdReader(source))
+    return cast(BinaryIO, stream)  # each is a buffered binary file
+
+
+@contextmanager
+def _opened(path: Path, position: ReadPosition | None) -> Iterator[tuple[BinaryIO, str | None]]:
+    """The file's bytes, decompressed when its first bytes say it is compressed, and the
+    codec; closed after."""
+    raw = _open_binary(path, position)
+    try:
+        head = raw.read(8)
+        raw.seek(0)
+        codec = _codec(head)
+        if codec is None:
+            yield raw, codec
+            return
+        stream = _decompressed(raw, codec, position)
+        try:
+            yield stream, codec
+        finally:
+            stream.close()
+    finally:
+        raw.close()
+
+
+def compression_of(path: Path) -> str | None:
+    """The codec a file is compressed with (``gzip``, ``bzip2``, ``xz``, ``zstd``), from its
+    first bytes; None for a plain or unreadable file."""
+    try:
+        with path.open("rb") as handle:
+            return _codec(handle.read(8))
+    except OSError:
+        return None
+
+
+def _read_whole(path: Path, position: ReadPosition | None) -> bytes:
+    """A file read whole, decompressed if it is compressed, at most ``WHOLE_FILE_LIMIT``
+    bytes of it when it is."""
+    with _opened(path, position) as (stream, codec):
+        if codec is None:
+            return stream.read()
+        data = stream.read(WHOLE_FILE_LIMIT + 1)
+    if len(data) > WHOLE_FILE_LIMIT:
+        raise InputError(
+            str(path), f"decompresses to more than {WHOLE_FILE_LIMIT // 2**20} MB, too large to read whole"
+        )
+    return data
+
+
+def _plain_name(path: Path) -> str:
+    """The file name without a compression suffix (``a.jsonl.gz`` -> ``a.jsonl``)."""
+    name = path.name
+    for suffix in COMPRESSIONS:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _stem(path: Path) -> str:
+    """The id a one-story file gives its story: its name without extensions (``a.txt.gz`` -> ``a``)."""
+    return Path(_plain_name(path)).stem
 
 
 def input_bytes(inputs: Iterable[str | Path]) -> int | None:
@@ -158,12 +296,9 @@ STDIN_ORIGIN = "<stdin>"
 
 
 def _kind(path: Path) -> str:
-    """The reader for a path, from its (possibly compound) extension; ``txt`` by default."""
-    name = path.name.lower()
-    for suffix in (".jsonl.gz", ".warc.gz"):
-        if name.endswith(suffix):
-            return suffix[1:]
-    suffix = path.suffix.lower()
+    """The reader for a path, from its extension after any compression suffix; ``txt`` by
+    default."""
+    suffix = Path(_plain_name(path)).suffix.lower()
     if suffix in (".html", ".htm"):
         return "html"
     if suffix in (".rss", ".atom"):
@@ -243,14 +378,14 @@ def decode_text(data: bytes, origin: str) -> str:
 
 
 def _read_txt(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
-    text = decode_text(path.read_bytes(), str(path))
+    text = decode_text(_read_whole(path, position), str(path))
     if not text.strip():
         raise EmptyInputError(str(path), "empty")
-    yield article_from_text(text, doc_id=path.stem, origin=str(path))
+    yield article_from_text(text, doc_id=_stem(path), origin=str(path))
 
 
 def _read_html(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
-    data = path.read_bytes()
+    data = _read_whole(path, position)
     if not data.strip():
         raise EmptyInputError(str(path), "empty")
     if b"\x00" in data[:_SNIFF_BYTES]:
@@ -258,7 +393,7 @@ def _read_html(path: Path, position: ReadPosition | None = None) -> Iterator[Ite
     page = extract_html(data, str(path))
     yield article_from_text(
         with_title(page.text, page.title),
-        doc_id=path.stem,
+        doc_id=_stem(path),
         published=page.date_text,
         published_source="html-meta" if page.date_text else None,
         title=page.title,
@@ -309,17 +444,16 @@ def _row_id(line: object) -> str | None:
 
 def _read_jsonl(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     try:
-        with _open_binary(path, position) as raw:
-            handle: Iterable[bytes] = _gunzip(raw, position) if path.name.lower().endswith(".gz") else raw
-            yield from _json_lines(handle, str(path))
-    except (OSError, EOFError, zlib.error) as exc:
+        with _opened(path, position) as (stream, _codec_name):
+            yield from _json_lines(stream, str(path))
+    except _DECOMPRESS_ERRORS as exc:
         raise InputError(str(path), f"cannot read: {exc}") from exc
 
 
 def _read_json(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     """A JSON file: a list of rows, ``{"articles": [...]}``, or one row (read whole)."""
     try:
-        data = json.loads(decode_text(path.read_bytes(), str(path)) or "null")
+        data = json.loads(decode_text(_read_whole(path, position), str(path)) or "null")
     except json.JSONDecodeError as exc:
         raise RecordError(str(path), f"not JSON: {exc.msg}", exc.lineno) from exc
     except RecursionError as exc:
@@ -339,7 +473,10 @@ def _read_json(path: Path, position: ReadPosition | None = None) -> Iterator[Ite
 
 def _read_csv(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    with io.TextIOWrapper(_open_binary(path, position), encoding="utf-8-sig", newline="") as handle:
+    with (
+        _opened(path, position) as (stream, _codec_name),
+        io.TextIOWrapper(stream, encoding="utf-8-sig", newline="") as handle,
+    ):
         reader = csv.DictReader(handle)
         try:
             header = reader.fieldnames
@@ -357,48 +494,58 @@ def _read_csv(path: Path, position: ReadPosition | None = None) -> Iterator[Item
             raise RecordError(str(path), f"bad CSV: {exc}", reader.line_num or None) from exc
 
 
+def _feed_data(path: Path, position: ReadPosition | None) -> bytes | None:
+    """A compressed feed's bytes (feedparser reads a plain one from its path: None)."""
+    return None if compression_of(path) is None else _read_whole(path, position)
+
+
 def _read_xml(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     from flashpoint.ingest.feeds import looks_like_feed, read_feed
 
-    with path.open("rb") as handle:
-        head = handle.read(2048)
+    data = _feed_data(path, position)
+    if data is None:
+        with path.open("rb") as handle:
+            head = handle.read(2048)
+    else:
+        head = data[:2048]
     if not head.strip():
         raise EmptyInputError(str(path), "empty")
     if not looks_like_feed(head):
         raise InputError(str(path), "XML that is not an RSS/Atom feed")
-    yield from read_feed(path)
+    yield from read_feed(path, data)
 
 
 def _read_feed(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     from flashpoint.ingest.feeds import read_feed
 
-    yield from read_feed(path)
+    yield from read_feed(path, _feed_data(path, position))
 
 
 def _read_warc(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     from flashpoint.ingest.warc import read_warc
 
-    yield from read_warc(path, _open_binary(path, position))
+    # gzip too is decompressed here: warcio reads a WARC gzipped record by record itself, but
+    # refuses one gzipped whole ("non-chunked gzip file detected"), and both are common
+    with _opened(path, position) as (stream, _codec_name):
+        yield from read_warc(path, stream)
 
 
 _READERS: dict[str, Callable[[Path, ReadPosition | None], Iterator[Item]]] = {
     "txt": _read_txt,
     "html": _read_html,
     "jsonl": _read_jsonl,
-    "jsonl.gz": _read_jsonl,
     "json": _read_json,
     "csv": _read_csv,
     "xml": _read_xml,
     "feed": _read_feed,
     "warc": _read_warc,
-    "warc.gz": _read_warc,
 }
 
 
 def _read_file(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
     """One file, errors turned into CodingErrors (a reader may already have yielded items)."""
     kind = _kind(path)
-    doc_id = path.stem if kind in ("txt", "html") else None
+    doc_id = _stem(path) if kind in ("txt", "html") else None
     if position is not None:
         position.begin(path)
     try:
@@ -406,8 +553,8 @@ def _read_file(path: Path, position: ReadPosition | None = None) -> Iterator[Ite
     except InputError as exc:
         where = exc.origin if exc.line is None else f"{exc.origin}:{exc.line}"
         yield CodingError(doc_id, "read", str(exc), where)
-    except OSError as exc:
-        error = InputError(str(path), f"cannot read: {exc.strerror or exc}")
+    except _DECOMPRESS_ERRORS as exc:  # a damaged compressed file; the items before it stay read
+        error = InputError(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}")
         yield CodingError(doc_id, "read", str(error), str(path))
     if position is not None:
         position.end()

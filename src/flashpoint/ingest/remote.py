@@ -110,10 +110,12 @@ def read_url(
         except (OSError, ValueError) as exc:  # timeouts, resets, a malformed address
             yield _failed(url, f"cannot fetch: {exc}")
             return
+        from flashpoint.ingest.readers import _kind, _stem
+
         local = str(path)
-        named_by_file = suffix in (".html", ".htm", ".txt")  # their readers take the file's stem as id
+        named_by_file = _kind(path) in ("html", "txt")  # their readers take the file's stem as id
         for item in read_file(path):
-            yield _renamed(item, local, url, path.stem if named_by_file else None)
+            yield _renamed(item, local, url, _stem(path) if named_by_file else None)
 
 
 def _failed(url: str, problem: str) -> CodingError:
