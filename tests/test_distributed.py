@@ -429,6 +429,66 @@ def test_cli_on_workers_of_another_filesystem_stores_the_local_engines_events(
     assert sorted(p.name for p in parts.iterdir()) == [".writer", "manifest.jsonl", "run.json"]
 
 
+def _news_warc(path: Path, n: int) -> Path:
+    """A gzipped WARC of ``n`` news pages made of the corpus's stories, one page without text
+    and one image record."""
+    import html
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    def page(article: Article) -> str:
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in article.text.split("\n") if p.strip())
+        return (
+            f"<html><head><title>Story {article.doc_id}</title></head><body>"
+            f"<nav>Home | World</nav><article>{paragraphs}</article></body></html>"
+        )
+
+    pages = [(f"https://example.org/news/{a.doc_id}", page(a), "text/html") for a in _articles()[:n]]
+    pages.insert(n // 2, ("https://example.org/empty", "<html><body></body></html>", "text/html"))
+    pages.append(("https://example.org/logo.png", "\x89PNG", "image/png"))
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for uri, body, content_type in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    uri, "response", payload=io.BytesIO(body.encode()), http_headers=headers,
+                    warc_headers_dict={"WARC-Date": "2025-04-16T08:00:00Z"},
+                )
+            )  # fmt: skip
+    return path
+
+
+def test_dask_workers_extract_a_crawls_pages_and_store_the_local_engines_events(
+    cluster: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer reads a crawl's records but leaves their extraction to the workers (in the
+    writer it would set the pace of the whole cluster): the store is the local engine's,
+    the page without text an error in both."""
+    from flashpoint.ingest import read_inputs
+    from flashpoint.pipeline import Pipeline
+
+    crawl = _news_warc(tmp_path / "crawl.warc.gz", 12)
+    local = tmp_path / "local.duckdb"
+    with open_store(str(local)) as store:
+        store.write(Pipeline(Settings()).code_articles(read_inputs([str(crawl)])))
+
+    def no_extraction_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the writer extracted a page")
+
+    monkeypatch.setattr("flashpoint.ingest.pages.extract_html", no_extraction_here)  # this process only
+    db = tmp_path / "dask.duckdb"
+    summary = _run(read_inputs([str(crawl)], defer_pages=True), db, cluster)
+    assert (summary.articles, summary.errors) == (12, 1)
+    assert _snapshot(db) == _snapshot(local)
+    with open_store(str(db), read_only=True) as store, open_store(str(local), read_only=True) as ref:
+        query = "SELECT doc_id, stage, reason, origin FROM errors ORDER BY doc_id"
+        assert store.query(query) == ref.query(query) and len(ref.query(query)) == 1
+        query = "SELECT doc_id, title, url, published, published_source FROM articles ORDER BY doc_id"
+        assert store.query(query) == ref.query(query)
+
+
 def test_a_finished_run_removes_bundles_no_run_will_load(
     corpus_file: Path, cluster: object, tmp_path: Path
 ) -> None:

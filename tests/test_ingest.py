@@ -510,6 +510,39 @@ def test_broken_warc(tmp_path: Path, data: bytes) -> None:
     assert "WARC" in items[0].reason
 
 
+def test_deferred_pages_extract_to_what_the_readers_give(tmp_path: Path) -> None:
+    """A Dask run reads web pages as ``Page`` items for its workers to extract: extracted,
+    they are the very Articles and errors the readers give (the dates a WARC record or
+    ``--published`` supplies included), and they travel compressed."""
+    import pickle
+
+    from flashpoint.ingest.pages import Page, resolve
+
+    crawl = tmp_path / "crawl.warc.gz"
+    _write_warc(crawl, compress=True)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("page.html", "no_text.html"):
+        (pages / name).write_bytes((CASES / name).read_bytes())
+    story = pages / "story.txt"
+    story.write_bytes((CASES / "story.txt").read_bytes())
+    inputs = [crawl, pages]
+    for published in (None, date(2025, 4, 16)):
+        plain = list(read_inputs(inputs, published=published))
+        deferred = list(read_inputs(inputs, published=published, defer_pages=True))
+        kinds = [type(i).__name__ for i in deferred]
+        assert kinds.count("Page") == 5 and kinds.count("Article") == 1, kinds  # 3 WARC pages, 2 files
+        assert [i.doc_id for i in deferred] == [i.doc_id for i in plain]
+        assert _as_read([resolve(i) for i in deferred], tmp_path) == _as_read(plain, tmp_path)
+        assert [resolve(i) for i in deferred] == plain  # every field, meta too
+    page = next(i for i in read_inputs([pages / "page.html"], defer_pages=True))
+    assert isinstance(page, Page) and page.html == (CASES / "page.html").read_bytes()
+    markup = b"".join(b'<div class="nav"><a href="/s/%d">Section %d</a></div>' % (k, k) for k in range(400))
+    big = Page.of(markup + page.html, "big", "o", pack=True)  # a page is mostly such furniture
+    assert big.html == markup + page.html
+    assert len(pickle.dumps(big)) < len(big.html) // 3, "the markup travels compressed"
+
+
 def test_warc_record_without_target_uri_is_named_in_words(tmp_path: Path) -> None:
     """warcio fails inside its own code on such headers ('NoneType' object has no attribute
     'startswith'); the error says which record and what is wrong with it, and the records

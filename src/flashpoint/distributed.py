@@ -28,13 +28,19 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from flashpoint._version import __version__
 from flashpoint.build import build, describe, other_build
 from flashpoint.config import Settings, settings_changes, settings_record
 from flashpoint.errors import ClusterError, ConfigError
 from flashpoint.models import Article, CodingError, not_english_note
+
+if TYPE_CHECKING:
+    from flashpoint.ingest.pages import Page
+
+Item: TypeAlias = "Article | CodingError | Page"
+"""What a partition holds: articles, input errors, and web pages for the worker to extract."""
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +136,7 @@ class RunInterrupted(KeyboardInterrupt):
 
 
 def _record_failed_partition(
-    store: Any, part_id: str, chunk: list[Article | CodingError], exc: BaseException
+    store: Any, part_id: str, chunk: list[Item], exc: BaseException
 ) -> list[dict[str, Any]]:
     """Store an error for each article of a partition the cluster gave up on, and return them;
     the partition stays out of the checkpoint, so that ``resume`` tries it again (a success
@@ -145,8 +151,11 @@ def _record_failed_partition(
         if isinstance(item, Article):
             error = CodingError(item.doc_id, "worker", f"{item.origin or item.doc_id}: {reason}", item.origin)
             results.append(CodingResult(article=item, error=error))
-        else:  # an input error travels with its partition: keep it
+        elif isinstance(item, CodingError):  # an input error travels with its partition: keep it
             results.append(CodingResult.of_error(item))
+        else:  # a page never extracted: its error alone (its text is not known)
+            error = CodingError(item.doc_id, "worker", f"{item.origin}: {reason}", item.origin)
+            results.append(CodingResult.of_error(error))
     store.write(results)
     log.warning("%s: its %d articles are stored as errors", reason, len(results))
     return [r.error.to_dict() for r in results if r.error is not None]
@@ -199,14 +208,12 @@ class _CancelRaceFilter(logging.Filter):
         )
 
 
-def partition(
-    items: Iterable[Article | CodingError], size: int
-) -> Iterator[tuple[str, list[Article | CodingError]]]:
+def partition(items: Iterable[Item], size: int) -> Iterator[tuple[str, list[Item]]]:
     """Group items into partitions with stable ids (index + hash of their doc ids)."""
-    chunk: list[Article | CodingError] = []
+    chunk: list[Item] = []
     index = 0
 
-    def pid(chunk: list[Article | CodingError]) -> str:
+    def pid(chunk: list[Item]) -> str:
         h = hashlib.sha1("\n".join(f"{getattr(a, 'doc_id', '')}" for a in chunk).encode()).hexdigest()[:10]
         return f"{index:06d}-{h}"
 
@@ -258,7 +265,7 @@ def _sees_writer_folder(out_dir: str, token: str) -> bool:
 
 def code_partition(
     part_id: str,
-    items: list[Article | CodingError],
+    items: list[Item],
     settings: Settings,
     out_dir: str,
     writer_token: str | None = None,
@@ -271,6 +278,7 @@ def code_partition(
     the writer's filesystem, as on most cloud clusters) it is written to a temporary folder
     and its files travel back with the result (``bundle``: file name -> bytes; Dask sends a
     result straight from the worker to the client), for the writer to put in its folder."""
+    from flashpoint.ingest.pages import resolve
     from flashpoint.pipeline import Pipeline
     from flashpoint.store import results_to_parquet
 
@@ -278,7 +286,7 @@ def code_partition(
     pipeline = _WORKER_PIPELINES.get(settings)
     if pipeline is None:
         pipeline = _WORKER_PIPELINES[settings] = Pipeline(settings)
-    results = list(pipeline.code_articles(items))
+    results = list(pipeline.code_articles(resolve(item) for item in items))  # pages extracted here
     coded = time.perf_counter()
     # one name per attempt: two attempts at one partition may run at once (a task of an
     # interrupted run goes on on a cluster the user owns while --resume codes it again; a
@@ -600,7 +608,7 @@ def cluster_workers(scheduler: str) -> int:
 
 
 def run_dask(
-    items: Iterable[Article | CodingError],
+    items: Iterable[Item],
     settings: Settings,
     db: str,
     *,
@@ -759,7 +767,7 @@ def run_dask(
                     summary.seconds = time.perf_counter() - started
                     on_progress(summary)
 
-        submitted: dict[str, tuple[str, list[Article | CodingError]]] = {}
+        submitted: dict[str, tuple[str, list[Item]]] = {}
         for part_id, chunk in partition(items, partition_size):
             if part_id in manifest.done:
                 summary.skipped_partitions += 1

@@ -288,10 +288,13 @@ def look_ahead(
     return iter(head), len(head)
 
 
-def _inputs_to_items(inputs: tuple[str, ...], published: Any, position: Any = None) -> Iterator[Any]:
+def _inputs_to_items(
+    inputs: tuple[str, ...], published: Any, position: Any = None, defer_pages: bool = False
+) -> Iterator[Any]:
+    """The inputs' items; ``defer_pages`` (Dask): web pages for the workers to extract."""
     from flashpoint.ingest import read_inputs
 
-    yield from read_inputs(list(inputs), published=published, position=position)
+    yield from read_inputs(list(inputs), published=published, position=position, defer_pages=defer_pages)
 
 
 def _progress(inputs: tuple[str, ...], quiet: bool, total: int | None) -> tuple[Progress | None, Any]:
@@ -866,7 +869,9 @@ def _code_dask(
     progress, position = _progress(inputs, quiet, total)
     interrupted = False
     summary: Any = None
-    items: Iterator[Any] = _inputs_to_items(inputs, published, position)
+    # the workers extract the text of web pages (WARC, HTML): in this one process it would
+    # set the pace of the whole cluster (``flashpoint.ingest.pages``)
+    items: Iterator[Any] = _inputs_to_items(inputs, published, position, defer_pages=True)
     if progress is not None:
         items = progress.track(items)
     try:

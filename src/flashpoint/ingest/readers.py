@@ -36,14 +36,15 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO, cast
 
 from flashpoint.errors import BinaryInputError, EmptyInputError, InputError, RecordError
-from flashpoint.ingest.html import extract_html, with_title
+from flashpoint.ingest.pages import Page, extract_page
 from flashpoint.ingest.records import article_from_row, article_from_text
 from flashpoint.ingest.remote import is_url, read_url
 from flashpoint.models import Article, CodingError
 
 logger = logging.getLogger(__name__)
 
-Item = Article | CodingError
+Item = Article | CodingError | Page
+"""What the readers yield; a ``Page`` only when asked to defer extraction (``read_inputs``)."""
 
 COMPRESSIONS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 """Compression suffixes a file name may end with, and their codecs (``_codec``)."""
@@ -377,30 +378,24 @@ def decode_text(data: bytes, origin: str) -> str:
         return data.decode("latin-1")
 
 
-def _read_txt(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_txt(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     text = decode_text(_read_whole(path, position), str(path))
     if not text.strip():
         raise EmptyInputError(str(path), "empty")
     yield article_from_text(text, doc_id=_stem(path), origin=str(path))
 
 
-def _read_html(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_html(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     data = _read_whole(path, position)
     if not data.strip():
         raise EmptyInputError(str(path), "empty")
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise BinaryInputError(str(path), "binary file")
-    page = extract_html(data, str(path))
-    yield article_from_text(
-        with_title(page.text, page.title),
-        doc_id=_stem(path),
-        published=page.date_text,
-        published_source="html-meta" if page.date_text else None,
-        title=page.title,
-        url=page.url,
-        source=page.sitename,
-        origin=str(path),
-    )
+    page = Page.of(data, _stem(path), str(path), pack=defer)
+    if defer:
+        yield page
+        return
+    yield extract_page(page)  # its InputError is reported by _read_file, as any reader's
 
 
 _JSON_SPACE = " \t\r\n"
@@ -442,7 +437,7 @@ def _row_id(line: object) -> str | None:
     return str(value) if value is not None else None
 
 
-def _read_jsonl(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_jsonl(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     try:
         with _opened(path, position) as (stream, _codec_name):
             yield from _json_lines(stream, str(path))
@@ -450,7 +445,7 @@ def _read_jsonl(path: Path, position: ReadPosition | None = None) -> Iterator[It
         raise InputError(str(path), f"cannot read: {exc}") from exc
 
 
-def _read_json(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_json(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     """A JSON file: a list of rows, ``{"articles": [...]}``, or one row (read whole)."""
     try:
         data = json.loads(decode_text(_read_whole(path, position), str(path)) or "null")
@@ -471,7 +466,7 @@ def _read_json(path: Path, position: ReadPosition | None = None) -> Iterator[Ite
             yield CodingError(None, "read", str(exc), origin)
 
 
-def _read_csv(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_csv(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
     with (
         _opened(path, position) as (stream, _codec_name),
@@ -499,7 +494,7 @@ def _feed_data(path: Path, position: ReadPosition | None) -> bytes | None:
     return None if compression_of(path) is None else _read_whole(path, position)
 
 
-def _read_xml(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_xml(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     from flashpoint.ingest.feeds import looks_like_feed, read_feed
 
     data = _feed_data(path, position)
@@ -515,22 +510,22 @@ def _read_xml(path: Path, position: ReadPosition | None = None) -> Iterator[Item
     yield from read_feed(path, data)
 
 
-def _read_feed(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_feed(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     from flashpoint.ingest.feeds import read_feed
 
     yield from read_feed(path, _feed_data(path, position))
 
 
-def _read_warc(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_warc(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     from flashpoint.ingest.warc import read_warc
 
     # gzip too is decompressed here: warcio reads a WARC gzipped record by record itself, but
     # refuses one gzipped whole ("non-chunked gzip file detected"), and both are common
     with _opened(path, position) as (stream, _codec_name):
-        yield from read_warc(path, stream)
+        yield from read_warc(path, stream, defer)
 
 
-_READERS: dict[str, Callable[[Path, ReadPosition | None], Iterator[Item]]] = {
+_READERS: dict[str, Callable[[Path, ReadPosition | None, bool], Iterator[Item]]] = {
     "txt": _read_txt,
     "html": _read_html,
     "jsonl": _read_jsonl,
@@ -542,14 +537,15 @@ _READERS: dict[str, Callable[[Path, ReadPosition | None], Iterator[Item]]] = {
 }
 
 
-def _read_file(path: Path, position: ReadPosition | None = None) -> Iterator[Item]:
-    """One file, errors turned into CodingErrors (a reader may already have yielded items)."""
+def _read_file(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
+    """One file, errors turned into CodingErrors (a reader may already have yielded items);
+    ``defer``: web pages whose id is known come as ``Page`` items (``read_inputs``)."""
     kind = _kind(path)
     doc_id = _stem(path) if kind in ("txt", "html") else None
     if position is not None:
         position.begin(path)
     try:
-        yield from _READERS[kind](path, position)
+        yield from _READERS[kind](path, position, defer)
     except InputError as exc:
         where = exc.origin if exc.line is None else f"{exc.origin}:{exc.line}"
         yield CodingError(doc_id, "read", str(exc), where)
@@ -560,12 +556,12 @@ def _read_file(path: Path, position: ReadPosition | None = None) -> Iterator[Ite
         position.end()
 
 
-def _read_folder(folder: Path, position: ReadPosition | None = None) -> Iterator[Item]:
+def _read_folder(folder: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     found = False
     try:
         for file in input_files(folder):
             found = True
-            yield from _read_file(file, position)
+            yield from _read_file(file, position, defer)
     except OSError as exc:
         error = InputError(str(folder), f"cannot list the directory: {exc.strerror or exc}")
         yield CodingError(None, "read", str(error), str(folder))
@@ -575,8 +571,13 @@ def _read_folder(folder: Path, position: ReadPosition | None = None) -> Iterator
         yield CodingError(None, "read", str(error), str(folder))
 
 
+def _read_extracted(path: Path) -> Iterator[Article | CodingError]:
+    """One file, its pages extracted (``_read_file`` without ``defer`` yields no ``Page``)."""
+    return cast(Iterator[Article | CodingError], _read_file(path))
+
+
 def read_path(
-    path: str | Path, published: date | None = None, position: ReadPosition | None = None
+    path: str | Path, published: date | None = None, position: ReadPosition | None = None, defer: bool = False
 ) -> Iterator[Item]:
     """Read one file or directory (recursively, sorted, known extensions only).
 
@@ -586,9 +587,9 @@ def read_path(
     """
     path = Path(path)
     if path.is_dir():
-        items: Iterator[Item] = _read_folder(path, position)
+        items: Iterator[Item] = _read_folder(path, position, defer)
     elif path.exists():
-        items = _read_file(path, position)
+        items = _read_file(path, position, defer)
     else:
         error = InputError(str(path), "no such file or directory")
         items = iter([CodingError(None, "read", str(error), str(path))])
@@ -622,6 +623,8 @@ def _override_date(items: Iterator[Item], published: date | None) -> Iterator[It
     for item in items:
         if isinstance(item, Article):
             item = replace(item, published=published, published_source="cli")
+        elif isinstance(item, Page):  # its Article takes the date once extracted
+            item = replace(item, published=published)
         yield item
 
 
@@ -630,6 +633,7 @@ def read_inputs(
     published: date | None = None,
     stdin: TextIO | None = None,
     position: ReadPosition | None = None,
+    defer_pages: bool = False,
 ) -> Iterator[Item]:
     """Stream Articles (and CodingErrors for what cannot be read) from files, dirs and stdin.
 
@@ -638,7 +642,9 @@ def read_inputs(
     JSONL, CSV, feeds and WARC are read record by record.  ``published`` (the CLI's
     ``--published``) overrides the date every input states, recorded as ``"cli"``.
     ``position`` follows the bytes read of the input files (``ReadPosition``: an ETA for
-    inputs whose article count is unknown).
+    inputs whose article count is unknown).  ``defer_pages`` (a Dask run): the pages of WARC
+    files and HTML files come as ``Page`` items, for the workers to extract
+    (``flashpoint.ingest.pages``); pages fetched from a URL are extracted at once.
     """
     if isinstance(inputs, str | Path):
         inputs = [inputs]
@@ -646,6 +652,6 @@ def read_inputs(
         if str(item) == "-":
             yield from _override_date(_read_stdin(stdin if stdin is not None else sys.stdin), published)
         elif isinstance(item, str) and is_url(item):
-            yield from _override_date(read_url(item, _read_file), published)
+            yield from _override_date(read_url(item, _read_extracted), published)
         else:
-            yield from read_path(item, published, position)
+            yield from read_path(item, published, position, defer_pages)

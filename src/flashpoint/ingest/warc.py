@@ -16,10 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flashpoint.errors import InputError, RecordError
-from flashpoint.ingest.fingerprint import key_id
-from flashpoint.ingest.html import extract_html, with_title
-from flashpoint.ingest.published import parse_published
-from flashpoint.ingest.records import article_from_text
+from flashpoint.ingest.pages import Page, page_article, warc_page_id
 from flashpoint.models import Article, CodingError
 
 logger = logging.getLogger(__name__)
@@ -42,9 +39,12 @@ def _why_broken(exc: BaseException) -> str:
     return str(exc)
 
 
-def read_warc(path: Path, stream: BinaryIO | None = None) -> Iterator[Article | CodingError]:
+def read_warc(
+    path: Path, stream: BinaryIO | None = None, defer: bool = False
+) -> Iterator[Article | CodingError | Page]:
     """Yield an Article per HTML response record of a WARC file (plain or gzipped); ``stream``
-    is the file already opened (closed here), else ``path`` is opened."""
+    is the file already opened (closed here), else ``path`` is opened.  ``defer``: yield the
+    records that name their URI as ``Page`` items, extracted later (``flashpoint.ingest.pages``)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -78,24 +78,16 @@ def read_warc(path: Path, stream: BinaryIO | None = None) -> Iterator[Article | 
                 error = RecordError(origin, f"broken WARC record: {exc}")
                 yield CodingError(None, "read", str(error), origin)
                 return
-            try:
-                page = extract_html(payload, origin, url=uri)
-                published, published_source = page.date_text, "html-meta"
-                if parse_published(published) is None:
-                    published = record.rec_headers.get_header("WARC-Date")
-                    published_source = "warc"
-                yield article_from_text(
-                    with_title(page.text, page.title),
-                    doc_id=key_id(uri) if uri else None,
-                    published=published,
-                    published_source=published_source if published else None,
-                    title=page.title,
-                    url=page.url or uri,
-                    source=page.sitename,
-                    origin=origin,
-                )
-            except InputError as exc:
-                yield CodingError(key_id(uri) if uri else None, "read", str(exc), origin)
+            page = Page.of(
+                payload,
+                warc_page_id(uri) if uri else None,
+                origin,
+                pack=defer and bool(uri),
+                warc=True,
+                uri=uri,
+                capture_date=record.rec_headers.get_header("WARC-Date"),
+            )
+            yield page if page.packed else page_article(page)
     if not read:
         empty = InputError(str(path), "no HTML response records in this WARC file")
         yield CodingError(None, "read", str(empty), str(path))
