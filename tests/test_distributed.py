@@ -460,16 +460,28 @@ def _news_warc(path: Path, n: int) -> Path:
     return path
 
 
+@pytest.mark.parametrize("kind", ["warc", "jsonl"])
 def test_dask_workers_extract_a_crawls_pages_and_store_the_local_engines_events(
-    cluster: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cluster: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    """The writer reads a crawl's records but leaves their extraction to the workers (in the
-    writer it would set the pace of the whole cluster): the store is the local engine's,
-    the page without text an error in both."""
+    """The writer reads a crawl's records (or rows of markup) but leaves their extraction to
+    the workers (in the writer it would set the pace of the whole cluster): the store is the
+    local engine's, the page without text an error in both."""
+    from warcio.archiveiterator import ArchiveIterator
+
     from flashpoint.ingest import read_inputs
     from flashpoint.pipeline import Pipeline
 
     crawl = _news_warc(tmp_path / "crawl.warc.gz", 12)
+    if kind == "jsonl":  # the same pages as rows {"id", "url", "html"}
+        rows = tmp_path / "pages.jsonl"
+        with crawl.open("rb") as stream, rows.open("w", encoding="utf-8") as out:
+            for record in ArchiveIterator(stream):
+                if "html" in (record.http_headers.get_header("Content-Type") or ""):
+                    uri = record.rec_headers.get_header("WARC-Target-URI")
+                    body = record.content_stream().read().decode()
+                    out.write(json.dumps({"id": uri.rsplit("/", 1)[1], "url": uri, "html": body}) + "\n")
+        crawl = rows
     local = tmp_path / "local.duckdb"
     with open_store(str(local)) as store:
         store.write(Pipeline(Settings()).code_articles(read_inputs([str(crawl)])))
@@ -478,6 +490,7 @@ def test_dask_workers_extract_a_crawls_pages_and_store_the_local_engines_events(
         raise AssertionError("the writer extracted a page")
 
     monkeypatch.setattr("flashpoint.ingest.pages.extract_html", no_extraction_here)  # this process only
+    monkeypatch.setattr("flashpoint.ingest.html.extract_html", no_extraction_here)  # rows import it late
     db = tmp_path / "dask.duckdb"
     summary = _run(read_inputs([str(crawl)], defer_pages=True), db, cluster)
     assert (summary.articles, summary.errors) == (12, 1)

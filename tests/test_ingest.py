@@ -543,6 +543,42 @@ def test_deferred_pages_extract_to_what_the_readers_give(tmp_path: Path) -> None
     assert len(pickle.dumps(big)) < len(big.html) // 3, "the markup travels compressed"
 
 
+def test_deferred_rows_of_markup_read_as_the_readers_give(tmp_path: Path) -> None:
+    """Rows whose story is a page's markup (``html``, no ``text``) and that have an id wait
+    for a worker as ``RowPage`` items in JSONL, CSV and JSON alike; the rest is read at once.
+    Resolved, they are what the readers give, errors (with each format's id) included."""
+    from flashpoint.ingest.pages import RowPage, resolve
+
+    page = (CASES / "page.html").read_text(encoding="utf-8")
+    rows = [
+        {"id": "p1", "html": page, "source": "Wire", "desk": "world"},  # deferred
+        {"id": 7, "html": page, "published": "2024-01-02"},  # deferred, a numeric id
+        {"id": "t1", "text": "Iran and Iraq signed a deal on Monday."},  # text: at once
+        {"html": page},  # no id: its id is the hash of the text extracted, at once
+        {"id": "e1", "html": "<html><body></body></html>"},  # deferred, an error once extracted
+        {"id": "s1", "html": page.replace("Geneva", "Gen\ud800eva")},  # a lone surrogate survives
+    ]
+    jsonl = tmp_path / "rows.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    whole = tmp_path / "rows.json"
+    whole.write_text(json.dumps(rows), encoding="utf-8")
+    table = tmp_path / "rows.csv"
+    with table.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=["id", "text", "html", "published"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(r for r in rows if r.get("id") != "s1")  # CSV holds no lone surrogate
+    for path, deferred_ids in ((jsonl, ["p1", "7", "e1", "s1"]), (whole, ["p1", "7", "e1", "s1"]),
+                               (table, ["p1", "7", "e1"])):  # fmt: skip
+        for published in (None, date(2025, 4, 16)):
+            plain = list(read_inputs([path], published=published))
+            deferred = list(read_inputs([path], published=published, defer_pages=True))
+            assert [i.doc_id for i in deferred if isinstance(i, RowPage)] == deferred_ids, path
+            assert [resolve(i) for i in deferred] == plain, path
+            assert any(isinstance(i, CodingError) for i in plain), "the page without text"
+    [lone] = [i for i in read_inputs([jsonl], defer_pages=True) if getattr(i, "doc_id", None) == "s1"]
+    assert "Gen\ud800eva" in lone.html
+
+
 def test_warc_record_without_target_uri_is_named_in_words(tmp_path: Path) -> None:
     """warcio fails inside its own code on such headers ('NoneType' object has no attribute
     'startswith'); the error says which record and what is wrong with it, and the records

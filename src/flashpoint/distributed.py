@@ -37,9 +37,9 @@ from flashpoint.errors import ClusterError, ConfigError
 from flashpoint.models import Article, CodingError, not_english_note
 
 if TYPE_CHECKING:
-    from flashpoint.ingest.pages import Page
+    from flashpoint.ingest.pages import Page, RowPage
 
-Item: TypeAlias = "Article | CodingError | Page"
+Item: TypeAlias = "Article | CodingError | Page | RowPage"
 """What a partition holds: articles, input errors, and web pages for the worker to extract."""
 
 log = logging.getLogger(__name__)

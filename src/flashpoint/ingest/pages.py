@@ -9,21 +9,24 @@ while it travels, and what the WARC record says about it) and each worker extrac
 partition's pages with ``page_article``: the very function the readers call on the local
 engine, so both give the same Articles and the same errors.
 
-A page is deferred only when its id is known without its text (a WARC record's target URI,
-an HTML file's name), because partitions and resumes go by ids.
+Rows of JSONL, CSV or JSON whose story is markup (``html``, no ``text``) are deferred the same
+way (``RowPage``).  A page is deferred only when its id is known without its text (a WARC
+record's target URI, an HTML file's name, a row's ``id``), because partitions go by ids.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from flashpoint.errors import InputError
 from flashpoint.ingest.fingerprint import key_id
 from flashpoint.ingest.html import extract_html, with_title
 from flashpoint.ingest.published import parse_published
-from flashpoint.ingest.records import article_from_text
+from flashpoint.ingest.records import article_from_row, article_from_text
 from flashpoint.models import Article, CodingError
 
 _LEVEL = 1
@@ -71,6 +74,51 @@ class Page:
     @property
     def html(self) -> bytes:
         return zlib.decompress(self.data) if self.packed else self.data
+
+
+@dataclass(frozen=True, slots=True)
+class RowPage:
+    """A JSONL, CSV or JSON row whose story is a page's markup (``html`` and no ``text``), with
+    an ``id``: the row as read, its markup packed apart (``RowPage.of``)."""
+
+    doc_id: str
+    row: dict[str, Any]
+    """The row without its ``html``."""
+    data: bytes
+    """The ``html`` value, UTF-8 (lone surrogates kept), zlib-compressed."""
+    origin: str
+    error_id: str | None
+    """The id the reader's error for this row would carry (each format has its own rule)."""
+    published: date | None = None
+    """A date that overrides the row's own (the CLI's ``--published``)."""
+
+    @classmethod
+    def of(cls, row: object, origin: str, error_id: str | None) -> RowPage | None:
+        """The row deferred, or None for a row to read at once: not an object, with text, without
+        markup, or without an id (its id would be the hash of the text extracted)."""
+        if not isinstance(row, Mapping) or row.get("text") or not row.get("html"):
+            return None
+        doc_id = row.get("id")
+        if doc_id is None or not str(doc_id).strip():
+            return None
+        rest = {k: v for k, v in row.items() if k != "html"}
+        data = zlib.compress(str(row["html"]).encode("utf-8", "surrogatepass"), _LEVEL)
+        return cls(str(doc_id).strip(), rest, data, origin, error_id)
+
+    @property
+    def html(self) -> str:
+        return zlib.decompress(self.data).decode("utf-8", "surrogatepass")
+
+
+def row_article(item: RowPage) -> Article | CodingError:
+    """The row's Article as the reader makes it (``article_from_row``), or its ``read`` error."""
+    try:
+        article = article_from_row({**item.row, "html": item.html}, item.origin)
+    except InputError as exc:
+        return CodingError(item.error_id, "read", str(exc), item.origin)
+    if item.published is not None:
+        article = replace(article, published=item.published, published_source="cli")
+    return article
 
 
 def warc_page_id(uri: str) -> str:
@@ -126,9 +174,13 @@ def page_article(page: Page) -> Article | CodingError:
         return CodingError(page.doc_id, "read", str(exc), where)
 
 
-def resolve(item: Article | CodingError | Page) -> Article | CodingError:
+def resolve(item: Article | CodingError | Page | RowPage) -> Article | CodingError:
     """An item as the pipeline takes it: a page extracted, anything else as it is."""
-    return page_article(item) if isinstance(item, Page) else item
+    if isinstance(item, Page):
+        return page_article(item)
+    if isinstance(item, RowPage):
+        return row_article(item)
+    return item
 
 
-__all__ = ["Page", "extract_page", "page_article", "resolve", "warc_page_id"]
+__all__ = ["Page", "RowPage", "extract_page", "page_article", "resolve", "row_article", "warc_page_id"]

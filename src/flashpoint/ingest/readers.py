@@ -36,15 +36,16 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO, cast
 
 from flashpoint.errors import BinaryInputError, EmptyInputError, InputError, RecordError
-from flashpoint.ingest.pages import Page, extract_page
+from flashpoint.ingest.pages import Page, RowPage, extract_page
 from flashpoint.ingest.records import article_from_row, article_from_text
 from flashpoint.ingest.remote import is_url, read_url
 from flashpoint.models import Article, CodingError
 
 logger = logging.getLogger(__name__)
 
-Item = Article | CodingError | Page
-"""What the readers yield; a ``Page`` only when asked to defer extraction (``read_inputs``)."""
+Item = Article | CodingError | Page | RowPage
+"""What the readers yield; a ``Page`` or ``RowPage`` only when asked to defer extraction
+(``read_inputs``)."""
 
 COMPRESSIONS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 """Compression suffixes a file name may end with, and their codecs (``_codec``)."""
@@ -403,8 +404,9 @@ _JSON_SPACE = " \t\r\n"
 (U+001C), which would make a line of them vanish without a word instead of failing as not JSON."""
 
 
-def _json_lines(lines: Iterable[bytes | str], name: str) -> Iterator[Item]:
-    """Rows of a JSONL stream; a bad line yields a CodingError naming ``name:line``."""
+def _json_lines(lines: Iterable[bytes | str], name: str, defer: bool = False) -> Iterator[Item]:
+    """Rows of a JSONL stream; a bad line yields a CodingError naming ``name:line``;
+    ``defer``: a row of markup with an id comes as a ``RowPage``."""
     for number, line in enumerate(lines, start=1):
         origin = f"{name}:{number}"
         try:
@@ -422,7 +424,11 @@ def _json_lines(lines: Iterable[bytes | str], name: str) -> Iterator[Item]:
                 raise RecordError(name, f"not JSON: {exc.msg}", number) from exc
             except RecursionError as exc:  # hostile input: "[[[[..." thousands deep
                 raise RecordError(name, "JSON nested too deeply", number) from exc
-            yield article_from_row(row, origin)
+            deferred = None
+            if defer:  # the id its error would carry is _row_id's: the row's id as a string
+                row_id = row.get("id") if isinstance(row, dict) else None
+                deferred = RowPage.of(row, origin, None if row_id is None else str(row_id))
+            yield deferred or article_from_row(row, origin)
         except InputError as exc:
             yield CodingError(_row_id(line), "read", str(exc), origin)
 
@@ -440,7 +446,7 @@ def _row_id(line: object) -> str | None:
 def _read_jsonl(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     try:
         with _opened(path, position) as (stream, _codec_name):
-            yield from _json_lines(stream, str(path))
+            yield from _json_lines(stream, str(path), defer)
     except _DECOMPRESS_ERRORS as exc:
         raise InputError(str(path), f"cannot read: {exc}") from exc
 
@@ -461,7 +467,8 @@ def _read_json(path: Path, position: ReadPosition | None = None, defer: bool = F
     for number, row in enumerate(rows, start=1):
         origin = f"{path}#{number}"
         try:
-            yield article_from_row(row, origin)
+            deferred = RowPage.of(row, origin, None) if defer else None
+            yield deferred or article_from_row(row, origin)
         except InputError as exc:
             yield CodingError(None, "read", str(exc), origin)
 
@@ -482,7 +489,9 @@ def _read_csv(path: Path, position: ReadPosition | None = None, defer: bool = Fa
             for row in reader:
                 origin = f"{path}:{reader.line_num}"
                 try:
-                    yield article_from_row({k: v for k, v in row.items() if k is not None}, origin)
+                    fields = {k: v for k, v in row.items() if k is not None}
+                    deferred = RowPage.of(fields, origin, row.get("id") or None) if defer else None
+                    yield deferred or article_from_row(fields, origin)
                 except InputError as exc:
                     yield CodingError(row.get("id") or None, "read", str(exc), origin)
         except (csv.Error, UnicodeDecodeError) as exc:
@@ -623,7 +632,7 @@ def _override_date(items: Iterator[Item], published: date | None) -> Iterator[It
     for item in items:
         if isinstance(item, Article):
             item = replace(item, published=published, published_source="cli")
-        elif isinstance(item, Page):  # its Article takes the date once extracted
+        elif isinstance(item, Page | RowPage):  # its Article takes the date once extracted
             item = replace(item, published=published)
         yield item
 
@@ -643,8 +652,9 @@ def read_inputs(
     ``--published``) overrides the date every input states, recorded as ``"cli"``.
     ``position`` follows the bytes read of the input files (``ReadPosition``: an ETA for
     inputs whose article count is unknown).  ``defer_pages`` (a Dask run): the pages of WARC
-    files and HTML files come as ``Page`` items, for the workers to extract
-    (``flashpoint.ingest.pages``); pages fetched from a URL are extracted at once.
+    files and HTML files come as ``Page`` items, and rows of markup with an id as ``RowPage``
+    items, for the workers to extract (``flashpoint.ingest.pages``); what is fetched from a
+    URL or read from stdin is extracted at once.
     """
     if isinstance(inputs, str | Path):
         inputs = [inputs]
