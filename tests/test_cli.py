@@ -182,6 +182,29 @@ def test_stdin_and_real_entry_point(tmp_path: Path) -> None:
     assert any(r["source"]["country"] == "JPN" and r["target"]["country"] == "PRK" for r in records)
 
 
+def test_compressed_and_binary_stdin_through_the_real_entry_point(tmp_path: Path) -> None:
+    """``zcat`` is not needed: stdin that is compressed is decompressed; stdin that is binary
+    is one error naming stdin (it once crashed with a UnicodeEncodeError traceback)."""
+    import gzip
+
+    exe = Path(sys.executable).parent / "flashpoint"
+    rows = "".join(
+        json.dumps(
+            {"id": f"s{k}", "text": "Japan's foreign ministry condemned North Korea's missile launch."}
+        )
+        + "\n"
+        for k in range(3)
+    ).encode()
+    for data, expected in ((gzip.compress(rows), 0), (bytes(range(256)) * 20, 1)):
+        proc = subprocess.run(
+            [str(exe), "code", "-", "-o", str(tmp_path / "out.jsonl")],
+            input=data, capture_output=True, timeout=300,
+        )  # fmt: skip
+        assert proc.returncode == expected, proc.stderr
+        assert b"Traceback" not in proc.stderr
+    assert b"<stdin>: binary file" in proc.stderr
+
+
 def test_reference_article_dates_and_places(seed_events: list[dict]) -> None:
     """Issue 6's must-show, end to end through the CLI."""
     statement = [e for e in seed_events if "In a statement released" in e["sentence"]]

@@ -629,6 +629,32 @@ def test_stdin_text_and_jsonl() -> None:
     assert isinstance(empty, CodingError)
 
 
+@pytest.mark.parametrize("codec", [None, *CODECS])
+def test_stdin_as_bytes_compressed_or_not(monkeypatch: pytest.MonkeyPatch, codec: str | None) -> None:
+    """The process's stdin is read as bytes, decompressed when it is compressed; a cut
+    compressed stream keeps what was read and ends in an error naming stdin."""
+    import sys
+
+    rows = "".join(
+        json.dumps({"id": f"s{k}", "text": f"Story {k} " * 40}) + "\n" for k in range(300)
+    ).encode()
+    data = _compress(rows, codec) if codec else rows
+
+    def stdin_of(raw: bytes) -> io.TextIOWrapper:
+        return io.TextIOWrapper(io.BufferedReader(io.BytesIO(raw)), encoding="utf-8")
+
+    monkeypatch.setattr(sys, "stdin", stdin_of(data))
+    assert [a.doc_id for a in read_inputs(["-"])] == [f"s{k}" for k in range(300)]
+    if codec:
+        monkeypatch.setattr(sys, "stdin", stdin_of(data[: len(data) // 2]))
+        items = list(read_inputs(["-"]))
+        assert isinstance(items[-1], CodingError) and "<stdin>: cannot read" in items[-1].reason
+        assert len(articles(items)) < 300 and len(items) - 1 == len(articles(items))
+    monkeypatch.setattr(sys, "stdin", stdin_of("Iran and Iraq signed a deal.".encode("cp1252")))
+    [story] = list(read_inputs(["-"]))
+    assert isinstance(story, Article) and story.text == "Iran and Iraq signed a deal."
+
+
 def test_directory_recursion_sorted_known_extensions(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "deep").mkdir()

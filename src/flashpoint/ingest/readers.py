@@ -605,19 +605,47 @@ def read_path(
     return _override_date(items, published)
 
 
-def _read_stdin(stdin: TextIO) -> Iterator[Item]:
-    """stdin as JSONL (first non-blank line opens an object) or as one pasted story."""
-    lines = iter(stdin)
-    head: list[str] = []
+def _stdin_stream() -> Iterable[bytes] | TextIO:
+    """The process's stdin as bytes (decompressed when its first bytes say it is compressed:
+    ``zcat`` is not needed), else as the text stream it is."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # replaced by a text-only stream
+        return sys.stdin
+    peek = getattr(buffer, "peek", None)
+    codec = _codec(peek(8)[:8]) if peek is not None else None
+    return _decompressed(buffer, codec, None) if codec else buffer
+
+
+def _read_stdin(stdin: Iterable[bytes] | Iterable[str]) -> Iterator[Item]:
+    """stdin as JSONL (first non-blank line opens an object) or as one pasted story; its
+    lines may be bytes (the process's stdin: decoded as a file is, so binary input is an
+    error, not a story of mojibake) or text."""
+    try:
+        yield from _stdin_items(iter(stdin))
+    except _DECOMPRESS_ERRORS as exc:  # damaged compressed input; what was read stays read
+        error = InputError(STDIN_ORIGIN, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+        yield CodingError(None, "read", str(error), STDIN_ORIGIN)
+
+
+def _stdin_items(lines: Iterator[Any]) -> Iterator[Item]:
+    head: list[Any] = []
     for line in lines:
         head.append(line)
         if line.strip():
             break
-    if head and head[-1].lstrip("\ufeff").lstrip().startswith("{"):
+    opening = head[-1] if head else ""
+    if isinstance(opening, bytes):
+        opens_object = opening.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"{")
+    else:
+        opens_object = opening.lstrip("\ufeff").lstrip().startswith("{")
+    if opens_object:
         yield from _json_lines(chain(head, lines), STDIN_ORIGIN)
         return
-    text = "".join(chain(head, lines))
     try:
+        if isinstance(opening, bytes):
+            text = decode_text(b"".join(chain(head, lines)), STDIN_ORIGIN)
+        else:
+            text = "".join(chain(head, lines))
         if not text.strip():
             raise EmptyInputError(STDIN_ORIGIN, "empty")
         yield article_from_text(text, origin=STDIN_ORIGIN)
@@ -660,7 +688,7 @@ def read_inputs(
         inputs = [inputs]
     for item in inputs:
         if str(item) == "-":
-            yield from _override_date(_read_stdin(stdin if stdin is not None else sys.stdin), published)
+            yield from _override_date(_read_stdin(stdin if stdin is not None else _stdin_stream()), published)
         elif isinstance(item, str) and is_url(item):
             yield from _override_date(read_url(item, _read_extracted), published)
         else:
