@@ -655,6 +655,30 @@ def test_stdin_as_bytes_compressed_or_not(monkeypatch: pytest.MonkeyPatch, codec
     assert isinstance(story, Article) and story.text == "Iran and Iraq signed a deal."
 
 
+@pytest.mark.parametrize("codec", [None, "gz"])
+def test_a_named_pipe_streams_compressed_or_not(tmp_path: Path, codec: str | None) -> None:
+    """``mkfifo news.jsonl; zcat ... > news.jsonl &``: a pipe cannot seek back, so the
+    compression test peeks, and the ETA's article count leaves the pipe's lines to the reader."""
+    import os
+    import threading
+
+    from flashpoint.cli.code import estimate_total
+
+    rows = "".join(json.dumps({"id": f"p{k}", "text": f"Story {k}."}) + "\n" for k in range(50)).encode()
+    pipe = tmp_path / "news.jsonl"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with pipe.open("wb") as out:
+            out.write(_compress(rows, codec) if codec else rows)
+
+    assert estimate_total([str(pipe)]) is None  # without opening it (that would block here)
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    assert [a.doc_id for a in read_inputs([pipe])] == [f"p{k}" for k in range(50)]
+    writer.join(timeout=10)
+
+
 def test_directory_recursion_sorted_known_extensions(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "deep").mkdir()

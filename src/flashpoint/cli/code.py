@@ -238,6 +238,8 @@ def estimate_total(inputs: Iterable[str], limit_bytes: int = COUNT_LIMIT_BYTES) 
                 name = f.name.lower()
                 if name.endswith((*COMPRESSIONS, ".warc", ".rss", ".atom", ".xml")):
                     return None
+                if not f.is_file():  # a named pipe: counting its lines would consume them
+                    return None
                 if name.endswith((".jsonl", ".csv")):
                     if compression_of(f) is not None:  # compressed under a plain name
                         return None

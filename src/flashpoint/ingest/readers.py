@@ -90,7 +90,7 @@ class ReadPosition:
         self._size = 0
         self._raw = None
 
-    def open(self, path: Path) -> BinaryIO:
+    def open(self, path: Path) -> io.BufferedReader:
         """Open the file being read (binary), watching its position."""
         raw = path.open("rb")
         self._raw = raw
@@ -108,7 +108,7 @@ class ReadPosition:
         return self.finished + inside
 
 
-def _open_binary(path: Path, position: ReadPosition | None) -> BinaryIO:
+def _open_binary(path: Path, position: ReadPosition | None) -> io.BufferedReader:
     return position.open(path) if position is not None else path.open("rb")
 
 
@@ -220,9 +220,7 @@ def _opened(path: Path, position: ReadPosition | None) -> Iterator[tuple[BinaryI
     codec; closed after."""
     raw = _open_binary(path, position)
     try:
-        head = raw.read(8)
-        raw.seek(0)
-        codec = _codec(head)
+        codec = _codec(raw.peek(8)[:8])  # nothing consumed: a named pipe cannot seek back
         if codec is None:
             yield raw, codec
             return
@@ -237,8 +235,11 @@ def _opened(path: Path, position: ReadPosition | None) -> Iterator[tuple[BinaryI
 
 def compression_of(path: Path) -> str | None:
     """The codec a file is compressed with (``gzip``, ``bzip2``, ``xz``, ``zstd``), from its
-    first bytes; None for a plain or unreadable file."""
+    first bytes; None for a plain or unreadable file, and for what is not a regular file (the
+    bytes read from a named pipe would be lost to its reader)."""
     try:
+        if not path.is_file():
+            return None
         with path.open("rb") as handle:
             return _codec(handle.read(8))
     except OSError:
