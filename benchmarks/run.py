@@ -381,9 +381,15 @@ _STREAM_PROBE = (
 )
 
 
-def _generated_jsonl(path: Path, rows: int, compress: bool) -> Path:
-    """``rows`` news-like records (~1.5 KB each) written as JSONL (or JSONL.gz)."""
-    opener = gzip.open if compress else open
+def _generated_jsonl(path: Path, rows: int, codec: str = "") -> Path:
+    """``rows`` news-like records (~1.5 KB each) written as JSONL, compressed with ``codec``
+    (``gz``, ``bz2``, ``xz``, ``zst``) when given."""
+    import bz2
+    import lzma
+
+    import zstandard
+
+    opener: Any = {"": open, "gz": gzip.open, "bz2": bz2.open, "xz": lzma.open, "zst": zstandard.open}[codec]
     names = ("Japan", "China", "Russia", "Ukraine", "Iran", "Israel", "India", "France")
     with opener(path, "wt", encoding="utf-8") as fh:
         for i in range(rows):
@@ -450,10 +456,11 @@ def _generated_warc(path: Path, records: int) -> Path:
 
 def bench_stream(rows: int = 3000, factor: int = 10) -> dict[str, Any]:
     """Peak RSS of a process that streams a generated input through ``read_inputs``: JSONL,
-    JSONL.gz and a folder of text files, each at ``rows`` and ``factor`` times as many."""
+    plain and in each compression, a folder of text files and a WARC, each at ``rows`` and
+    ``factor`` times as many."""
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in ("jsonl", "jsonl.gz", "folder", "warc.gz"):
+        for kind in ("jsonl", "jsonl.gz", "jsonl.bz2", "jsonl.xz", "jsonl.zst", "folder", "warc.gz"):
             for n in (rows, rows * factor):
                 if kind == "warc.gz":  # trafilatura extracts each page: a tenth as many records
                     n //= 10
@@ -463,7 +470,7 @@ def bench_stream(rows: int = 3000, factor: int = 10) -> dict[str, Any]:
                 elif kind == "warc.gz":
                     path = _generated_warc(Path(tmp) / name, n)
                 else:
-                    path = _generated_jsonl(Path(tmp) / name, n, kind.endswith(".gz"))
+                    path = _generated_jsonl(Path(tmp) / name, n, kind.partition(".")[2])
                 start = time.perf_counter()
                 done = subprocess.run(
                     [sys.executable, "-c", _STREAM_PROBE, str(path)],

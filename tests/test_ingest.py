@@ -366,6 +366,36 @@ def test_a_corrupt_compressed_file_is_an_error_naming_it(tmp_path: Path, codec: 
     assert [type(i) for i in items] == [CodingError, Article], "the batch goes on"
 
 
+@pytest.mark.parametrize("codec", [None, "zst"])
+def test_a_jsonl_line_too_long_to_hold_is_an_error_and_its_neighbours_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, codec: str | None
+) -> None:
+    """A row is held whole to parse it: one line of gigabytes (32 kB of Zstandard expand to
+    a 1 GB line) took that much memory; past ``MAX_LINE_BYTES`` the line is read past in
+    pieces and reported, in files and on stdin alike."""
+    import sys
+
+    from flashpoint.ingest import readers
+
+    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 4096)
+    rows = (
+        json.dumps({"id": "a", "text": "Iran and Iraq signed a deal."}) + "\n"
+        + json.dumps({"id": "huge", "text": "word " * 5000}) + "\n"
+        + json.dumps({"id": "c", "text": "Japan protested to China."})  # the last line, no newline
+    ).encode()  # fmt: skip
+    data = _compress(rows, codec) if codec else rows
+    path = tmp_path / ("rows.jsonl" + (f".{codec}" if codec else ""))
+    path.write_bytes(data)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8"))
+    for items, name in ((list(read_path(path)), str(path)), (list(read_inputs(["-"])), "<stdin>")):
+        assert [type(i).__name__ for i in items] == ["Article", "CodingError", "Article"]
+        assert (
+            items[1].origin == f"{name}:2"
+            and "line longer than 4,096 bytes, skipped unread" in items[1].reason
+        )
+        assert items[2].doc_id == "c"
+
+
 def test_zstandard_files_of_several_frames_read_whole(tmp_path: Path) -> None:
     """``zstd`` run over parts and concatenated (as over gzip members) is one valid file."""
     import zstandard

@@ -140,9 +140,13 @@ class _ZstdReader(io.RawIOBase):
 
     ``zstandard``'s own stream reader ends quietly at the end of a truncated file, which would
     lose its last stories without a word; this one raises ``EOFError`` then, as gzip, bzip2
-    and xz do, and turns a corrupt stream's ``ZstdError`` into an ``OSError``."""
+    and xz do, and turns a corrupt stream's ``ZstdError`` into an ``OSError``.  Its
+    decompressor has no output limit, so it is fed ``_FEED`` bytes at a time: news text
+    compresses 3-10 times, and even a file of one repeated byte (about 32 kB of output per
+    byte of input) then holds at most some 32 MB at once."""
 
     _CHUNK = 64 * 1024
+    _FEED = 1024
 
     def __init__(self, source: Any) -> None:
         import zstandard  # only for .zst inputs
@@ -151,7 +155,7 @@ class _ZstdReader(io.RawIOBase):
         self._new = zstandard.ZstdDecompressor().decompressobj
         self._error = zstandard.ZstdError
         self._frame: Any = None
-        self._pending = b""
+        self._pending = memoryview(b"")
         self._input = b""
 
     def readable(self) -> bool:
@@ -168,16 +172,16 @@ class _ZstdReader(io.RawIOBase):
                     return 0
             if self._frame is None or self._frame.eof:
                 self._frame = self._new()
-            data, self._input = self._input, b""
+            data, self._input = self._input[: self._FEED], self._input[self._FEED :]
             try:
-                self._pending = self._frame.decompress(data)
+                self._pending = memoryview(self._frame.decompress(data))
             except self._error as exc:
                 raise OSError(f"Invalid Zstandard data: {exc}") from exc
-            if self._frame.eof:
-                self._input = self._frame.unused_data
+            if self._frame.eof:  # the next frame starts in what this one left
+                self._input = self._frame.unused_data + self._input
         n = min(len(view), len(self._pending))
         view[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
+        self._pending = self._pending[n:]  # a view: no copy of the rest
         return n
 
 
@@ -405,12 +409,49 @@ _JSON_SPACE = " \t\r\n"
 (U+001C), which would make a line of them vanish without a word instead of failing as not JSON."""
 
 
-def _json_lines(lines: Iterable[bytes | str], name: str, defer: bool = False) -> Iterator[Item]:
-    """Rows of a JSONL stream; a bad line yields a CodingError naming ``name:line``;
-    ``defer``: a row of markup with an id comes as a ``RowPage``."""
+MAX_LINE_BYTES = 64 * 2**20
+"""The longest JSONL line read: a row is held whole to parse it, and one line of gigabytes (a
+dump gone wrong, or a compressed file of a few kilobytes built to expand) would take that much
+memory.  An article is refused past 1,000,000 characters anyway (``pipeline``); markup may be
+several times its text."""
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MB" if n >= 2**20 and n % 2**20 == 0 else f"{n:,} bytes"
+
+
+class _LongLine:
+    """Stands for a JSONL line over ``MAX_LINE_BYTES``, skipped unread (``_bounded_lines``)."""
+
+    def strip(self, *chars: str) -> str:  # not blank: the row is reported
+        return "long"
+
+
+def _bounded_lines(stream: Any, limit: int) -> Iterator[bytes | _LongLine]:
+    """The lines of a binary stream, each at most ``limit`` bytes; a longer one is read past in
+    pieces of ``limit`` and yielded as a ``_LongLine``, so that memory stays bounded."""
+    while True:
+        line = stream.readline(limit)
+        if not line:
+            return
+        if len(line) < limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while True:  # the rest of the long line, dropped as it is read
+            rest = stream.readline(limit)
+            if not rest or rest.endswith(b"\n"):
+                break
+        yield _LongLine()
+
+
+def _json_lines(lines: Iterable[Any], name: str, defer: bool = False) -> Iterator[Item]:
+    """Rows of a JSONL stream (lines as bytes or text); a bad line yields a CodingError naming
+    ``name:line``; ``defer``: a row of markup with an id comes as a ``RowPage``."""
     for number, line in enumerate(lines, start=1):
         origin = f"{name}:{number}"
         try:
+            if isinstance(line, _LongLine):
+                raise RecordError(name, f"line longer than {_size(MAX_LINE_BYTES)}, skipped unread", number)
             if isinstance(line, bytes):
                 try:
                     line = line.decode("utf-8")
@@ -447,7 +488,7 @@ def _row_id(line: object) -> str | None:
 def _read_jsonl(path: Path, position: ReadPosition | None = None, defer: bool = False) -> Iterator[Item]:
     try:
         with _opened(path, position) as (stream, _codec_name):
-            yield from _json_lines(stream, str(path), defer)
+            yield from _json_lines(_bounded_lines(stream, MAX_LINE_BYTES), str(path), defer)
     except _DECOMPRESS_ERRORS as exc:
         raise InputError(str(path), f"cannot read: {exc}") from exc
 
@@ -606,18 +647,20 @@ def read_path(
     return _override_date(items, published)
 
 
-def _stdin_stream() -> Iterable[bytes] | TextIO:
-    """The process's stdin as bytes (decompressed when its first bytes say it is compressed:
-    ``zcat`` is not needed), else as the text stream it is."""
+def _stdin_stream() -> Iterable[Any]:
+    """The lines of the process's stdin as bytes (decompressed when its first bytes say it is
+    compressed: ``zcat`` is not needed; at most ``MAX_LINE_BYTES`` each), else the text
+    stream it is."""
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:  # replaced by a text-only stream
         return sys.stdin
     peek = getattr(buffer, "peek", None)
     codec = _codec(peek(8)[:8]) if peek is not None else None
-    return _decompressed(buffer, codec, None) if codec else buffer
+    stream = _decompressed(buffer, codec, None) if codec else buffer
+    return _bounded_lines(stream, MAX_LINE_BYTES)
 
 
-def _read_stdin(stdin: Iterable[bytes] | Iterable[str]) -> Iterator[Item]:
+def _read_stdin(stdin: Iterable[Any]) -> Iterator[Item]:
     """stdin as JSONL (first non-blank line opens an object) or as one pasted story; its
     lines may be bytes (the process's stdin: decoded as a file is, so binary input is an
     error, not a story of mojibake) or text."""
@@ -635,7 +678,9 @@ def _stdin_items(lines: Iterator[Any]) -> Iterator[Item]:
         if line.strip():
             break
     opening = head[-1] if head else ""
-    if isinstance(opening, bytes):
+    if isinstance(opening, _LongLine):  # too long to tell: read as JSONL, where it is an error
+        opens_object = True
+    elif isinstance(opening, bytes):
         opens_object = opening.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"{")
     else:
         opens_object = opening.lstrip("\ufeff").lstrip().startswith("{")
@@ -644,7 +689,10 @@ def _stdin_items(lines: Iterator[Any]) -> Iterator[Item]:
         return
     try:
         if isinstance(opening, bytes):
-            text = decode_text(b"".join(chain(head, lines)), STDIN_ORIGIN)
+            pieces = list(chain(head, lines))
+            if any(isinstance(piece, _LongLine) for piece in pieces):
+                raise InputError(STDIN_ORIGIN, f"a line longer than {_size(MAX_LINE_BYTES)}")
+            text = decode_text(b"".join(pieces), STDIN_ORIGIN)
         else:
             text = "".join(chain(head, lines))
         if not text.strip():
