@@ -323,6 +323,9 @@ def test_a_bundle_file_name_that_is_a_path_is_refused(tmp_path: Path) -> None:
         info = {"part": "000000-abc", "attempt": "part-000000-abc.1-x", "bundle": {name: b"x"}}
         with pytest.raises(ClusterError, match="a bundle file named"):
             _receive_bundle(info, tmp_path / "parts")
+        info = {"part": "000000-abc", "attempt": name, "bundle": {"events.parquet": b"x"}}
+        with pytest.raises(ClusterError, match="a bundle file named"):
+            _receive_bundle(info, tmp_path / "parts")
     assert not (tmp_path / "evil.parquet").exists() and not (tmp_path / "parts").exists()
 
 

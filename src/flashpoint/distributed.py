@@ -332,7 +332,7 @@ def _receive_bundle(info: dict[str, Any], parts_dir: Path) -> None:
     attempt = str(info.get("attempt") or f"part-{info['part']}.shipped-{uuid.uuid4().hex[:8]}")
     path = parts_dir / f"{attempt}.parquet"
     tmp = parts_dir / f"{attempt}.tmp"
-    for name in files:
+    for name in (*files, attempt):
         if Path(name).name != name or name in ("", ".", ".."):  # a file name, never a path
             raise ClusterError(f"partition {info['part']}: a bundle file named {name!r}")
     try:
