@@ -30,8 +30,9 @@ from flashpoint.ingest.records import article_from_row, article_from_text
 from flashpoint.models import Article, CodingError
 
 _LEVEL = 1
-"""zlib level for the HTML in transit: level 1 shrinks markup about fivefold at a fraction of
-a millisecond per page, a small cost beside the extraction it moves off the writer."""
+"""zlib level for the HTML in transit: on the bench's generated pages (about 1 kB each) level 1
+shrank the markup 7.3 times in 0.011 ms a page, nothing beside the 1.4 ms of extraction it
+moves off the writer; markup, repetitive by nature, compresses well on real pages too."""
 
 
 @dataclass(frozen=True, slots=True)
