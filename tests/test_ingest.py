@@ -1017,6 +1017,28 @@ def test_a_jsonl_file_by_url_keeps_its_own_ids(web: str, tmp_path: Path) -> None
     assert row.doc_id == "download" and row.origin == f"{web}/rows.jsonl:1"
 
 
+def test_pages_fetched_by_url_are_deferred_and_resolve_to_the_same_articles(web: str, tmp_path: Path) -> None:
+    """A crawl fetched by its address (CC-NEWS is served over HTTPS) is the case that most
+    needs the workers to extract it: its pages are deferred too, named by the URL, and once
+    extracted equal what a plain read of the URL gives, ids, origins and errors included."""
+    from flashpoint.ingest.pages import Page, RowPage, resolve
+
+    _write_warc(tmp_path / "crawl.warc.gz", compress=True)
+    page = (CASES / "page.html").read_text(encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text(json.dumps({"id": "r1", "html": page}) + "\n", encoding="utf-8")
+    urls = [f"{web}/crawl.warc.gz", f"{web}/story", f"{web}/rows.jsonl"]
+    for published in (None, date(2025, 4, 16)):
+        plain = list(read_inputs(urls, published=published))
+        deferred = list(read_inputs(urls, published=published, defer_pages=True))
+        assert [type(i).__name__ for i in deferred].count("Page") == 4  # 3 WARC pages and the story
+        assert sum(isinstance(i, RowPage) for i in deferred) == 1
+        assert all(str(tmp_path) not in i.origin and "download" not in i.origin for i in deferred)
+        assert [resolve(i) for i in deferred] == plain
+    story = next(i for i in read_inputs([f"{web}/story"], defer_pages=True))
+    assert isinstance(story, Page) and story.doc_id == key_id(f"{web}/story")
+    assert resolve(story).url == f"{web}/story"
+
+
 def test_a_body_nothing_names_is_read_as_its_first_bytes_say() -> None:
     from flashpoint.ingest.remote import _sniffed
 

@@ -54,6 +54,8 @@ class Page:
     """A WARC record's ``WARC-Date``: the publication date when the page states none."""
     published: date | None = None
     """A date that overrides the page's own (the CLI's ``--published``)."""
+    fallback_url: str | None = None
+    """The address it was fetched from, for an Article whose page names none (``remote``)."""
 
     @classmethod
     def of(
@@ -160,6 +162,8 @@ def extract_page(page: Page) -> Article:
             source=found.sitename,
             origin=page.origin,
         )
+    if page.fallback_url is not None and article.url is None:
+        article = replace(article, url=page.fallback_url)
     if page.published is not None:
         article = replace(article, published=page.published, published_source="cli")
     return article

@@ -627,6 +627,11 @@ def _read_extracted(path: Path) -> Iterator[Article | CodingError]:
     return cast(Iterator[Article | CodingError], _read_file(path))
 
 
+def _read_deferring(path: Path) -> Iterator[Item]:
+    """One file, its pages left for a worker to extract (``read_inputs``' ``defer_pages``)."""
+    return _read_file(path, None, True)
+
+
 def read_path(
     path: str | Path, published: date | None = None, position: ReadPosition | None = None, defer: bool = False
 ) -> Iterator[Item]:
@@ -730,8 +735,8 @@ def read_inputs(
     ``position`` follows the bytes read of the input files (``ReadPosition``: an ETA for
     inputs whose article count is unknown).  ``defer_pages`` (a Dask run): the pages of WARC
     files and HTML files come as ``Page`` items, and rows of markup with an id as ``RowPage``
-    items, for the workers to extract (``flashpoint.ingest.pages``); what is fetched from a
-    URL or read from stdin is extracted at once.
+    items, for the workers to extract (``flashpoint.ingest.pages``), fetched from a URL or
+    not; what is read from stdin is extracted at once.
     """
     if isinstance(inputs, str | Path):
         inputs = [inputs]
@@ -739,6 +744,7 @@ def read_inputs(
         if str(item) == "-":
             yield from _override_date(_read_stdin(stdin if stdin is not None else _stdin_stream()), published)
         elif isinstance(item, str) and is_url(item):
-            yield from _override_date(read_url(item, _read_extracted), published)
+            reader = _read_deferring if defer_pages else _read_extracted
+            yield from _override_date(read_url(item, reader), published)
         else:
             yield from read_path(item, published, position, defer_pages)

@@ -23,7 +23,11 @@ from typing import Any
 from flashpoint._version import __version__
 from flashpoint.errors import InputError
 from flashpoint.ingest.fingerprint import key_id
+from flashpoint.ingest.pages import Page, RowPage
 from flashpoint.models import Article, CodingError
+
+_Item = Article | CodingError | Page | RowPage
+"""What a fetched file's reader yields (pages only when a Dask run defers their extraction)."""
 
 SCHEMES = ("http://", "https://")
 TIMEOUT_S = 30.0
@@ -82,9 +86,7 @@ def _sniffed(head: bytes) -> str:
     return ".txt"
 
 
-def read_url(
-    url: str, read_file: Callable[[Path], Iterator[Article | CodingError]]
-) -> Iterator[Article | CodingError]:
+def read_url(url: str, read_file: Callable[[Path], Iterator[_Item]]) -> Iterator[_Item]:
     """Fetch ``url`` and read it with ``read_file`` (the readers' dispatch by file name)."""
     import urllib.error  # here: urllib.request brings http.client, email and ssl (2 MB)
     import urllib.request
@@ -122,10 +124,21 @@ def _failed(url: str, problem: str) -> CodingError:
     return CodingError(None, "read", str(InputError(url, problem)), url)
 
 
-def _renamed(item: Article | CodingError, local: str, url: str, stem: str | None) -> Article | CodingError:
+def _renamed(item: _Item, local: str, url: str, stem: str | None) -> _Item:
     """The item as if read from ``url``: the temporary file's name replaced by the URL, and
     an id taken from the file's name (``stem``; None: the reader takes ids from the records,
-    such as a JSONL row's ``id``) replaced by the URL's."""
+    such as a JSONL row's ``id``) replaced by the URL's.  A page not yet extracted (``Page``,
+    ``RowPage``) is renamed the same way, its Article taking the URL once extracted."""
+    if isinstance(item, Page):
+        named = stem is not None and item.doc_id == stem
+        return replace(
+            item,
+            origin=item.origin.replace(local, url),
+            doc_id=key_id(url) if named else item.doc_id,
+            fallback_url=url if named else item.fallback_url,
+        )
+    if isinstance(item, RowPage):
+        return replace(item, origin=item.origin.replace(local, url))
     if isinstance(item, CodingError):
         doc_id = key_id(url) if stem is not None and item.doc_id == stem else item.doc_id
         return replace(
