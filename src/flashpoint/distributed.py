@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from flashpoint._version import __version__
 from flashpoint.build import build, describe, other_build
@@ -37,10 +37,7 @@ from flashpoint.errors import ClusterError, ConfigError
 from flashpoint.models import Article, CodingError, not_english_note
 
 if TYPE_CHECKING:
-    from flashpoint.ingest.pages import Page, RowPage
-
-Item: TypeAlias = "Article | CodingError | Page | RowPage"
-"""What a partition holds: articles, input errors, and web pages for the worker to extract."""
+    from flashpoint.ingest.pages import Item
 
 log = logging.getLogger(__name__)
 
@@ -293,14 +290,14 @@ def code_partition(
     # retry after a worker was lost), and must not write into, replace or delete each
     # other's bundle while the writer loads one of them
     attempt = f"part-{part_id}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    path: str | None = None
     shipped: dict[str, bytes] | None = None
     if writer_token is None or _sees_writer_folder(out_dir, writer_token):
-        path: str | None = str(Path(out_dir) / f"{attempt}.parquet")
-        tmp = Path(out_dir) / f"{attempt}.tmp"
+        bundle, tmp = Path(out_dir) / f"{attempt}.parquet", Path(out_dir) / f"{attempt}.tmp"
         results_to_parquet(results, str(tmp))  # a bundle directory
-        os.replace(tmp, str(path))
+        os.replace(tmp, bundle)
+        path = str(bundle)
     else:
-        path = None
         with tempfile.TemporaryDirectory(prefix="flashpoint-part-") as scratch:
             results_to_parquet(results, scratch)
             shipped = {f.name: f.read_bytes() for f in sorted(Path(scratch).iterdir())}
@@ -326,10 +323,8 @@ def _receive_bundle(info: dict[str, Any], parts_dir: Path) -> None:
     """Put a bundle that travelled with its result (``code_partition``) into the writer's
     folder, under its attempt's name, so that it is loaded, checkpointed and removed as the
     bundles workers write there are; then drop the bytes."""
-    files: dict[str, bytes] | None = info.pop("bundle", None)
-    if files is None:
-        return
-    attempt = str(info.get("attempt") or f"part-{info['part']}.shipped-{uuid.uuid4().hex[:8]}")
+    files: dict[str, bytes] = info.pop("bundle")
+    attempt = str(info["attempt"])
     path = parts_dir / f"{attempt}.parquet"
     tmp = parts_dir / f"{attempt}.tmp"
     for name in (*files, attempt):

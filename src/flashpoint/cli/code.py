@@ -277,9 +277,9 @@ def look_ahead(
     first (the count beyond which the default size is the answer anyway) counts every input
     small enough for it to matter; a larger one streams on from what was read.
 
-    The reading stops after ``seconds`` too: the writer extracts a WARC's pages as it reads
-    them (milliseconds a page), and this delay is not shared with the workers, which start
-    after it.  An input still unread by then is no small one: it gets the default size."""
+    The reading stops after ``seconds`` too: this delay is not shared with the workers, which
+    start after it, and a slow input (a fetch, a large compressed file) could hold them back
+    long.  An input still unread by then is no small one: it gets the default size."""
     source = iter(items)
     head: list[Any] = []
     until = time.perf_counter() + seconds
@@ -878,7 +878,7 @@ def _code_dask(
         items = progress.track(items)
     try:
         workers = planned_workers(workers, scheduler, ask=partition_size is None)
-        if partition_size is None and total is None:  # .gz, WARC, feeds, stdin: count a small input
+        if partition_size is None and total is None:  # compressed, WARC, feeds, stdin: count a small one
             items, total = look_ahead(
                 items, min(LOOK_AHEAD_MAX, DEFAULT_PARTITION_SIZE * PARTITIONS_PER_WORKER * workers)
             )

@@ -23,7 +23,6 @@ from datetime import date
 from typing import Any
 
 from flashpoint.errors import InputError
-from flashpoint.ingest.fingerprint import key_id
 from flashpoint.ingest.html import extract_html, with_title
 from flashpoint.ingest.published import parse_published
 from flashpoint.ingest.records import article_from_row, article_from_text
@@ -124,44 +123,26 @@ def row_article(item: RowPage) -> Article | CodingError:
     return article
 
 
-def warc_page_id(uri: str) -> str:
-    """The id of a WARC record's page: its target URI hashed (the same page crawled twice
-    keeps its id)."""
-    return key_id(uri)
-
-
 def extract_page(page: Page) -> Article:
     """The page's Article; raises ``InputError`` (``EmptyInputError`` for a page without
-    article text) as the readers' extraction does."""
-    if page.warc:
-        found = extract_html(page.html, page.origin, url=page.uri)
-        published: str | None = found.date_text
-        published_source = "html-meta"
-        if parse_published(published) is None:
-            published = page.capture_date
-            published_source = "warc"
-        article = article_from_text(
-            with_title(found.text, found.title),
-            doc_id=page.doc_id,
-            published=published,
-            published_source=published_source if published else None,
-            title=found.title,
-            url=found.url or page.uri,
-            source=found.sitename,
-            origin=page.origin,
-        )
-    else:
-        found = extract_html(page.html, page.origin)
-        article = article_from_text(
-            with_title(found.text, found.title),
-            doc_id=page.doc_id,
-            published=found.date_text,
-            published_source="html-meta" if found.date_text else None,
-            title=found.title,
-            url=found.url,
-            source=found.sitename,
-            origin=page.origin,
-        )
+    article text) as the readers' extraction does.  A WARC record's page falls back on the
+    record's capture date and target URI; a file's page has neither."""
+    found = extract_html(page.html, page.origin, url=page.uri)
+    published = found.date_text
+    published_source = "html-meta" if published else None
+    if page.warc and parse_published(published) is None:
+        published = page.capture_date
+        published_source = "warc" if published else None
+    article = article_from_text(
+        with_title(found.text, found.title),
+        doc_id=page.doc_id,
+        published=published,
+        published_source=published_source,
+        title=found.title,
+        url=found.url or page.uri,
+        source=found.sitename,
+        origin=page.origin,
+    )
     if page.fallback_url is not None and article.url is None:
         article = replace(article, url=page.fallback_url)
     if page.published is not None:
@@ -179,7 +160,12 @@ def page_article(page: Page) -> Article | CodingError:
         return CodingError(page.doc_id, "read", str(exc), where)
 
 
-def resolve(item: Article | CodingError | Page | RowPage) -> Article | CodingError:
+Item = Article | CodingError | Page | RowPage
+"""What the readers yield: a ``Page`` or ``RowPage`` only when asked to defer extraction
+(``read_inputs``); what a Dask partition holds."""
+
+
+def resolve(item: Item) -> Article | CodingError:
     """An item as the pipeline takes it: a page extracted, anything else as it is."""
     if isinstance(item, Page):
         return page_article(item)
@@ -188,4 +174,4 @@ def resolve(item: Article | CodingError | Page | RowPage) -> Article | CodingErr
     return item
 
 
-__all__ = ["Page", "RowPage", "extract_page", "page_article", "resolve", "row_article", "warc_page_id"]
+__all__ = ["Item", "Page", "RowPage", "extract_page", "page_article", "resolve", "row_article"]

@@ -36,16 +36,13 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO, cast
 
 from flashpoint.errors import BinaryInputError, EmptyInputError, InputError, RecordError
-from flashpoint.ingest.pages import Page, RowPage, extract_page
+from flashpoint.ingest.pages import Item, Page, RowPage, extract_page
 from flashpoint.ingest.records import article_from_row, article_from_text
 from flashpoint.ingest.remote import is_url, read_url
 from flashpoint.models import Article, CodingError
 
 logger = logging.getLogger(__name__)
 
-Item = Article | CodingError | Page | RowPage
-"""What the readers yield; a ``Page`` or ``RowPage`` only when asked to defer extraction
-(``read_inputs``)."""
 
 COMPRESSIONS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 """Compression suffixes a file name may end with, and their codecs (``_codec``)."""
@@ -398,10 +395,7 @@ def _read_html(path: Path, position: ReadPosition | None = None, defer: bool = F
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise BinaryInputError(str(path), "binary file")
     page = Page.of(data, _stem(path), str(path), pack=defer)
-    if defer:
-        yield page
-        return
-    yield extract_page(page)  # its InputError is reported by _read_file, as any reader's
+    yield page if defer else extract_page(page)  # its InputError is reported by _read_file
 
 
 _JSON_SPACE = " \t\r\n"

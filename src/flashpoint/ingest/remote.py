@@ -23,11 +23,8 @@ from typing import Any
 from flashpoint._version import __version__
 from flashpoint.errors import InputError
 from flashpoint.ingest.fingerprint import key_id
-from flashpoint.ingest.pages import Page, RowPage
-from flashpoint.models import Article, CodingError
-
-_Item = Article | CodingError | Page | RowPage
-"""What a fetched file's reader yields (pages only when a Dask run defers their extraction)."""
+from flashpoint.ingest.pages import Item, Page, RowPage
+from flashpoint.models import CodingError
 
 SCHEMES = ("http://", "https://")
 TIMEOUT_S = 30.0
@@ -86,7 +83,7 @@ def _sniffed(head: bytes) -> str:
     return ".txt"
 
 
-def read_url(url: str, read_file: Callable[[Path], Iterator[_Item]]) -> Iterator[_Item]:
+def read_url(url: str, read_file: Callable[[Path], Iterator[Item]]) -> Iterator[Item]:
     """Fetch ``url`` and read it with ``read_file`` (the readers' dispatch by file name)."""
     import urllib.error  # here: urllib.request brings http.client, email and ssl (2 MB)
     import urllib.request
@@ -124,7 +121,7 @@ def _failed(url: str, problem: str) -> CodingError:
     return CodingError(None, "read", str(InputError(url, problem)), url)
 
 
-def _renamed(item: _Item, local: str, url: str, stem: str | None) -> _Item:
+def _renamed(item: Item, local: str, url: str, stem: str | None) -> Item:
     """The item as if read from ``url``: the temporary file's name replaced by the URL, and
     an id taken from the file's name (``stem``; None: the reader takes ids from the records,
     such as a JSONL row's ``id``) replaced by the URL's.  A page not yet extracted (``Page``,

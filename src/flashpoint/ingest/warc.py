@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flashpoint.errors import InputError, RecordError
-from flashpoint.ingest.pages import Page, page_article, warc_page_id
+from flashpoint.ingest.fingerprint import key_id
+from flashpoint.ingest.pages import Page, page_article
 from flashpoint.models import Article, CodingError
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def read_warc(
                 return
             page = Page.of(
                 payload,
-                warc_page_id(uri) if uri else None,
+                key_id(uri) if uri else None,
                 origin,
                 pack=defer and bool(uri),
                 warc=True,
