@@ -162,6 +162,26 @@ def test_an_input_without_records_says_so(tmp_path: Path) -> None:
     assert again.stderr.strip() == f"error: nothing left to code: the store holds every article of {rows}"
 
 
+def test_a_bad_duckdb_memory_limit_is_one_clear_error_and_the_store_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"id": "a1", "text": "Iran criticised Israel on Monday."}) + "\n")
+    db = str(tmp_path / "s.duckdb")
+    assert CliRunner().invoke(cli, ["code", "-q", str(rows), "--db", db]).exit_code == 0
+    monkeypatch.setenv("FLASHPOINT_DUCKDB_MEMORY", "half")
+    for args in (["code", "-q", str(rows), "--db", db], ["query", "--db", db]):
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code != 0
+        assert res.stderr.lower().startswith(
+            "error: flashpoint_duckdb_memory='half': not a duckdb memory limit"
+        )
+        assert len(res.stderr.splitlines()) == 1
+    monkeypatch.setenv("FLASHPOINT_DUCKDB_MEMORY", "1GB")
+    res = CliRunner().invoke(cli, ["query", "--db", db, "--format", "csv"])
+    assert res.exit_code == 0 and "IRN" in res.output
+
+
 def test_bad_published_date_is_a_usage_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["code", "-", "--published", "17/04/2025"], input="text")
     assert res.exit_code == 2

@@ -6,6 +6,7 @@ import dataclasses
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -117,6 +118,56 @@ def test_a_writable_duckdb_store_checkpoints_its_log_rarely(tmp_path: Path) -> N
     assert setting == CHECKPOINT_THRESHOLD.replace("MiB", ".0 MiB")
     with open_store(tmp_path / "c.duckdb", read_only=True) as s:  # a reader changes nothing
         assert s.count() == 0
+
+
+def _duckdb_says(limit: str) -> str:
+    """How DuckDB itself prints ``limit`` as its ``memory_limit`` (e.g. 512MB -> 488.2 MiB)."""
+    with duckdb.connect(":memory:") as conn:
+        conn.execute("SET memory_limit = ?", [limit])
+        return str(conn.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+
+def _memory_limit(store: Any) -> str:
+    return str(store.duckdb.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+
+def test_a_store_opened_to_write_caps_duckdbs_cache_and_readers_keep_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB caches up to 80% of the RAM, so a long run's writer grew with its store (see
+    ``duck.WRITE_MEMORY_LIMIT``); a reader's cache is what makes its queries fast."""
+    from flashpoint.store.duck import MEMORY_ENV, WRITE_MEMORY_LIMIT
+
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    with duckdb.connect(":memory:") as conn:
+        default = str(conn.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+    assert default != _duckdb_says(WRITE_MEMORY_LIMIT)
+    with open_store(tmp_path / "w.duckdb") as s:
+        assert _memory_limit(s) == _duckdb_says(WRITE_MEMORY_LIMIT)
+    with open_store(tmp_path / "w.duckdb", read_only=True) as s:
+        assert _memory_limit(s) == default
+    with open_store(":memory:") as s:  # its data can live nowhere else
+        assert _memory_limit(s) == default
+
+
+def test_the_duckdb_memory_variable_sets_every_store_and_a_bad_value_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: list[CodingResult]
+) -> None:
+    from flashpoint.store.duck import MEMORY_ENV
+
+    path = tmp_path / "e.duckdb"
+    with open_store(path) as s:
+        s.write(results[:2])
+    monkeypatch.setenv(MEMORY_ENV, "2GiB")
+    for read_only in (False, True):
+        with open_store(path, read_only=read_only) as s:
+            assert _memory_limit(s) == _duckdb_says("2GiB")
+    monkeypatch.setenv(MEMORY_ENV, "lots")
+    with pytest.raises(StoreError, match=f"{MEMORY_ENV}='lots': not a DuckDB memory limit"):
+        open_store(path)
+    monkeypatch.delenv(MEMORY_ENV)
+    with open_store(path) as s:  # the failed open held no lock and lost nothing
+        assert s.stats()["articles"] == 2
 
 
 def test_article_and_event_lookup(shared_store, results: list[CodingResult]) -> None:
