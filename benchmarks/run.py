@@ -15,8 +15,9 @@ absent), repeated ``--copies`` times:
   4. the Dask engine with one and with two workers on ``--dask-copies`` copies of the corpus
      (cluster start and model load timed apart, so the speed-up compares coding, not
      start-up), ``--dask-repeats`` times each, interleaved, median speed-up,
-  5. peak memory per Dask worker as the corpus grows tenfold, and of the local engine (one
-     process with the store) as the corpus grows tenfold,
+  5. peak memory per Dask worker as the corpus grows tenfold, of the local engine (one
+     process with the store) as the corpus grows tenfold, and of a process loading coded
+     bundles into one store (the writer's part) as the store grows tenfold,
   6. peak memory of streaming ingest (JSONL, JSONL.gz, a folder of text files, a WARC.gz crawl) as a generated
      input grows tenfold,
   7. a bounded load test of the REST API on loopback (p50/p99 latency, errors).
@@ -381,6 +382,17 @@ _STREAM_PROBE = (
 )
 
 
+_PEAK_LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "_pid, status, usage = os.wait4(child.pid, 0)\n"
+    "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)\n"
+)
+"""Runs a command and prints its exit code and peak RSS (kB).  Started from this process
+instead, the child's ``ru_maxrss`` would start at this process's own peak: Linux carries a
+process's peak over ``exec`` (an 800 MB parent made ``python -c pass`` report 812 MB)."""
+
+
 def _generated_jsonl(path: Path, rows: int, codec: str = "") -> Path:
     """``rows`` news-like records (~1.5 KB each) written as JSONL, compressed with ``codec``
     (``gz``, ``bz2``, ``xz``, ``zst``) when given."""
@@ -498,7 +510,7 @@ def bench_local_memory(articles: list[Any], factor: int = 10) -> dict[str, Any]:
     """Peak RSS of ``flashpoint code --db`` on the local engine (the default, one process:
     model, coder, reader and the DuckDB store together) on the corpus and on ``factor``
     times as many articles (same texts, distinct ids), each in a fresh store; measured by
-    the kernel for that child alone (``wait4``)."""
+    the kernel for that child alone (``wait4`` in a small launcher, see ``_PEAK_LAUNCHER``)."""
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for copies in (1, factor):
@@ -513,20 +525,54 @@ def bench_local_memory(articles: list[Any], factor: int = 10) -> dict[str, Any]:
             db = Path(tmp) / f"x{copies}.duckdb"
             cmd = [sys.executable, "-m", "flashpoint", "code", str(path), "--db", str(db), "-o", os.devnull]
             start = time.perf_counter()
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-            assert proc.stderr is not None
-            err = proc.stderr.read().decode("utf-8", "replace")
-            _pid, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            if proc.returncode:
-                raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err[-500:]}")
+            done = subprocess.run(
+                [sys.executable, "-c", _PEAK_LAUNCHER, *cmd], capture_output=True, text=True, cwd=ROOT
+            )
+            err = done.stderr
+            rc, maxrss_kb = (
+                (int(v) for v in done.stdout.split()) if done.returncode == 0 else (done.returncode, 0)
+            )
+            if rc:
+                raise RuntimeError(f"{' '.join(cmd)} exited {rc}: {err[-500:]}")
             out[f"x{copies}"] = {
                 "articles": copies * len(articles),
                 "seconds": time.perf_counter() - start,
-                "peak_rss_mb": usage.ru_maxrss / 1024.0,  # kB on Linux
+                "peak_rss_mb": maxrss_kb / 1024.0,
                 "store_mb": db.stat().st_size / 1e6,
                 "summary": err.strip().splitlines()[-1] if err.strip() else "",
             }
+    return out
+
+
+def bench_store_memory(
+    articles: list[Any], copies: int = 50, factor: int = 10, group: int = 4
+) -> dict[str, Any]:
+    """Peak RSS of a process that only loads coded bundles into a DuckDB store, as the writer
+    of a Dask run does (``benchmarks/store_memory.py``; the spaCy model is not loaded), as
+    the store grows from ``copies`` to ``factor`` times as many copies of the corpus; the
+    large store once more with DuckDB's own memory limit (80% of the RAM) instead of
+    flashpoint's cap for stores opened to write (``duck.WRITE_MEMORY_LIMIT``)."""
+    from flashpoint.store import results_to_parquet
+    from flashpoint.store.duck import MEMORY_ENV
+
+    pipeline = make_pipeline()
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = Path(tmp) / "bundle"
+        results_to_parquet(pipeline.code_articles(articles), bundle)
+        runs = [("x1", copies, ""), (f"x{factor}", copies * factor, ""), ("default", copies * factor, "80%")]
+        for name, n, limit in runs:
+            db = Path(tmp) / f"{name}.duckdb"
+            cmd = [sys.executable, str(ROOT / "benchmarks" / "store_memory.py"), str(bundle), str(db)]
+            cmd += ["--copies", str(n), "--group", str(group)]
+            env = {k: v for k, v in os.environ.items() if k != MEMORY_ENV}
+            if limit:
+                env[MEMORY_ENV] = limit
+            done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+            if done.returncode:
+                raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr[-500:]}")
+            out[name] = {**json.loads(done.stdout), "store_mb": db.stat().st_size / 1e6}
+    out["copies"] = copies
     return out
 
 
@@ -705,6 +751,18 @@ def write_doc(results: dict[str, Any]) -> None:
             f"({lm1['seconds']:.0f} s, {lm10['seconds']:.0f} s; store {lm1['store_mb']:.0f} MB -> "
             f"{lm10['store_mb']:.0f} MB) |"
         )
+    if r.get("store_memory"):
+        sm = r["store_memory"]
+        small, large, default = sm["x1"], sm["x10"], sm["default"]
+        lines.append(
+            f"| peak RSS of a writer loading coded bundles into one DuckDB store, {small['stories']} -> "
+            f"{large['stories']} stories (x10; 4 bundles of {small['stories'] // sm['copies']} a load) | "
+            f"{small['peak_rss_mb']:.0f} MB -> {large['peak_rss_mb']:.0f} MB with DuckDB's cache capped at "
+            f"{large['memory_limit']} for stores opened to write ({small['load_seconds']:.0f} s, "
+            f"{large['load_seconds']:.0f} s of loads; store {small['store_mb']:.0f} MB -> {large['store_mb']:.0f} MB); "
+            f"{default['peak_rss_mb']:.0f} MB ({default['load_seconds']:.0f} s) with DuckDB's default "
+            f"({default['memory_limit']}) |"
+        )
     for name, stream in r.get("stream", {}).items():  # as measured: JSONL, JSONL.gz, folder
         lines.append(
             f"| streaming ingest `{name}` ({stream['rows']} "
@@ -836,6 +894,8 @@ def main() -> int:
     results["mem_large"] = bench_dask(large, 2)
     _step("local engine memory x1 and x10")
     results["local_memory"] = bench_local_memory(corpus)
+    _step("the writer's store memory x1 and x10")
+    results["store_memory"] = bench_store_memory(corpus)
     _step("streaming ingest memory x1 and x10")
     results["stream"] = bench_stream(args.stream_rows)
     if not args.no_api:

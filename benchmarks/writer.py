@@ -42,22 +42,6 @@ class _TimedConnection:
             self._acc[" ".join(str(sql).split()[:3])] += time.perf_counter() - started
 
 
-def _renamed(bundle: Path, out: Path, suffix: str) -> None:
-    """A copy of ``bundle`` whose doc and event ids end in ``suffix``."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    out.mkdir()
-    for part in bundle.iterdir():
-        table = pq.read_table(part)
-        for column in ("doc_id", "event_id"):
-            if column in table.column_names:
-                values = [None if v is None else f"{v}~{suffix}" for v in table.column(column).to_pylist()]
-                where = table.column_names.index(column)
-                table = table.set_column(where, column, pa.array(values, table.schema.field(column).type))
-        pq.write_table(table, out / part.name)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=41, help="rounds of 890 articles loaded")
@@ -65,6 +49,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from run import load_corpus
+    from store_memory import renamed_copy
 
     from flashpoint.config import Settings
     from flashpoint.distributed import code_partition, partition
@@ -89,7 +74,7 @@ def main() -> int:
         for r in range(args.rounds):
             copies = []
             for bundle in bundles:
-                _renamed(bundle, work / f"r{r}-{bundle.name}", str(r))
+                renamed_copy(bundle, work / f"r{r}-{bundle.name}", f"~{r}")
                 copies.append(str(work / f"r{r}-{bundle.name}"))
             cpu, wall = time.process_time(), time.perf_counter()
             for k in range(0, len(copies), args.group):
