@@ -182,6 +182,56 @@ def test_a_bad_duckdb_memory_limit_is_one_clear_error_and_the_store_is_kept(
     assert res.exit_code == 0 and "IRN" in res.output
 
 
+def test_merge_makes_the_store_of_one_run_from_the_stores_of_several(tmp_path: Path) -> None:
+    """Runs cut apart, each with its own store (one writer each), merge into what one run
+    over all the inputs stores; a source that cannot be merged is one error line, the
+    others are merged and the exit status says one failed."""
+    texts = [
+        "Iran criticised Israel on Monday.",
+        "Japan and South Korea signed a trade agreement in Tokyo on Tuesday.",
+        "Russian troops attacked Ukrainian positions near Kharkiv on Wednesday.",
+        "China urged the United States to lift its sanctions on Thursday.",
+    ]
+    parts = []
+    for name, rows in (("a", texts[:3]), ("b", texts[1:])):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps({"id": f"d{texts.index(t)}", "text": t}) + "\n" for t in rows))
+        parts.append(path)
+        res = CliRunner().invoke(cli, ["code", "-q", str(path), "--db", str(tmp_path / f"{name}.duckdb")])
+        assert res.exit_code == 0, res.output
+    assert (
+        CliRunner()
+        .invoke(cli, ["code", "-q", *map(str, parts), "--db", str(tmp_path / "one.duckdb")])
+        .exit_code
+        == 0
+    )
+    exe = Path(sys.executable).parent / "flashpoint"
+    merged = tmp_path / "merged.duckdb"
+    sources = [str(tmp_path / "a.duckdb"), str(tmp_path / "missing.duckdb"), str(tmp_path / "b.duckdb")]
+    proc = subprocess.run(
+        [str(exe), "merge", *sources, "--db", str(merged)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 1
+    assert f"error: {tmp_path / 'missing.duckdb'}: no such store" in proc.stderr
+    assert f"merged 2 of 3 stores into {merged}: 6 articles, 8 events, 0 errors copied in" in proc.stderr
+    assert "the store holds 4 articles, 5 events, 0 errors" in proc.stderr
+
+    def events(db: Path) -> list[dict]:
+        res = CliRunner().invoke(cli, ["query", "--db", str(db), "--format", "json", "--limit", "1000"])
+        assert res.exit_code == 0, res.output
+        return sorted(
+            (
+                {k: v for k, v in e.items() if k not in ("written_at", "article")}
+                for e in json.loads(res.output)
+            ),
+            key=lambda e: e["event_id"],
+        )
+
+    assert events(merged) == events(tmp_path / "one.duckdb") != []
+    runs = CliRunner().invoke(cli, ["runs", "--db", str(merged), "--format", "json"])
+    assert len(json.loads(runs.output)) == 2
+
+
 def test_bad_published_date_is_a_usage_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["code", "-", "--published", "17/04/2025"], input="text")
     assert res.exit_code == 2

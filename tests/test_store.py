@@ -726,3 +726,95 @@ def test_bundle_from_an_older_writer_loads(tmp_path: Path, results: list[CodingR
         s.load_parquet(tmp_path / "old")
         assert s.count() == sum(len(r.events) for r in results[:10])
         assert s.query("SELECT count(*) AS n FROM events WHERE written_at IS NOT NULL")[0]["n"] == 0
+
+
+def _contents(store: Any) -> dict[str, Any]:
+    """Everything a store holds but the times rows were written."""
+    return {
+        "stats": store.stats(),
+        "events": [strip(e) for e in store.events(limit=None)],
+        "articles": sorted(
+            (r["doc_id"], r["title"], r["n_events"], r["clean_text"])
+            for r in store.query("SELECT * FROM articles")
+        ),
+        "sentences": store.query("SELECT * FROM sentences ORDER BY doc_id, sentence_index"),
+        "errors": sorted((e["doc_id"] or "", e["stage"], e["reason"]) for e in store.errors()),
+        "actors": store.actors(),
+        "actor_sides": store.query("SELECT * FROM actor_sides ORDER BY ALL"),
+    }
+
+
+def test_merging_stores_equals_writing_their_results_into_one(
+    tmp_path: Path, results: list[CodingResult]
+) -> None:
+    """The stores of runs cut apart (one writer each) merge into the store one run would have
+    made: overlapping articles are replaced by the later store's, as a write replaces them,
+    and the actor tables are kept up to date; merging again changes nothing."""
+    first, second = results[:80], results[60:140]  # 20 articles in both
+    failed = CodingResult(
+        article=first[0].article, error=CodingError(first[0].article.doc_id, "parse", "boom", "f:1")
+    )
+    unreadable = CodingResult.of_error(CodingError(None, "read", "binary file", "x.bin"))
+    with open_store(tmp_path / "a.duckdb") as a:
+        a.write([*first, unreadable])
+        run_a = a.start_run("local", {"ner": False}, ["a.jsonl"])
+    with open_store(tmp_path / "b.duckdb") as b:
+        b.write([*second, failed])
+        run_b = b.start_run("local", {"ner": False}, ["b.jsonl"])
+    before = (tmp_path / "b.duckdb").read_bytes()
+    with open_store(tmp_path / "one.duckdb") as one:
+        one.write([*first, unreadable])
+        one.write([*second, failed])
+        expected = _contents(one)
+    with open_store(tmp_path / "m.duckdb") as m:
+        assert m.merge(tmp_path / "a.duckdb").articles == len(first)
+        summary = m.merge(str(tmp_path / "b.duckdb"))
+        assert summary.articles == len(second)
+        assert summary.errors == 1
+        assert summary.replaced_events == sum(len(r.events) for r in results[60:80])
+        assert _contents(m) == expected
+        assert sorted(r["run_id"] for r in m.runs()) == sorted([run_a, run_b])
+        m.merge(tmp_path / "a.duckdb")
+        m.merge(tmp_path / "b.duckdb")
+        assert _contents(m) == expected  # the input error of a.duckdb is not doubled
+    assert (tmp_path / "b.duckdb").read_bytes() == before  # a source is only read
+
+
+def test_a_merge_that_cannot_be_done_is_one_error_and_changes_nothing(
+    tmp_path: Path, results: list[CodingResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flashpoint.store.duck import DuckDBStore
+
+    with open_store(tmp_path / "m.duckdb") as m:
+        m.write(results[:10])
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.write(results[5:20])
+    (tmp_path / "junk.duckdb").write_bytes(b"not a database\n" * 100)
+    with open_store(tmp_path / "m.duckdb") as m:
+        kept = _contents(m)
+        for source, message in (
+            (tmp_path / "missing.duckdb", "missing.duckdb: no such store"),
+            (tmp_path / "m.duckdb", "m.duckdb: cannot merge a store into itself"),
+            (tmp_path / "junk.duckdb", "junk.duckdb: not a DuckDB store file"),
+        ):
+            with pytest.raises(StoreError, match=message):
+                m.merge(source)
+        # a failure half-way (the fourth table's copy) rolls the whole merge back
+        real = DuckDBStore._update_actors
+
+        def failing(self: Any, *args: Any) -> None:
+            real(self, *args)
+            raise duckdb.IOException("disk full")
+
+        monkeypatch.setattr(DuckDBStore, "_update_actors", failing)
+        with pytest.raises(StoreError, match="merge failed and was rolled back: disk full"):
+            m.merge(tmp_path / "s.duckdb")
+        monkeypatch.undo()
+        assert _contents(m) == kept
+        assert m.merge(tmp_path / "s.duckdb").articles == 15  # the source is detached again
+    with open_store(tmp_path / "s.duckdb") as s:  # an older source is refused, never migrated
+        s.duckdb.execute(
+            "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)"
+        )
+    with open_store(tmp_path / "m.duckdb") as m, pytest.raises(StoreError, match="open it once read-write"):
+        m.merge(tmp_path / "s.duckdb")

@@ -32,7 +32,10 @@ def _register() -> None:
 
     for module, names in (
         ("flashpoint.cli.actors", ("actors_group",)),
-        ("flashpoint.cli.store", ("query_cmd", "dyad_cmd", "alerts_cmd", "export_cmd", "runs_cmd")),
+        (
+            "flashpoint.cli.store",
+            ("query_cmd", "dyad_cmd", "alerts_cmd", "export_cmd", "runs_cmd", "merge_cmd"),
+        ),
         ("flashpoint.cli.web", ("serve_cmd",)),
     ):
         mod = importlib.import_module(module)

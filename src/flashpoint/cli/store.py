@@ -1,4 +1,4 @@
-"""``flashpoint query``, ``dyad``, ``alerts`` and ``export``: reading a store from the shell.
+"""``flashpoint query``, ``dyad``, ``alerts``, ``export``, ``runs`` and ``merge``: stores from the shell.
 
 Thin front ends: options become an ``EventFilter``/``AlertOptions`` and the library does
 the work; library errors become one-line messages here.
@@ -335,3 +335,55 @@ def runs_cmd(db: str, limit: int, fmt: str) -> None:
         "settings", "resumes", "flashpoint", "inputs",
     ]  # fmt: skip
     _emit(rows, fmt, columns)
+
+
+@click.command("merge")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_db_option
+def merge_cmd(sources: tuple[str, ...], db: str) -> None:
+    """Merge the DuckDB stores SOURCE... into the store --db (created if needed).
+
+    Each source goes in whole or not at all, in order: an article in several stores ends as
+    the last one holds it, as when the runs write into one store; the runs and input
+    errors are copied too. A source that cannot be merged is reported and the others are
+    merged; the exit status is 1 if any failed. The sources are only read.
+    """
+    import time
+
+    from flashpoint.store import WriteSummary, open_store
+
+    started = time.perf_counter()
+    try:
+        store = open_store(db)
+    except FlashpointError as exc:
+        raise click.ClickException(exc.message) from exc
+    total, merged, failed = WriteSummary(), 0, 0
+    try:
+        for source in sources:
+            try:
+                summary = store.merge(source)
+            except FlashpointError as exc:
+                click.echo(f"error: {exc.message}", err=True)
+                failed += 1
+                continue
+            merged += 1
+            total += summary
+            click.echo(
+                f"{source}: {summary.articles} articles, {summary.events} events, {summary.errors} errors"
+                + (f" ({summary.replaced_events} events replaced)" if summary.replaced_events else ""),
+                err=True,
+            )
+        held = store.stats()
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: {merged} stores merged into {db}, the one under way rolled back", err=True)
+        sys.exit(130)
+    finally:
+        store.close()
+    click.echo(
+        f"merged {merged} of {len(sources)} stores into {db}: {total.articles} articles, {total.events} events, "
+        f"{total.errors} errors copied in {time.perf_counter() - started:.1f}s; the store holds "
+        f"{held['articles']} articles, {held['events']} events, {held['errors']} errors",
+        err=True,
+    )
+    if failed:
+        sys.exit(1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import uuid
 from collections import Counter
@@ -397,6 +398,10 @@ class Store:
         for rows in bundles:
             total += self._replace(rows)
         return total
+
+    def merge(self, source: str | os.PathLike[str]) -> WriteSummary:
+        """Copy another store into this one (see ``DuckDBStore.merge``)."""
+        raise StoreError(f"{self.location}: only a DuckDB store can merge other stores into it")
 
     def write_events_parquet(self, path: str, filters: EventFilter | None = None) -> int:
         """Write the (filtered) ``events`` table as one flat Parquet file; returns the row count."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flashpoint.errors import StoreError
-from flashpoint.store.base import SIDES_SQL, Side, Store, _side_counts
+from flashpoint.store.base import SIDES_SQL, Side, Store, WriteSummary, _side_counts
 from flashpoint.store.parquet import rows_to_arrow
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,17 @@ cache is what makes repeated queries fast; so does an in-memory store, whose dat
 nowhere else."""
 
 
+def _is_duckdb_file(file: Path) -> bool:
+    """Whether ``file`` starts as a DuckDB database does (its magic bytes ``DUCK`` at offset 8):
+    DuckDB itself answers a text file opened read-only with "Cannot launch in-memory database
+    in read-only mode!", which names neither the file nor the problem."""
+    try:
+        with file.open("rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return True  # unreadable: DuckDB's own error says why
+
+
 class DuckDBStore(Store):
     """Store in a DuckDB file (or ``:memory:``)."""
 
@@ -61,6 +72,8 @@ class DuckDBStore(Store):
                 raise StoreError(f"{path}: no such store")
             if not read_only and file.parent and not file.parent.exists():
                 raise StoreError(f"{path}: directory {file.parent} does not exist")
+            if file.is_file() and file.stat().st_size and not _is_duckdb_file(file):
+                raise StoreError(f"{path}: not a DuckDB store file")
         try:
             conn = duckdb.connect(path, read_only=read_only)
             if not read_only:
@@ -148,3 +161,81 @@ class DuckDBStore(Store):
             self._conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM _fp_plain")
         finally:
             self._conn.unregister("_fp_plain")
+
+    def merge(self, source: str | os.PathLike[str]) -> WriteSummary:
+        """Copy another DuckDB store into this one: its articles with their sentences, events
+        and errors (replacing what this store holds for the same ``doc_id``, as a write does),
+        its input errors that this store lacks, and its runs that this store lacks.
+
+        Why: one writer feeds one store, so a run too big for one writer is cut into runs of
+        their own (a month each, say), and their stores are merged into one for analysis.
+        The copy is set-based SQL over the source attached read-only, in one transaction:
+        the merge happens whole or not at all, the source is never written, and no row
+        passes through Python, so memory stays within DuckDB's limit whatever the sizes.
+        Both stores must be at the same migration (open an older source once read-write)."""
+        self._check_writable()
+        path = Path(source)
+        name = os.fspath(source)
+        if not path.is_file():
+            raise StoreError(f"{name}: no such store")
+        if self.location != ":memory:" and path.resolve() == Path(self.location).resolve():
+            raise StoreError(f"{name}: cannot merge a store into itself")
+        with DuckDBStore.open(name, read_only=True) as src:  # a DuckDB file, fully migrated?
+            version = src.schema_version()
+        if version != self.schema_version():
+            raise StoreError(
+                f"{name}: store is at migration {version}, {self.location} at {self.schema_version()}; "
+                "open the older one read-write with this flashpoint to migrate it"
+            )
+        self._conn.execute("ATTACH ? AS _fp_src (READ_ONLY)", [str(path)])
+        try:
+            return self._merge_attached()
+        finally:
+            self._conn.execute("DROP TABLE IF EXISTS temp._fp_merge_ids")
+            self._conn.execute("DETACH _fp_src")
+
+    def _merge_attached(self) -> WriteSummary:
+        """The transaction of ``merge``, the source attached as ``_fp_src``."""
+        ids = "SELECT doc_id FROM temp._fp_merge_ids"
+        same_input_error = " AND ".join(
+            f"x.{c} IS NOT DISTINCT FROM e.{c}" for c in ("stage", "reason", "origin", "time")
+        )
+        self._begin()
+        try:
+            # as in a write, an article replaces the stored one and its errors; an error alone
+            # replaces the article's errors and keeps what was stored (a failed re-code)
+            self._conn.execute("CREATE TEMP TABLE _fp_merge_ids AS SELECT doc_id FROM _fp_src.articles")
+            replaced = int(self._scalar(f"SELECT count(*) FROM events WHERE doc_id IN ({ids})"))
+            removed = _side_counts(self.query(SIDES_SQL.format(ids=ids)))
+            for table in ("events", "sentences", "articles", "errors"):
+                self._conn.execute(f"DELETE FROM {table} WHERE doc_id IN ({ids})")
+            self._conn.execute(
+                "DELETE FROM errors WHERE doc_id IN (SELECT doc_id FROM _fp_src.errors WHERE doc_id IS NOT NULL)"
+            )
+            counts = {}
+            for table in ("articles", "sentences", "events"):
+                counts[table] = int(self._scalar(f"SELECT count(*) FROM _fp_src.{table}"))
+                self._conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _fp_src.{table}")
+            new_errors = (
+                "FROM _fp_src.errors e WHERE e.doc_id IS NOT NULL OR NOT EXISTS "
+                f"(SELECT 1 FROM errors x WHERE x.doc_id IS NULL AND {same_input_error})"
+            )
+            counts["errors"] = int(self._scalar(f"SELECT count(*) {new_errors}"))
+            self._conn.execute(f"INSERT INTO errors BY NAME SELECT e.* {new_errors}")
+            self._update_actors(_side_counts(self.query(SIDES_SQL.format(ids=ids))), removed)
+            self._conn.execute(
+                "INSERT INTO runs BY NAME SELECT * FROM _fp_src.runs "
+                "WHERE run_id NOT IN (SELECT run_id FROM runs)"
+            )
+            self._commit()
+        except Exception as exc:
+            self._rollback_quietly()
+            if self._interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise StoreError(f"{self.location}: merge failed and was rolled back: {exc}") from exc
+        except BaseException:
+            self._rollback_quietly()
+            raise
+        return WriteSummary(
+            counts["articles"], counts["events"], counts["sentences"], counts["errors"], replaced
+        )
