@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import time
 from datetime import date
 from pathlib import Path
@@ -14,7 +16,7 @@ import pytest
 from corpus_gen import corpus
 from flashpoint.errors import ConfigError, MigrationError, StoreError
 from flashpoint.models import Article, CodingError, CodingResult
-from flashpoint.store import EventFilter, migrations, open_store, results_to_parquet
+from flashpoint.store import CommittedInterrupt, EventFilter, migrations, open_store, results_to_parquet
 from flashpoint.store.base import _statements
 
 
@@ -818,3 +820,45 @@ def test_a_merge_that_cannot_be_done_is_one_error_and_changes_nothing(
         )
     with open_store(tmp_path / "m.duckdb") as m, pytest.raises(StoreError, match="open it once read-write"):
         m.merge(tmp_path / "s.duckdb")
+
+
+class _SigintOnCommit:
+    """A DuckDB connection that sends this process a real SIGINT as each COMMIT begins (a
+    Ctrl-C timed to land on the commit, as one did on a 3.2 s commit in a merge)."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql == "COMMIT":
+            os.kill(os.getpid(), signal.SIGINT)
+        return self._conn.execute(sql, *args)
+
+
+def test_a_ctrl_c_during_a_commit_waits_for_it_and_says_the_write_went_in(
+    tmp_path: Path, results: list[CodingResult]
+) -> None:
+    """DuckDB's COMMIT raised "Query interrupted" when a Ctrl-C came during the checkpoint it
+    started, although the commit had been made: a merge was reported rolled back and was in
+    the store.  The commit now finishes first, then ``CommittedInterrupt`` says it went in."""
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.write(results[:30])
+    with open_store(tmp_path / "m.duckdb") as m:
+        real = m._conn  # type: ignore[attr-defined]
+        m._conn = _SigintOnCommit(real)  # type: ignore[attr-defined]
+        for attempt in (lambda: m.merge(tmp_path / "s.duckdb"), lambda: m.write(results[30:40])):
+            try:
+                attempt()
+            except CommittedInterrupt:
+                pass
+            except KeyboardInterrupt:  # caught here: left to pytest, it would end the session
+                pytest.fail("a plain KeyboardInterrupt: the commit was cut short")
+            else:
+                pytest.fail("the Ctrl-C was lost")
+        m._conn = real  # type: ignore[attr-defined]
+        assert m.stats()["articles"] == 40
+        m.write(results[40:41])  # Python's own handler is back: the store works on
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -350,7 +350,7 @@ def merge_cmd(sources: tuple[str, ...], db: str) -> None:
     """
     import time
 
-    from flashpoint.store import WriteSummary, open_store
+    from flashpoint.store import CommittedInterrupt, WriteSummary, open_store
 
     started = time.perf_counter()
     try:
@@ -374,6 +374,9 @@ def merge_cmd(sources: tuple[str, ...], db: str) -> None:
                 err=True,
             )
         held = store.stats()
+    except CommittedInterrupt:  # Ctrl-C as a source was committing: that one is in
+        click.echo(f"interrupted: {merged + 1} stores merged into {db}, the last as Ctrl-C came", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         click.echo(f"interrupted: {merged} stores merged into {db}, the one under way rolled back", err=True)
         sys.exit(130)

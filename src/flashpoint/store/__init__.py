@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 
 from flashpoint.errors import StoreError
-from flashpoint.store.base import Store, WriteSummary, migrations
+from flashpoint.store.base import CommittedInterrupt, Store, WriteSummary, migrations
 from flashpoint.store.filters import EventFilter, side_matches
 from flashpoint.store.parquet import read_bundle, results_to_parquet
 
 __all__ = [
+    "CommittedInterrupt",
     "EventFilter",
     "Store",
     "WriteSummary",

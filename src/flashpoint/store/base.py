@@ -57,6 +57,12 @@ ORDER = "date NULLS LAST, doc_id, sentence_index, event_id"
 ORDER_F = "f.date NULLS LAST, f.doc_id, f.sentence_index, f.event_id"
 
 
+class CommittedInterrupt(KeyboardInterrupt):
+    """A Ctrl-C that came while a write or merge was committing.  The store held it until the
+    commit ended, so what was being written is whole in the store; the caller stops as on
+    any Ctrl-C, knowing that it went in."""
+
+
 @dataclass(frozen=True)
 class WriteSummary:
     """What one ``write``/``load_parquet`` call did (counts of rows written and replaced)."""
