@@ -17,7 +17,8 @@ absent), repeated ``--copies`` times:
      start-up), ``--dask-repeats`` times each, interleaved, median speed-up,
   5. peak memory per Dask worker as the corpus grows tenfold, of the local engine (one
      process with the store) as the corpus grows tenfold, and of a process loading coded
-     bundles into one store (the writer's part) as the store grows tenfold,
+     bundles into one store (the writer's part) as the store grows tenfold; the time and
+     memory of exporting the large store as Parquet,
   6. peak memory of streaming ingest (JSONL, JSONL.gz, a folder of text files, a WARC.gz crawl) as a generated
      input grows tenfold,
   7. a bounded load test of the REST API on loopback (p50/p99 latency, errors).
@@ -572,6 +573,25 @@ def bench_store_memory(
             if done.returncode:
                 raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr[-500:]}")
             out[name] = {**json.loads(done.stdout), "store_mb": db.stat().st_size / 1e6}
+        # the large store exported whole: one ordered read of every event (``iter_events``)
+        parquet = Path(tmp) / "events.parquet"
+        cmd = [sys.executable, "-m", "flashpoint", "export", "--db", str(Path(tmp) / f"x{factor}.duckdb")]
+        cmd += ["--format", "parquet", "--output", str(parquet)]
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK_LAUNCHER, *cmd], capture_output=True, text=True, cwd=ROOT
+        )
+        rc, maxrss_kb = (
+            (int(v) for v in done.stdout.split()) if done.returncode == 0 else (done.returncode, 0)
+        )
+        if rc:
+            raise RuntimeError(f"{' '.join(cmd)} exited {rc}: {done.stderr[-500:]}")
+        out["export"] = {
+            "seconds": time.perf_counter() - start,
+            "peak_rss_mb": maxrss_kb / 1024.0,
+            "summary": done.stderr.strip().splitlines()[-1],
+            "file_mb": parquet.stat().st_size / 1e6,
+        }
     out["copies"] = copies
     return out
 
@@ -763,6 +783,13 @@ def write_doc(results: dict[str, Any]) -> None:
             f"{default['peak_rss_mb']:.0f} MB ({default['load_seconds']:.0f} s) with DuckDB's default "
             f"({default['memory_limit']}) |"
         )
+        if sm.get("export"):
+            ex = sm["export"]
+            lines.append(
+                f"| `flashpoint export --format parquet` of the {large['stories']}-story store | "
+                f"{ex['seconds']:.0f} s, peak RSS {ex['peak_rss_mb']:.0f} MB ({ex['summary'].split(' as ')[0]}; "
+                f"{ex['file_mb']:.0f} MB) |"
+            )
     for name, stream in r.get("stream", {}).items():  # as measured: JSONL, JSONL.gz, folder
         lines.append(
             f"| streaming ingest `{name}` ({stream['rows']} "

@@ -441,14 +441,39 @@ class Store:
         return [event_record(r) for r in self.query(sql, params)]
 
     def iter_events(self, filters: EventFilter | None = None, batch: int = 10000) -> Iterator[dict[str, Any]]:
-        """All matching event records, fetched a page at a time (for exports)."""
-        offset = 0
-        while True:
-            page = self.events(filters, limit=batch, offset=offset)
-            yield from page
-            if len(page) < batch:
-                return
-            offset += batch
+        """All matching event records in the standard order, read ``batch`` rows at a time
+        from one query (for exports and the analytics that run in Python).
+
+        One query, not pages: a page ``LIMIT ? OFFSET ?`` sorted the matching events again
+        for every page, so an export cost the square of its size (774,000 events: 73 s and
+        1.2 GB as Parquet)."""
+        where, params = (filters or EventFilter()).where()
+        sql = (
+            f"SELECT f.*, {ARTICLE_JOIN} FROM (SELECT * FROM events WHERE {where}) f "
+            f"LEFT JOIN articles a ON a.doc_id = f.doc_id ORDER BY {ORDER_F}"
+        )
+        for row in self._stream(sql, params, batch):
+            yield event_record(row)
+
+    def _stream_cursor(self) -> Any:
+        """A cursor of its own for ``_stream``, so that other statements may run meanwhile."""
+        return self._conn.cursor()
+
+    def _stream(self, sql: str, params: Sequence[Any], batch: int) -> Iterator[dict[str, Any]]:
+        """The rows of one statement as dicts, fetched ``batch`` at a time."""
+        cur = self._stream_cursor()
+        try:
+            cur.execute(self._sql(sql), list(params))
+            names = [d[0] for d in cur.description]
+            while rows := cur.fetchmany(batch):
+                for row in rows:
+                    yield dict(zip(names, row, strict=True))
+        except Exception as exc:
+            if self._interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise
+        finally:
+            cur.close()
 
     def count(self, filters: EventFilter | None = None) -> int:
         """How many events match ``filters``."""

@@ -39,6 +39,13 @@ class PostgresStore(Store):
             raise StoreError(f"{_redact(url)}: cannot open PostgreSQL store: {exc}") from exc
         return cls(conn, read_only=read_only, location=_redact(url))
 
+    def _stream_cursor(self) -> Any:
+        """A server-side cursor: psycopg's own cursors fetch a whole result into the client
+        at ``execute``.  ``withhold`` keeps it open outside a transaction (autocommit)."""
+        import uuid
+
+        return self._conn.cursor(name=f"flashpoint_{uuid.uuid4().hex}", withhold=True)
+
     def _insert_plain(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         if rows:
             marks = ", ".join(["%s"] * len(columns))
