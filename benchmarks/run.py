@@ -552,7 +552,7 @@ def bench_store_memory(
     of a Dask run does (``benchmarks/store_memory.py``; the spaCy model is not loaded), as
     the store grows from ``copies`` to ``factor`` times as many copies of the corpus; the
     large store once more with DuckDB's own memory limit (80% of the RAM) instead of
-    flashpoint's cap for stores opened to write (``duck.WRITE_MEMORY_LIMIT``)."""
+    flashpoint's cap for store files (``duck.MEMORY_LIMIT``)."""
     from flashpoint.store import results_to_parquet
     from flashpoint.store.duck import MEMORY_ENV
 
@@ -778,7 +778,7 @@ def write_doc(results: dict[str, Any]) -> None:
             f"| peak RSS of a writer loading coded bundles into one DuckDB store, {small['stories']} -> "
             f"{large['stories']} stories (x10; 4 bundles of {small['stories'] // sm['copies']} a load) | "
             f"{small['peak_rss_mb']:.0f} MB -> {large['peak_rss_mb']:.0f} MB with DuckDB's cache capped at "
-            f"{large['memory_limit']} for stores opened to write ({small['load_seconds']:.0f} s, "
+            f"{large['memory_limit']} ({small['load_seconds']:.0f} s, "
             f"{large['load_seconds']:.0f} s of loads; store {small['store_mb']:.0f} MB -> {large['store_mb']:.0f} MB); "
             f"{default['peak_rss_mb']:.0f} MB ({default['load_seconds']:.0f} s) with DuckDB's default "
             f"({default['memory_limit']}) |"

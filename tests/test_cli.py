@@ -177,6 +177,15 @@ def test_a_bad_duckdb_memory_limit_is_one_clear_error_and_the_store_is_kept(
             "error: flashpoint_duckdb_memory='half': not a duckdb memory limit"
         )
         assert len(res.stderr.splitlines()) == 1
+    monkeypatch.setenv("FLASHPOINT_DUCKDB_MEMORY", "1MB")  # a limit too small to query under
+    for args in (
+        ["query", "--db", db],
+        ["export", "--db", db, "--format", "parquet", "-o", str(tmp_path / "x")],
+    ):
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 1
+        assert res.stderr.startswith(f"Error: {db}: query failed: Out of Memory Error"), res.stderr
+        assert len(res.stderr.splitlines()) == 1
     monkeypatch.setenv("FLASHPOINT_DUCKDB_MEMORY", "1GB")
     res = CliRunner().invoke(cli, ["query", "--db", db, "--format", "csv"])
     assert res.exit_code == 0 and "IRN" in res.output

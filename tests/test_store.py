@@ -133,21 +133,21 @@ def _memory_limit(store: Any) -> str:
     return str(store.duckdb.execute("SELECT current_setting('memory_limit')").fetchone()[0])
 
 
-def test_a_store_opened_to_write_caps_duckdbs_cache_and_readers_keep_the_default(
+def test_a_store_file_caps_duckdbs_cache_and_an_in_memory_store_keeps_the_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """DuckDB caches up to 80% of the RAM, so a long run's writer grew with its store (see
-    ``duck.WRITE_MEMORY_LIMIT``); a reader's cache is what makes its queries fast."""
-    from flashpoint.store.duck import MEMORY_ENV, WRITE_MEMORY_LIMIT
+    """DuckDB caches up to 80% of the RAM, so a long run's writer grew with its store and an
+    export with its size (see ``duck.MEMORY_LIMIT``)."""
+    from flashpoint.store.duck import MEMORY_ENV, MEMORY_LIMIT
 
     monkeypatch.delenv(MEMORY_ENV, raising=False)
     with duckdb.connect(":memory:") as conn:
         default = str(conn.execute("SELECT current_setting('memory_limit')").fetchone()[0])
-    assert default != _duckdb_says(WRITE_MEMORY_LIMIT)
+    assert default != _duckdb_says(MEMORY_LIMIT)
     with open_store(tmp_path / "w.duckdb") as s:
-        assert _memory_limit(s) == _duckdb_says(WRITE_MEMORY_LIMIT)
+        assert _memory_limit(s) == _duckdb_says(MEMORY_LIMIT)
     with open_store(tmp_path / "w.duckdb", read_only=True) as s:
-        assert _memory_limit(s) == default
+        assert _memory_limit(s) == _duckdb_says(MEMORY_LIMIT)
     with open_store(":memory:") as s:  # its data can live nowhere else
         assert _memory_limit(s) == default
 

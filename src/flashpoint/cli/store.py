@@ -100,7 +100,14 @@ def _opened(db: str) -> Iterator[Any]:
     try:
         yield store
     except FlashpointError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(exc.message.splitlines()[0]) from exc
+    except Exception as exc:
+        if type(exc).__module__.partition(".")[0] not in ("duckdb", "_duckdb", "psycopg"):
+            raise
+        # the database's own failure (out of memory under FLASHPOINT_DUCKDB_MEMORY, a lost
+        # connection): its first line, naming the store, not a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise click.ClickException(f"{db}: query failed: {first}") from exc
     finally:
         store.close()
 
