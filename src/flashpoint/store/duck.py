@@ -155,7 +155,8 @@ class DuckDBStore(Store):
         with tempfile.TemporaryDirectory(prefix="flashpoint-rows-") as tmp:
             path = Path(tmp) / "rows.parquet"
             try:
-                self._conn.execute(f"COPY ({sql}) TO '{path}' (FORMAT PARQUET)", list(params))
+                target = str(path).replace("'", "''")  # TMPDIR may hold a quote
+                self._conn.execute(f"COPY ({sql}) TO '{target}' (FORMAT PARQUET)", list(params))
             except Exception as exc:
                 if self._interrupted(exc):
                     raise KeyboardInterrupt from exc
