@@ -394,6 +394,20 @@ instead, the child's ``ru_maxrss`` would start at this process's own peak: Linux
 process's peak over ``exec`` (an 800 MB parent made ``python -c pass`` report 812 MB)."""
 
 
+def _run_measured(cmd: list[str]) -> tuple[float, float, str]:
+    """Run ``cmd`` through ``_PEAK_LAUNCHER``: its wall seconds, peak RSS (MB) and stderr;
+    a failure raises with the end of its stderr."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_LAUNCHER, *cmd], capture_output=True, text=True, cwd=ROOT
+    )
+    seconds = time.perf_counter() - start
+    rc, maxrss_kb = (int(v) for v in done.stdout.split()) if done.returncode == 0 else (done.returncode, 0)
+    if rc:
+        raise RuntimeError(f"{' '.join(cmd)} exited {rc}: {done.stderr[-500:]}")
+    return seconds, maxrss_kb / 1024.0, done.stderr
+
+
 def _generated_jsonl(path: Path, rows: int, codec: str = "") -> Path:
     """``rows`` news-like records (~1.5 KB each) written as JSONL, compressed with ``codec``
     (``gz``, ``bz2``, ``xz``, ``zst``) when given."""
@@ -525,20 +539,11 @@ def bench_local_memory(articles: list[Any], factor: int = 10) -> dict[str, Any]:
                         fh.write(json.dumps(row) + "\n")
             db = Path(tmp) / f"x{copies}.duckdb"
             cmd = [sys.executable, "-m", "flashpoint", "code", str(path), "--db", str(db), "-o", os.devnull]
-            start = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-c", _PEAK_LAUNCHER, *cmd], capture_output=True, text=True, cwd=ROOT
-            )
-            err = done.stderr
-            rc, maxrss_kb = (
-                (int(v) for v in done.stdout.split()) if done.returncode == 0 else (done.returncode, 0)
-            )
-            if rc:
-                raise RuntimeError(f"{' '.join(cmd)} exited {rc}: {err[-500:]}")
+            seconds, peak_mb, err = _run_measured(cmd)
             out[f"x{copies}"] = {
                 "articles": copies * len(articles),
-                "seconds": time.perf_counter() - start,
-                "peak_rss_mb": maxrss_kb / 1024.0,
+                "seconds": seconds,
+                "peak_rss_mb": peak_mb,
                 "store_mb": db.stat().st_size / 1e6,
                 "summary": err.strip().splitlines()[-1] if err.strip() else "",
             }
@@ -577,19 +582,11 @@ def bench_store_memory(
         parquet = Path(tmp) / "events.parquet"
         cmd = [sys.executable, "-m", "flashpoint", "export", "--db", str(Path(tmp) / f"x{factor}.duckdb")]
         cmd += ["--format", "parquet", "--output", str(parquet)]
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", _PEAK_LAUNCHER, *cmd], capture_output=True, text=True, cwd=ROOT
-        )
-        rc, maxrss_kb = (
-            (int(v) for v in done.stdout.split()) if done.returncode == 0 else (done.returncode, 0)
-        )
-        if rc:
-            raise RuntimeError(f"{' '.join(cmd)} exited {rc}: {done.stderr[-500:]}")
+        seconds, peak_mb, err = _run_measured(cmd)
         out["export"] = {
-            "seconds": time.perf_counter() - start,
-            "peak_rss_mb": maxrss_kb / 1024.0,
-            "summary": done.stderr.strip().splitlines()[-1],
+            "seconds": seconds,
+            "peak_rss_mb": peak_mb,
+            "summary": err.strip().splitlines()[-1],
             "file_mb": parquet.stat().st_size / 1e6,
         }
     out["copies"] = copies
