@@ -890,3 +890,14 @@ def test_iter_events_reads_one_ordered_result_across_batches(
         usa = EventFilter(actor="USA")
         assert list(s.iter_events(usa, batch=3)) == s.events(usa, limit=None) != []
         assert list(s.iter_events(EventFilter(text="no sentence says this"))) == []
+
+
+def test_a_postgresql_store_says_it_cannot_merge(
+    request, tmp_path: Path, results: list[CodingResult]
+) -> None:
+    url = request.getfixturevalue("pg_url")
+    _pg_reset(url)
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.write(results[:3])
+    with open_store(url) as pg, pytest.raises(StoreError, match="only a DuckDB store can merge other stores"):
+        pg.merge(tmp_path / "s.duckdb")
