@@ -147,3 +147,30 @@ def test_daily_reports_do_not_chain_into_one_cluster(truth) -> None:
         dates = [date.fromisoformat(m["date"]) for m in cluster["mentions"]]
         assert (max(dates) - min(dates)).days <= 1
     assert len(dedup(daily, "cluster", ClusterOptions(max_days=3))) == 3
+
+
+@pytest.mark.parametrize("method", ["story", "day"])
+def test_streamed_grouping_equals_merging_each_group_whole(truth, method: str) -> None:
+    """``story`` and ``day`` stream their input, keeping a group's best record and its
+    mentions rather than every member (4.9 GB -> 4.5 GB and 4.0 GB -> 1.5 GB on 774,000
+    events); the result must be ``_merge`` of each whole group, whatever the input order."""
+    from flashpoint.analytics.dedup import _code, _merge
+
+    records = list(truth[0])
+    random.Random(7).shuffle(records)  # ties between equally ranked members depend on order
+
+    def key(r: dict) -> tuple:
+        if method == "story":
+            return (r.get("doc_id"), _code(r, "source"), _code(r, "target"), r.get("cameo"))
+        if not r.get("date"):
+            return ("undated", r.get("event_id"))
+        return (r.get("date"), _code(r, "source"), _code(r, "target"), r.get("cameo"))
+
+    groups: dict[tuple, list[dict]] = {}
+    for record in records:
+        groups.setdefault(key(record), []).append(record)
+    expected = sorted(
+        (_merge(g) for g in groups.values()), key=lambda r: (r.get("date") or "9999", r.get("event_id") or "")
+    )
+    assert any(len(g) > 1 for g in groups.values())
+    assert dedup(iter(records), method) == expected

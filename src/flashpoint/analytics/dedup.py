@@ -127,11 +127,56 @@ def _code(record: dict[str, Any], side: str) -> str | None:
     return (record.get(side) or {}).get("code")
 
 
-def _group_by(events: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
-    groups: dict[Any, list[dict[str, Any]]] = {}
+def _mention_order(mention: dict[str, Any]) -> tuple[str, str, str]:
+    """``_merge``'s order of a group's members, read from their mentions."""
+    return (mention.get("date") or "9999", mention.get("doc_id") or "", mention.get("event_id") or "")
+
+
+class _Group:
+    """One group of ``_group_by`` as it streams past: its best record so far and its members'
+    mentions (which carry all that ``_merge`` reads of them), so that the other members'
+    records can go."""
+
+    __slots__ = ("best", "rank", "mentions")
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.best = record
+        self.rank = _rank(record)
+        self.mentions: list[dict[str, Any]] = []
+
+    def add(self, record: dict[str, Any]) -> None:
+        rank = _rank(record)
+        if rank < self.rank:  # the first of equals stays, as ``min`` keeps it
+            self.best, self.rank = record, rank
+        self.mentions.append(_mention(record))
+
+    def merged(self) -> dict[str, Any]:
+        """What ``_merge`` gives for the group's members."""
+        mentions = self.mentions
+        mentions.sort(key=_mention_order)  # stable: equals stay in input order, as in ``_merge``
+        out = dict(self.best)
+        out["mentions"] = mentions
+        out["num_mentions"] = len(mentions)
+        out["num_articles"] = len({m["doc_id"] for m in mentions})
+        outlets = {m["source_outlet"] for m in mentions}
+        out["num_sources"] = len(outlets - {None}) if None not in outlets else out["num_articles"]
+        return out
+
+
+def _group_by(events: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
+    """``_merge`` of each group of ``events`` by ``key``, in the order the groups first appear.
+
+    Streams: a group holds its best record and its members' mentions, not every member's
+    full record (deduplicating the 774,000 events of a merged store by story took 4.9 GB
+    when all of them were held)."""
+    groups: dict[Any, _Group] = {}
     for record in events:
-        groups.setdefault(key(record), []).append(record)
-    return [_merge(group) for group in groups.values()]
+        k = key(record)
+        group = groups.get(k)
+        if group is None:
+            group = groups[k] = _Group(record)
+        group.add(record)
+    return [groups.pop(k).merged() for k in list(groups)]  # each group freed once merged
 
 
 def _action_tokens(record: dict[str, Any]) -> frozenset[str]:
@@ -197,16 +242,15 @@ def dedup(
     """
     if method not in METHODS:
         raise ConfigError(f"dedup method must be one of {', '.join(METHODS)}, got {method!r}")
-    records = list(events)
     if method == "none":
-        out = [_merge([r]) for r in records]
+        out = [_merge([r]) for r in events]
     elif method == "story":
         out = _group_by(
-            records, lambda r: (r.get("doc_id"), _code(r, "source"), _code(r, "target"), r.get("cameo"))
+            events, lambda r: (r.get("doc_id"), _code(r, "source"), _code(r, "target"), r.get("cameo"))
         )
     elif method == "day":
         out = _group_by(
-            records,
+            events,
             lambda r: (
                 (r.get("date"), _code(r, "source"), _code(r, "target"), r.get("cameo"))
                 if r.get("date")
@@ -214,6 +258,6 @@ def dedup(
             ),
         )
     else:
-        out = _clusters(records, options or ClusterOptions())
+        out = _clusters(list(events), options or ClusterOptions())
     out.sort(key=lambda r: (r.get("date") or "9999", r.get("event_id") or ""))
     return out
