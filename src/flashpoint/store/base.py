@@ -15,6 +15,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -350,26 +351,33 @@ class Store:
             total += self._replace(rows)
         return total
 
-    def _replace(self, rows: dict[str, list[dict[str, Any]]]) -> WriteSummary:
-        """One transaction: delete the batch's articles' rows, insert the new ones."""
-        doc_ids = sorted(set(_values(rows["articles"], "doc_id")))
-        error_ids = sorted(set(_values(rows["errors"], "doc_id")) - {None})
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[None]:
+        """The block as one transaction, committed at its end; on any failure rolled back and
+        reported as ``{action} failed and was rolled back``."""
         self._begin()
         try:
-            replaced, removed = self._delete_docs(doc_ids, sorted(set(doc_ids) | set(error_ids)))
-            for table in ("articles", "sentences", "events", "errors"):
-                if len(rows[table]):
-                    self._insert(table, rows[table])
-            self._update_actors(_event_sides(rows["events"]), removed)
+            yield
             self._commit()
         except Exception as exc:
             self._rollback_quietly()
             if self._interrupted(exc):  # Ctrl-C inside a statement: an interrupt, not a failure
                 raise KeyboardInterrupt from exc
-            raise StoreError(f"{self.location}: write failed and was rolled back: {exc}") from exc
+            raise StoreError(f"{self.location}: {action} failed and was rolled back: {exc}") from exc
         except BaseException:  # Ctrl-C mid-write: no transaction may stay open (the next write
             self._rollback_quietly()  # of the same articles, after the interrupt, begins one)
             raise
+
+    def _replace(self, rows: dict[str, list[dict[str, Any]]]) -> WriteSummary:
+        """One transaction: delete the batch's articles' rows, insert the new ones."""
+        doc_ids = sorted(set(_values(rows["articles"], "doc_id")))
+        error_ids = sorted(set(_values(rows["errors"], "doc_id")) - {None})
+        with self._transaction("write"):
+            replaced, removed = self._delete_docs(doc_ids, sorted(set(doc_ids) | set(error_ids)))
+            for table in ("articles", "sentences", "events", "errors"):
+                if len(rows[table]):
+                    self._insert(table, rows[table])
+            self._update_actors(_event_sides(rows["events"]), removed)
         summary = WriteSummary(
             len(rows["articles"]), len(rows["events"]), len(rows["sentences"]), len(rows["errors"]), replaced
         )
@@ -455,25 +463,12 @@ class Store:
         for row in self._stream(sql, params, batch):
             yield event_record(row)
 
-    def _stream_cursor(self) -> Any:
-        """A cursor of its own for ``_stream``, so that other statements may run meanwhile."""
-        return self._conn.cursor()
-
-    def _stream(self, sql: str, params: Sequence[Any], batch: int) -> Iterator[dict[str, Any]]:
-        """The rows of one statement as dicts, fetched ``batch`` at a time."""
-        cur = self._stream_cursor()
-        try:
-            cur.execute(self._sql(sql), list(params))
-            names = [d[0] for d in cur.description]
-            while rows := cur.fetchmany(batch):
-                for row in rows:
-                    yield dict(zip(names, row, strict=True))
-        except Exception as exc:
-            if self._interrupted(exc):
-                raise KeyboardInterrupt from exc
-            raise
-        finally:
-            cur.close()
+    def _stream(
+        self, sql: str, params: Sequence[Any], batch: int
+    ) -> Iterator[dict[str, Any]]:  # pragma: no cover
+        """The rows of one statement as dicts, ``batch`` at a time, without holding them all
+        (each backend has its own way: see ``iter_events``)."""
+        raise NotImplementedError
 
     def count(self, filters: EventFilter | None = None) -> int:
         """How many events match ``filters``."""

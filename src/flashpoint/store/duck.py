@@ -273,8 +273,7 @@ class DuckDBStore(Store):
         same_input_error = " AND ".join(
             f"x.{c} IS NOT DISTINCT FROM e.{c}" for c in ("stage", "reason", "origin", "time")
         )
-        self._begin()
-        try:
+        with self._transaction("merge"):
             # as in a write, an article replaces the stored one and its errors; an error alone
             # replaces the article's errors and keeps what was stored (a failed re-code)
             self._conn.execute("CREATE TEMP TABLE _fp_merge_ids AS SELECT doc_id FROM _fp_src.articles")
@@ -300,15 +299,6 @@ class DuckDBStore(Store):
                 "INSERT INTO runs BY NAME SELECT * FROM _fp_src.runs "
                 "WHERE run_id NOT IN (SELECT run_id FROM runs)"
             )
-            self._commit()
-        except Exception as exc:
-            self._rollback_quietly()
-            if self._interrupted(exc):
-                raise KeyboardInterrupt from exc
-            raise StoreError(f"{self.location}: merge failed and was rolled back: {exc}") from exc
-        except BaseException:
-            self._rollback_quietly()
-            raise
         return WriteSummary(
             counts["articles"], counts["events"], counts["sentences"], counts["errors"], replaced
         )

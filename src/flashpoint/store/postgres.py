@@ -7,7 +7,7 @@ the analytics run in Python over ``Store.iter_events`` since their SQL is DuckDB
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from flashpoint.errors import StoreError
@@ -39,12 +39,18 @@ class PostgresStore(Store):
             raise StoreError(f"{_redact(url)}: cannot open PostgreSQL store: {exc}") from exc
         return cls(conn, read_only=read_only, location=_redact(url))
 
-    def _stream_cursor(self) -> Any:
-        """A server-side cursor: psycopg's own cursors fetch a whole result into the client
-        at ``execute``.  ``withhold`` keeps it open outside a transaction (autocommit)."""
+    def _stream(self, sql: str, params: Sequence[Any], batch: int) -> Iterator[dict[str, Any]]:
+        """Through a server-side cursor: psycopg's own cursors fetch a whole result into the
+        client at ``execute``.  ``withhold`` keeps it open outside a transaction (autocommit),
+        and it is the cursor's own, so other statements may run meanwhile."""
         import uuid
 
-        return self._conn.cursor(name=f"flashpoint_{uuid.uuid4().hex}", withhold=True)
+        with self._conn.cursor(name=f"flashpoint_{uuid.uuid4().hex}", withhold=True) as cur:
+            cur.execute(self._sql(sql), list(params))
+            names = [d[0] for d in cur.description]
+            while rows := cur.fetchmany(batch):
+                for row in rows:
+                    yield dict(zip(names, row, strict=True))
 
     def _insert_plain(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         if rows:
